@@ -1,0 +1,11 @@
+// commands.h — the `sqt` subcommands; each registers itself on the CLI app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sqt {
+
+void add_bench_command(CLI::App& app);
+void add_selftest_command(CLI::App& app);
+
+}  // namespace sqt

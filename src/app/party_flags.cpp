@@ -1,0 +1,61 @@
+#include "app/party_flags.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "core/error.h"
+
+namespace sqt {
+
+void add_party_flags(CLI::App& command, PartyFlags& flags) {
+  command.add_option("--party", flags.party, "This party's id (0-based)")->required();
+  command.add_option("--peers", flags.peers, "host:port of every party, in party order, comma-separated")
+      ->required();
+  command.add_option("--certs", flags.certs_dir,
+                     "Directory with ca.pem, party<ID>.pem, party<ID>.key (scripts/make-certs.sh)");
+  command.add_option("--ca", flags.ca, "CA certificate (overrides --certs)");
+  command.add_option("--cert", flags.cert, "This party's certificate (overrides --certs)");
+  command.add_option("--key", flags.key, "This party's private key (overrides --certs)");
+  command.add_flag("--insecure-no-tls", flags.insecure_no_tls,
+                   "Turn TLS off (benchmarks on a private network only)");
+  command.add_option("--connect-timeout", flags.connect_timeout_s,
+                     "Seconds to keep retrying peers that are not up yet")
+      ->capture_default_str();
+  command.add_option("--recv-timeout", flags.recv_timeout_s,
+                     "Seconds to wait for a message before giving up on a peer")
+      ->capture_default_str();
+}
+
+std::vector<PeerAddress> resolve_peers(const PartyFlags& flags) {
+  std::vector<PeerAddress> peers = parse_peers(flags.peers);
+  SQT_CHECK(flags.party >= 0 && flags.party < static_cast<int>(peers.size()),
+            "--party {} is not one of the {} parties listed in --peers", flags.party, peers.size());
+  return peers;
+}
+
+ConnectOptions resolve_connect_options(const PartyFlags& flags) {
+  ConnectOptions options;
+  options.tls = !flags.insecure_no_tls;
+  options.connect_timeout = std::chrono::milliseconds(static_cast<long>(flags.connect_timeout_s * 1000));
+  options.recv_timeout = std::chrono::milliseconds(static_cast<long>(flags.recv_timeout_s * 1000));
+  if (!options.tls) {
+    fmt::print(stderr,
+               "sqt: WARNING: TLS is off (--insecure-no-tls): traffic, including the pairwise PRG "
+               "keys, is unencrypted and unauthenticated. Use this only on a private network.\n");
+    return options;
+  }
+  auto pick = [&](const std::string& explicit_path, const std::string& file) {
+    if (!explicit_path.empty()) return explicit_path;
+    SQT_CHECK(!flags.certs_dir.empty(),
+              "TLS needs certificates: pass --certs DIR (see scripts/make-certs.sh) or "
+              "--ca/--cert/--key, or --insecure-no-tls on a private network");
+    return flags.certs_dir + "/" + file;
+  };
+  options.tls_files.ca_cert = pick(flags.ca, "ca.pem");
+  options.tls_files.cert = pick(flags.cert, fmt::format("party{}.pem", flags.party));
+  options.tls_files.key = pick(flags.key, fmt::format("party{}.key", flags.party));
+  return options;
+}
+
+}  // namespace sqt

@@ -1,0 +1,32 @@
+// party_flags.h — command-line flags of a party that runs as its own process.
+//
+// Shared by every subcommand that connects to other parties over TCP:
+// --party, --peers, the TLS files (--certs DIR or --ca/--cert/--key), the
+// switch that turns TLS off, and the connection timeouts.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "net/tcp_connect.h"
+
+namespace sqt {
+
+struct PartyFlags {
+  int party = -1;
+  std::string peers;
+  std::string certs_dir;
+  std::string ca, cert, key;
+  bool insecure_no_tls = false;
+  double connect_timeout_s = 60;
+  double recv_timeout_s = 600;
+};
+
+void add_party_flags(CLI::App& command, PartyFlags& flags);
+
+// Parses the peers and TLS files; prints a warning if TLS is off.
+std::vector<PeerAddress> resolve_peers(const PartyFlags& flags);
+ConnectOptions resolve_connect_options(const PartyFlags& flags);
+
+}  // namespace sqt

@@ -1,0 +1,43 @@
+// matmul.h — local matrix products over Z_{2^64} and Z_{2^128}.
+//
+// matmul_add computes C += A * B for row-major A (m x k), B (k x n) and
+// C (m x n), wrapping modulo 2^k. This is the local work of every secure
+// matrix product, dot product and convolution, so it is our own tuned code:
+// B is packed into 16-column panels and a 4 x 16 register tile of C is
+// accumulated over a cache-sized block of the inner dimension (AVX-512 on
+// machines that have it, through GCC vector extensions). Rows of C are split
+// across `threads` threads.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "core/ring.h"
+
+namespace sqt {
+
+template <RingElement R>
+void matmul_add(const R* a, const R* b, R* c, std::size_t m, std::size_t k, std::size_t n,
+                int threads);
+
+// One term A * (B + B2) of a sum of matrix products; b2 may be null.
+template <RingElement R>
+struct MatmulTerm {
+  const R* a;   // m x k
+  const R* b;   // k x n
+  const R* b2;  // k x n or nullptr
+};
+
+// C += sum over terms of A * (B + B2), packing all terms once. This is the
+// whole local work of a replicated-sharing matrix product.
+template <RingElement R>
+void matmul_add_terms(std::span<const MatmulTerm<R>> terms, R* c, std::size_t m, std::size_t k,
+                      std::size_t n, int threads);
+
+// Runs body(begin, end) over [0, count) split into `threads` contiguous parts.
+template <class Body>
+void parallel_ranges(std::size_t count, int threads, Body&& body);
+
+}  // namespace sqt
+
+#include "kernels/parallel.h"

@@ -1,0 +1,74 @@
+// network.h — one party's connections to all other parties, with counters.
+//
+// Network owns the party's channels (one per peer) and counts what crosses
+// them: bytes sent and received, messages, and rounds. Rounds are counted as
+// the critical path: every message carries a depth one more than the deepest
+// message its sender had received before sending it; a party's round count is
+// the deepest message it has sent or received. Messages sent back to back
+// without waiting therefore share a round, as they should.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "net/memory_channel.h"
+
+namespace sqt {
+
+struct CommStats {
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t messages_sent = 0;
+  std::uint64_t rounds = 0;
+
+  CommStats operator-(const CommStats& before) const {
+    return {bytes_sent - before.bytes_sent, bytes_received - before.bytes_received,
+            messages_sent - before.messages_sent, rounds - before.rounds};
+  }
+};
+
+class Network {
+ public:
+  // channels[j] is the channel to party j; channels[id] is null.
+  Network(int id, ChannelRow channels);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  int id() const { return id_; }
+  int parties() const { return static_cast<int>(channels_.size()); }
+
+  void send(int peer, std::span<const std::byte> message);
+  void recv(int peer, std::span<std::byte> out);
+  std::vector<std::byte> recv_any(int peer);
+
+  template <class T>
+  void send_values(int peer, std::span<const T> values) {
+    send(peer, std::as_bytes(values));
+  }
+  template <class T>
+  void recv_values(int peer, std::span<T> values) {
+    recv(peer, std::as_writable_bytes(values));
+  }
+
+  const CommStats& stats() const { return stats_; }
+  const std::string& peer_name(int peer) const;
+
+  // Exchanges an empty message with every peer so that all parties' round
+  // counters agree afterwards (used before measuring an operation).
+  void synchronize();
+
+  // Closes every channel (peers see a disconnect).
+  void close();
+
+ private:
+  Channel& channel(int peer) const;
+
+  int id_;
+  ChannelRow channels_;
+  CommStats stats_;
+  std::uint64_t received_depth_ = 0;  // deepest message received so far
+};
+
+}  // namespace sqt

@@ -1,0 +1,102 @@
+// plain.h — the emulator: sqt's algorithms on cleartext, in one process.
+//
+// INSECURE: nothing is secret; this exists for accuracy studies and for
+// testing the layers above against the same fixed-point semantics. Plain<R>
+// implements the Protocol concept with a "share" that is simply the value,
+// in the same ring, and trunc_pr draws the same stochastic rounding
+// (floor(x / 2^m) + Bernoulli((x mod 2^m) / 2^m)) from a seeded PRG. Unlike
+// rep3, values outside trunc_range_bits are still truncated correctly, so an
+// emulated run can only be more accurate than a secure one outside that range.
+#pragma once
+
+#include <string_view>
+
+#include "core/tensor_ops.h"
+#include "kernels/matmul.h"
+#include "proto/session.h"
+
+namespace sqt {
+
+template <RingElement R>
+struct PlainShare {
+  Tensor<R> value;
+};
+
+template <RingElement R>
+class Plain {
+ public:
+  using Ring = R;
+  using Share = PlainShare<R>;
+  static constexpr std::string_view kName = "plain";
+  static constexpr int kRing = kRingBits<R>;
+  static constexpr int kParties = 1;
+
+  explicit Plain(Session& session) : session_(session), prg_(session.private_prg()) {}
+
+  int parties() const { return 1; }
+  int party() const { return 0; }
+  int frac_bits() const { return session_.frac_bits(); }
+  Session& session() { return session_; }
+  int trunc_range_bits() const { return kRing - 2; }
+  static const Shape& shape(const Share& x) { return x.value.shape(); }
+
+  // The emulator has one party; any party id stands for the data holder.
+  Share input(int, const Tensor<R>& value, const Shape& shape) {
+    check_same_shape(value.shape(), shape, "input");
+    return {value};
+  }
+  Tensor<R> open(const Share& x) { return x.value; }
+  Tensor<R> open_to(int, const Share& x) { return x.value; }
+
+  Share add(const Share& x, const Share& y) const { return {sqt::add(x.value, y.value)}; }
+  Share sub(const Share& x, const Share& y) const { return {sqt::sub(x.value, y.value)}; }
+  Share neg(const Share& x) const { return {sqt::neg(x.value)}; }
+  Share add_public(const Share& x, const Tensor<R>& c) const { return {sqt::add(x.value, c)}; }
+  Share mul_public(const Share& x, const Tensor<R>& c) const { return {sqt::mul(x.value, c)}; }
+  Share scale(const Share& x, R c) const { return {sqt::scale(x.value, c)}; }
+  Share random(const Shape& shape) { return {prg_.random<R>(shape)}; }
+
+  Share mul(const Share& x, const Share& y) { return {sqt::mul(x.value, y.value)}; }
+
+  Share matmul(const Share& x, const Share& y) {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
+              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+    Tensor<R> z(Shape{xs[0], ys[1]}, R{0});
+    matmul_add(x.value.data(), y.value.data(), z.data(), xs[0], xs[1], ys[1], session_.threads());
+    return {std::move(z)};
+  }
+
+  Share dot_rows(const Share& x, const Share& y) {
+    check_same_shape(shape(x), shape(y), "dot_rows");
+    SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}",
+              shape_string(shape(x)));
+    std::size_t rows = shape(x)[0], k = shape(x)[1];
+    Tensor<R> z(Shape{rows});
+    for (std::size_t r = 0; r < rows; ++r) {
+      R sum = 0;
+      for (std::size_t j = r * k; j < (r + 1) * k; ++j) sum += x.value[j] * y.value[j];
+      z[r] = sum;
+    }
+    return {std::move(z)};
+  }
+
+  // Stochastic rounding: floor(x / 2^m) + [u < x mod 2^m], u uniform in [0, 2^m).
+  Share trunc_pr(const Share& x, int m) {
+    SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
+              kRing);
+    Tensor<R> u = prg_.random<R>(shape(x));
+    const R low = pow2<R>(m) - 1;
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      R v = x.value[i];
+      u[i] = arith_shift_right(v, m) + ((u[i] & low) < (v & low) ? 1 : 0);
+    }
+    return {std::move(u)};
+  }
+
+ private:
+  Session& session_;
+  Prg& prg_;
+};
+
+}  // namespace sqt

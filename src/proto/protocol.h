@@ -1,0 +1,56 @@
+// protocol.h — the contract every secret-sharing protocol fulfils.
+//
+// A protocol P is a class with a ring type P::Ring, a share type P::Share
+// (a secret-shared tensor) and the operations below, each on whole tensors.
+// Layers above (mpc, nn) are written once against this concept; a protocol
+// that lacks an operation fails to compile there, never at run time.
+//
+// Semantics shared by all protocols (the emulator included):
+//   input(p, v, shape)  party p's tensor v becomes shared (others pass {}).
+//   open(x)             every party learns x.
+//   open_to(p, x)       party p learns x; others get an empty tensor.
+//   add/sub/neg/add_public/mul_public/scale   local, no communication.
+//   mul(x, y)           elementwise product.
+//   matmul(x, y)        (m x k) * (k x n) product.
+//   dot_rows(x, y)      row-wise dot products of two (n x k) tensors -> (n).
+//   trunc_pr(x, m)      floor(x / 2^m) + Bernoulli((x mod 2^m) / 2^m) for x
+//                       in the protocol's documented range (trunc_range_bits:
+//                       |x| < 2^trunc_range_bits).
+//   random(shape)       uniformly random ring elements nobody knows.
+#pragma once
+
+#include <concepts>
+#include <string_view>
+
+#include "core/ring.h"
+#include "core/tensor.h"
+
+namespace sqt {
+
+template <class P>
+concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typename P::Ring>& v,
+                            typename P::Ring c, int party, const Shape& shape, int bits) {
+  requires RingElement<typename P::Ring>;
+  { P::kName } -> std::convertible_to<std::string_view>;
+  { p.parties() } -> std::same_as<int>;
+  { p.party() } -> std::same_as<int>;
+  { p.frac_bits() } -> std::same_as<int>;
+  { p.trunc_range_bits() } -> std::same_as<int>;
+  { P::shape(x) } -> std::convertible_to<const Shape&>;
+  { p.input(party, v, shape) } -> std::same_as<typename P::Share>;
+  { p.open(x) } -> std::same_as<Tensor<typename P::Ring>>;
+  { p.open_to(party, x) } -> std::same_as<Tensor<typename P::Ring>>;
+  { p.add(x, x) } -> std::same_as<typename P::Share>;
+  { p.sub(x, x) } -> std::same_as<typename P::Share>;
+  { p.neg(x) } -> std::same_as<typename P::Share>;
+  { p.add_public(x, v) } -> std::same_as<typename P::Share>;
+  { p.mul_public(x, v) } -> std::same_as<typename P::Share>;
+  { p.scale(x, c) } -> std::same_as<typename P::Share>;
+  { p.mul(x, x) } -> std::same_as<typename P::Share>;
+  { p.matmul(x, x) } -> std::same_as<typename P::Share>;
+  { p.dot_rows(x, x) } -> std::same_as<typename P::Share>;
+  { p.trunc_pr(x, bits) } -> std::same_as<typename P::Share>;
+  { p.random(shape) } -> std::same_as<typename P::Share>;
+};
+
+}  // namespace sqt

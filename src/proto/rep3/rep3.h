@@ -1,0 +1,216 @@
+// rep3.h — semi-honest 3-party replicated secret sharing over Z_{2^k}.
+//
+// Araki et al. (CCS 2016) / ABY3 (CCS 2018) sharing; input as in Eerikson et
+// al. (ITC 2020); truncation in rep3_trunc.h. Every operation works on a whole
+// tensor and sends at most one message per peer per round, whatever its size.
+// docs/protocols/rep3.md lists what each message reveals and its cost.
+//
+// Rep3<R> borrows the Session (network, pairwise keys) of one party; the
+// three parties must call the same operations in the same order.
+#pragma once
+
+#include <string_view>
+
+#include "core/tensor_ops.h"
+#include "kernels/matmul.h"
+#include "proto/rep3/rep3_share.h"
+#include "proto/session.h"
+
+namespace sqt {
+
+// Which truncation protocol trunc_pr uses (see rep3_trunc.h).
+enum class TruncVariant {
+  kAuto,   // kGap where the ring leaves room for it (k = 128), else kNoGap
+  kGap,    // 2 rounds; |x| < 2^(k-42); statistically secure (40 bits)
+  kNoGap,  // 3 rounds; |x| < 2^(k-2); perfectly secure
+};
+
+template <RingElement R>
+class Rep3 {
+ public:
+  using Ring = R;
+  using Share = Rep3Share<R>;
+  static constexpr std::string_view kName = "rep3";
+  static constexpr int kRing = kRingBits<R>;
+  static constexpr int kParties = 3;
+  static constexpr int kStatisticalSecurity = 40;
+
+  explicit Rep3(Session& session, TruncVariant variant = TruncVariant::kAuto)
+      : session_(session),
+        net_(session.net()),
+        me_(session.party()),
+        next_((me_ + 1) % 3),
+        prev_((me_ + 2) % 3),
+        prg_prev_(session.pair_prg(prev_)),
+        prg_next_(session.pair_prg(next_)),
+        variant_(variant == TruncVariant::kAuto
+                     ? (kRing >= 128 ? TruncVariant::kGap : TruncVariant::kNoGap)
+                     : variant) {
+    SQT_CHECK(session.parties() == 3, "rep3 needs exactly 3 parties, the session has {}",
+              session.parties());
+  }
+
+  int parties() const { return 3; }
+  int party() const { return me_; }
+  int frac_bits() const { return session_.frac_bits(); }
+  Session& session() { return session_; }
+  int trunc_range_bits() const { return variant_ == TruncVariant::kGap ? kRing - 42 : kRing - 2; }
+  TruncVariant trunc_variant() const { return variant_; }
+  static const Shape& shape(const Share& x) { return x.own.shape(); }
+
+  // --- input and output -------------------------------------------------
+
+  // Party p's value becomes shared: x_p from the key of p and p-1, x_{p-1} =
+  // 0, and p sends x_{p+1} = value - x_p to p+1 (one element per element).
+  Share input(int p, const Tensor<R>& value, const Shape& shape) {
+    check_party(p);
+    if (me_ == p) {
+      check_same_shape(value.shape(), shape, "input");
+      Tensor<R> mine = prg_prev_.random<R>(shape);
+      Tensor<R> theirs = sqt::sub(value, mine);
+      send(next_, theirs);
+      return {std::move(mine), std::move(theirs)};
+    }
+    if (next_ == p) return {Tensor<R>(shape, R{0}), prg_next_.random<R>(shape)};
+    return {receive(prev_, shape), Tensor<R>(shape, R{0})};
+  }
+
+  // Each party sends x_i to party i+1, which lacks it.
+  Tensor<R> open(const Share& x) {
+    send(next_, x.own);
+    Tensor<R> missing = receive(prev_, shape(x));
+    add_inplace(missing, x.own);
+    add_inplace(missing, x.next);
+    return missing;
+  }
+
+  // Party p-1 sends x_{p-1} to p; only p learns x.
+  Tensor<R> open_to(int p, const Share& x) {
+    check_party(p);
+    if (next_ == p) send(p, x.own);
+    if (me_ != p) return {};
+    Tensor<R> missing = receive(prev_, shape(x));
+    add_inplace(missing, x.own);
+    add_inplace(missing, x.next);
+    return missing;
+  }
+
+  // --- local operations -------------------------------------------------
+
+  Share add(const Share& x, const Share& y) const {
+    return {sqt::add(x.own, y.own), sqt::add(x.next, y.next)};
+  }
+  Share sub(const Share& x, const Share& y) const {
+    return {sqt::sub(x.own, y.own), sqt::sub(x.next, y.next)};
+  }
+  Share neg(const Share& x) const { return {sqt::neg(x.own), sqt::neg(x.next)}; }
+  // A public value is added to summand x_0 (held by parties 0 and 2).
+  Share add_public(const Share& x, const Tensor<R>& c) const {
+    Share z = x;
+    if (me_ == 0) add_inplace(z.own, c);
+    if (me_ == 2) add_inplace(z.next, c);
+    if (me_ == 1) check_same_shape(shape(x), c.shape(), "add_public");
+    return z;
+  }
+  Share mul_public(const Share& x, const Tensor<R>& c) const {
+    return {sqt::mul(x.own, c), sqt::mul(x.next, c)};
+  }
+  Share scale(const Share& x, R c) const { return {sqt::scale(x.own, c), sqt::scale(x.next, c)}; }
+
+  // Shares of a uniformly random tensor: x_i from each shared key.
+  Share random(const Shape& shape) {
+    return {prg_prev_.random<R>(shape), prg_next_.random<R>(shape)};
+  }
+
+  // --- multiplication ---------------------------------------------------
+
+  // z_i = x_i y_i + x_i y_{i+1} + x_{i+1} y_i + zero-share, then reshare.
+  Share mul(const Share& x, const Share& y) {
+    check_same_shape(shape(x), shape(y), "mul");
+    Tensor<R> z(shape(x));
+    const R *x0 = x.own.data(), *x1 = x.next.data(), *y0 = y.own.data(), *y1 = y.next.data();
+    R* out = z.data();
+    for (std::size_t i = 0, n = z.size(); i < n; ++i) out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
+    return reshare(std::move(z));
+  }
+
+  // (m x k) * (k x n): two local ring matrix products, one reshare of m*n.
+  Share matmul(const Share& x, const Share& y) {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
+              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+    return reshare(local_matmul(x, y));
+  }
+
+  // The local part of matmul (public for benchmarks): x_i (y_i + y_{i+1}) + x_{i+1} y_i.
+  Tensor<R> local_matmul(const Share& x, const Share& y) const {
+    std::size_t m = shape(x)[0], k = shape(x)[1], n = shape(y)[1];
+    Tensor<R> z(Shape{m, n}, R{0});
+    const MatmulTerm<R> terms[2] = {{x.own.data(), y.own.data(), y.next.data()},
+                                    {x.next.data(), y.own.data(), nullptr}};
+    matmul_add_terms<R>(terms, z.data(), m, k, n, session_.threads());
+    return z;
+  }
+
+  // Row-wise dot products of (n x k) tensors: one reshare per row.
+  Share dot_rows(const Share& x, const Share& y) {
+    check_same_shape(shape(x), shape(y), "dot_rows");
+    SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}",
+              shape_string(shape(x)));
+    std::size_t rows = shape(x)[0], k = shape(x)[1];
+    Tensor<R> z(Shape{rows});
+    const R *x0 = x.own.data(), *x1 = x.next.data(), *y0 = y.own.data(), *y1 = y.next.data();
+    for (std::size_t r = 0; r < rows; ++r) {
+      R sum = 0;
+      for (std::size_t j = r * k; j < (r + 1) * k; ++j) sum += x0[j] * (y0[j] + y1[j]) + x1[j] * y0[j];
+      z[r] = sum;
+    }
+    return reshare(std::move(z));
+  }
+
+  // --- truncation (rep3_trunc.h) ----------------------------------------
+
+  Share trunc_pr(const Share& x, int m) {
+    return variant_ == TruncVariant::kGap ? trunc_pr_gap(x, m) : trunc_pr_nogap(x, m);
+  }
+  Share trunc_pr_gap(const Share& x, int m);
+  Share trunc_pr_nogap(const Share& x, int m);
+
+ private:
+  // Turns a 3-out-of-3 additive sharing z_i into replicated shares: add a
+  // zero sharing, send to party i-1, receive z_{i+1} from party i+1.
+  Share reshare(Tensor<R> z) {
+    add_zero_share(z);
+    send(prev_, z);
+    Tensor<R> from_next = receive(next_, z.shape());
+    return {std::move(z), std::move(from_next)};
+  }
+
+  // alpha_i = F(k_i) - F(k_{i+1}); the three alphas sum to zero.
+  void add_zero_share(Tensor<R>& z) {
+    add_inplace(z, prg_prev_.random<R>(z.shape()));
+    sub_inplace(z, prg_next_.random<R>(z.shape()));
+  }
+
+  void send(int peer, const Tensor<R>& t) { net_.send_values<R>(peer, t.span()); }
+  Tensor<R> receive(int peer, const Shape& shape) {
+    Tensor<R> t(shape);
+    net_.recv_values<R>(peer, t.span());
+    return t;
+  }
+  void check_party(int p) const {
+    SQT_CHECK(p >= 0 && p < 3, "rep3 has parties 0, 1 and 2; party {} does not exist", p);
+  }
+
+  Session& session_;
+  Network& net_;
+  int me_, next_, prev_;
+  Prg& prg_prev_;  // key shared with party i-1: draws summand x_i
+  Prg& prg_next_;  // key shared with party i+1: draws summand x_{i+1}
+  TruncVariant variant_;
+  std::uint64_t trunc_calls_ = 0;  // rotates the truncation roles
+};
+
+}  // namespace sqt
+
+#include "proto/rep3/rep3_trunc.h"

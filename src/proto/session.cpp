@@ -1,0 +1,72 @@
+#include "proto/session.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace sqt {
+
+Session::Session(std::unique_ptr<Network> network, SessionOptions options)
+    : network_(std::move(network)), options_(std::move(options)), private_prg_(Prg::from_os()) {
+  SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
+  options_.agreed["frac_bits"] = std::to_string(options_.frac_bits);
+  check_agreement();
+  agree_pair_keys();
+}
+
+Session::Session(SessionOptions options)
+    : options_(std::move(options)), private_prg_(Prg::from_seed(options_.emulator_seed)) {
+  SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
+}
+
+Network& Session::net() {
+  SQT_CHECK(network_ != nullptr, "this session has no network (emulator)");
+  return *network_;
+}
+
+Prg& Session::pair_prg(int peer) {
+  SQT_CHECK(peer >= 0 && peer < static_cast<int>(pair_prgs_.size()) && pair_prgs_[peer],
+            "party {} has no key shared with party {}", party(), peer);
+  return *pair_prgs_[peer];
+}
+
+void Session::check_agreement() {
+  nlohmann::json mine(options_.agreed);
+  std::string text = mine.dump();
+  for (int peer = 0; peer < parties(); ++peer) {
+    if (peer != party()) network_->send(peer, std::as_bytes(std::span(text)));
+  }
+  for (int peer = 0; peer < parties(); ++peer) {
+    if (peer == party()) continue;
+    std::vector<std::byte> reply = network_->recv_any(peer);
+    std::string their_text(reinterpret_cast<const char*>(reply.data()), reply.size());
+    auto theirs = nlohmann::json::parse(their_text, nullptr, false);
+    SQT_CHECK(theirs.is_object(), "{} sent a malformed configuration", network_->peer_name(peer));
+    for (auto& [key, value] : options_.agreed) {
+      std::string their_value = theirs.contains(key) ? theirs[key].get<std::string>() : "(unset)";
+      SQT_CHECK(their_value == value,
+                "configuration mismatch with {}: {} is {} here but {} there; start every party "
+                "with the same options",
+                network_->peer_name(peer), key, value, their_value);
+    }
+    SQT_CHECK(theirs.size() == mine.size(), "configuration mismatch with {}: ours {}, theirs {}",
+              network_->peer_name(peer), text, their_text);
+  }
+}
+
+void Session::agree_pair_keys() {
+  pair_prgs_.resize(parties());
+  for (int peer = 0; peer < parties(); ++peer) {
+    if (peer == party()) continue;
+    Key128 key;
+    if (party() < peer) {
+      key = os_random_key();
+      network_->send(peer, std::as_bytes(std::span(key)));
+    } else {
+      network_->recv(peer, std::as_writable_bytes(std::span(key)));
+    }
+    pair_prgs_[peer] = std::make_unique<Prg>(key);
+  }
+}
+
+}  // namespace sqt

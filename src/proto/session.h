@@ -1,0 +1,66 @@
+// session.h — everything one party needs to run a protocol, and nothing global.
+//
+// A Session owns the party's Network (its channels and counters), the PRG keys
+// it agreed with every peer at start-up, its private randomness, the
+// fixed-point precision and the number of local threads. Protocol objects
+// (Rep3<R>, Plain<R>) borrow a Session for their lifetime.
+//
+// At start-up the parties (1) compare their configurations, so that a party
+// started with other options fails at once with the differing field named,
+// and (2) agree one AES key per pair of parties: the lower-numbered party
+// draws it from the OS CSPRNG and sends it over their authenticated (TLS)
+// channel.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/prg.h"
+#include "net/network.h"
+
+namespace sqt {
+
+struct SessionOptions {
+  int frac_bits = 16;
+  int threads = 1;
+  // Options that all parties must agree on, compared at start-up
+  // (e.g. {"protocol", "rep3"}, {"ring", "64"}). frac_bits is always included.
+  std::map<std::string, std::string> agreed;
+  // Seed of the emulator's randomness; ignored by multi-party sessions, whose
+  // randomness always comes from the OS.
+  std::uint64_t emulator_seed = 0;
+};
+
+class Session {
+ public:
+  // A party of a multi-party computation; runs the start-up exchange.
+  Session(std::unique_ptr<Network> network, SessionOptions options);
+  // The single-process emulator: no network, randomness from emulator_seed.
+  explicit Session(SessionOptions options);
+
+  int party() const { return network_ ? network_->id() : 0; }
+  int parties() const { return network_ ? network_->parties() : 1; }
+  int frac_bits() const { return options_.frac_bits; }
+  int threads() const { return options_.threads; }
+
+  Network& net();
+  // The PRG keyed with the key this party shares with `peer`.
+  Prg& pair_prg(int peer);
+  // Randomness known only to this party.
+  Prg& private_prg() { return private_prg_; }
+
+  CommStats stats() const { return network_ ? network_->stats() : CommStats{}; }
+
+ private:
+  void check_agreement();
+  void agree_pair_keys();
+
+  std::unique_ptr<Network> network_;
+  SessionOptions options_;
+  std::vector<std::unique_ptr<Prg>> pair_prgs_;
+  Prg private_prg_;
+};
+
+}  // namespace sqt
