@@ -151,6 +151,8 @@ ssl_st* tls_handshake(TlsContext& context, int fd, bool client, const std::strin
   if (ok != 1) {
     long verify = SSL_get_verify_result(ssl);
     std::string detail = openssl_error_text();
+    if (detail == "unknown TLS error")
+      detail = "the connection closed during the handshake (the peer stopped or rejected us)";
     if (verify != X509_V_OK) detail += fmt::format(" ({})", X509_verify_cert_error_string(verify));
     SSL_free(ssl);
     ::close(fd);

@@ -60,7 +60,12 @@ void Session::agree_pair_keys() {
     if (peer == party()) continue;
     Key128 key;
     if (party() < peer) {
-      key = os_random_key();
+      if (options_.insecure_test_key_seed) {
+        Prg::from_seed(*options_.insecure_test_key_seed * 31 + party() * 7 + peer)
+            .fill_bytes(key.data(), key.size());
+      } else {
+        key = os_random_key();
+      }
       network_->send(peer, std::as_bytes(std::span(key)));
     } else {
       network_->recv(peer, std::as_writable_bytes(std::span(key)));

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct SessionOptions {
   // Seed of the emulator's randomness; ignored by multi-party sessions, whose
   // randomness always comes from the OS.
   std::uint64_t emulator_seed = 0;
+  // TESTS ONLY, INSECURE: derive the pairwise keys from this seed instead of
+  // the OS CSPRNG, so that a statistical test sees the same randomness on
+  // every run. Never set by the CLI.
+  std::optional<std::uint64_t> insecure_test_key_seed;
 };
 
 class Session {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# sqt.sh — one-command set-up for a fresh Debian 12 machine.
+#
+#   scripts/sqt.sh run    install packages, build, run the main job on its defaults
+#   scripts/sqt.sh test   install packages, build, run the whole test suite (ctest)
+#   scripts/sqt.sh build  install packages and build only
+#
+# Installs only the Debian packages that are missing (needs root or sudo for
+# that), configures CMake with Ninja into build/ and builds build/sqt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake ninja-build pkg-config libssl-dev openssl libcli11-dev
+          nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "sqt.sh: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  install_packages
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j"$(nproc)"
+}
+
+: "${SQT_DATA_DIR:=$(cd .. && pwd)/shared/data}"
+export SQT_DATA_DIR
+
+case "${1:-run}" in
+  build) build ;;
+  run)
+    build
+    shift || true
+    ./build/sqt bench ops "$@"
+    ;;
+  test)
+    build
+    cd build
+    ctest --output-on-failure -j1 --timeout 900
+    ;;
+  *)
+    echo "usage: scripts/sqt.sh run|test|build" >&2
+    exit 2
+    ;;
+esac

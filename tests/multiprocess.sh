@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# multiprocess.sh SQT SOURCE_DIR — three `sqt selftest` processes over
+# loopback TCP: with TLS, without TLS, and the failure modes (a certificate
+# from a foreign CA, a party that never comes up, mismatched options).
+set -u
+sqt=$1
+source_dir=$2
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+failures=0
+base=$((20000 + ($$ % 20000)))
+peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+
+bash "$source_dir/scripts/make-certs.sh" "$work/certs" 3 >/dev/null || exit 1
+bash "$source_dir/scripts/make-certs.sh" "$work/foreign" 3 >/dev/null || exit 1
+
+check() {  # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then
+    echo "ok: $name"
+  else
+    echo "FAILED: $name"
+    for i in 0 1 2; do [ -f "$work/out$i" ] && sed "s/^/  party $i: /" "$work/out$i"; done
+    failures=$((failures + 1))
+  fi
+}
+
+# run_parties ARGS0 -- ARGS1 -- ARGS2 : start three parties, wait, record exit codes.
+run_parties() {
+  local i=0 args=() pids=()
+  for a in "$@" --; do
+    if [ "$a" = "--" ]; then
+      # shellcheck disable=SC2086
+      "$sqt" selftest --party "$i" --peers "$peers" --connect-timeout 5 "${args[@]}" \
+        >"$work/out$i" 2>&1 &
+      pids+=($!)
+      i=$((i + 1))
+      args=()
+    else
+      args+=("$a")
+    fi
+  done
+  codes=()
+  for pid in "${pids[@]}"; do
+    wait "$pid"
+    codes+=($?)
+  done
+}
+all_passed() { [ "${codes[*]}" = "0 0 0" ] && grep -q "selftest passed" "$work/out0"; }
+all_failed() { [[ "${codes[*]}" != *0* ]]; }
+said() { grep -q "$1" "$work"/out*; }
+
+run_parties --certs "$work/certs" -- --certs "$work/certs" -- --certs "$work/certs"
+check "three processes over TLS multiply and open correctly" all_passed
+
+base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+run_parties --certs "$work/certs" --ring 128 -- --certs "$work/certs" --ring 128 -- --certs "$work/certs" --ring 128
+check "the same over the 128-bit ring" all_passed
+
+base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+run_parties --insecure-no-tls -- --insecure-no-tls -- --insecure-no-tls
+check "without TLS, with a warning" bash -c "[ '${codes[*]}' = '0 0 0' ] && grep -q 'WARNING: TLS is off' '$work/out0'"
+
+base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+run_parties --certs "$work/certs" -- --ca "$work/certs/ca.pem" --cert "$work/foreign/party1.pem" \
+  --key "$work/foreign/party1.key" -- --certs "$work/certs"
+check "a certificate from a foreign CA is refused with a clear error" \
+  bash -c "[[ '${codes[*]}' != '0 0 0' ]] && grep -q 'TLS handshake with .* failed' '$work'/out*"
+
+base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+run_parties --certs "$work/certs" --n 10 -- --certs "$work/certs" --n 10 -- --certs "$work/certs" --n 20
+check "mismatched options are reported with the field" \
+  bash -c "all_failed() { [[ '${codes[*]}' != *0* ]]; }; all_failed && grep -q 'configuration mismatch with party .*: n is' '$work'/out*"
+
+base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+"$sqt" selftest --party 0 --peers "$peers" --certs "$work/certs" --connect-timeout 1 >"$work/out0" 2>&1
+code=$?
+rm -f "$work/out1" "$work/out2"
+check "a party that never comes up is named after the connect timeout" \
+  bash -c "[ $code -ne 0 ] && grep -q 'parties 1 2 did not connect to party 0 within the connect timeout' '$work/out0'"
+
+echo "$((6 - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]

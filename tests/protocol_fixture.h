@@ -1,0 +1,75 @@
+// protocol_fixture.h — typed-test support: every protocol, both rings.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "core/fixed_point.h"
+#include "crypto/prg.h"
+#include "proto/local_run.h"
+#include "proto/plain/plain.h"
+#include "proto/rep3/rep3.h"
+
+namespace sqt {
+
+template <class P>
+struct ProtocolTest : ::testing::Test {
+  using R = typename P::Ring;
+  static constexpr int k = kRingBits<R>;
+
+  static SessionOptions options() {
+    SessionOptions o;
+    o.frac_bits = kDefaultFracBits<R>;
+    o.emulator_seed = 99;
+    o.insecure_test_key_seed = 99;  // the same randomness on every run
+    o.agreed = {{"protocol", std::string(P::kName)}};
+    return o;
+  }
+
+  // Runs fn at every party and returns each party's result.
+  template <class Fn>
+  static auto run_all(Fn fn) {
+    return run_local<P>(options(), fn);
+  }
+
+  // Runs fn at every party, checks that all parties got the same result and returns it.
+  template <class Fn>
+  static auto run_agreed(Fn fn) {
+    auto results = run_local<P>(options(), fn);
+    for (std::size_t i = 1; i < results.size(); ++i)
+      EXPECT_TRUE(results[i] == results[0]) << "party " << i << " disagrees with party 0";
+    return results[0];
+  }
+
+  // Pseudo-random ring elements (public test data, same at every party).
+  static Tensor<R> random_values(std::size_t n, std::uint64_t seed) {
+    return Prg::from_seed(seed).random<R>({n});
+  }
+  // Random values with |v| < 2^bits, followed by the edge values of that range.
+  static Tensor<R> bounded_values(std::size_t n, int bits, std::uint64_t seed) {
+    Tensor<R> t = random_values(n, seed);
+    for (R& v : t) v = arith_shift_right(v, k - bits);
+    std::vector<R> values = t.vector();
+    for (R edge : {R{0}, R{1}, R{0} - R{1}, R{0} - pow2<R>(bits - 1) * 2, pow2<R>(bits) - 1})
+      values.push_back(edge);
+    return Tensor<R>({values.size()}, values);
+  }
+  // Random full-ring values followed by 0, 1, -1, the most negative and the largest.
+  static Tensor<R> ring_values(std::size_t n, std::uint64_t seed) {
+    std::vector<R> values = random_values(n, seed).vector();
+    for (R edge : {R{0}, R{1}, R{0} - R{1}, pow2<R>(k - 1), pow2<R>(k - 1) - 1}) values.push_back(edge);
+    return Tensor<R>({values.size()}, values);
+  }
+};
+
+using AllProtocols =
+    ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>>;
+
+class ProtocolNames {
+ public:
+  template <class P>
+  static std::string GetName(int) {
+    return std::string(P::kName) + std::to_string(kRingBits<typename P::Ring>);
+  }
+};
+
+}  // namespace sqt

@@ -1,0 +1,123 @@
+// Communication of every rep3 operation, asserted exactly against the
+// theory (docs/protocols/rep3.md): bytes sent by each party and rounds.
+#include "protocol_fixture.h"
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Comm = ProtocolTest<P>;
+using Rep3Protocols = ::testing::Types<Rep3<std::uint64_t>, Rep3<u128>>;
+TYPED_TEST_SUITE(Comm, Rep3Protocols, ProtocolNames);
+
+struct Cost {
+  std::vector<std::uint64_t> bytes;  // sent, by party
+  std::uint64_t rounds = 0;          // critical path
+};
+
+// Runs setup() then op(share) at all parties and measures op alone.
+template <class Fixture, class P, class Setup, class Op>
+Cost measure(Setup setup, Op op) {
+  auto stats = Fixture::run_all([&](P& p) {
+    auto inputs = setup(p);
+    p.session().net().synchronize();
+    CommStats before = p.session().stats();
+    op(p, inputs);
+    return p.session().stats() - before;
+  });
+  Cost cost;
+  for (auto& s : stats) {
+    cost.bytes.push_back(s.bytes_sent);
+    cost.rounds = std::max(cost.rounds, s.rounds);
+  }
+  return cost;
+}
+
+constexpr std::size_t kN = 1000;
+
+TYPED_TEST(Comm, MultiplicationSendsOneElementPerPartyInOneRound) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::random_values(kN, 1);
+  Cost cost = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, values, {kN}); },
+      [](TypeParam& p, auto& x) { p.mul(x, x); });
+  for (auto b : cost.bytes) EXPECT_EQ(b, kN * sizeof(R));
+  EXPECT_EQ(cost.rounds, 1u);
+}
+
+TYPED_TEST(Comm, MatrixProductSendsOnlyTheOutputSize) {
+  using R = typename TestFixture::R;
+  const std::size_t m = 7, k = 300, n = 9;
+  auto a = TestFixture::random_values(m * k, 2).reshaped({m, k});
+  auto b = TestFixture::random_values(k * n, 3).reshaped({k, n});
+  Cost cost = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return std::pair(p.input(0, a, a.shape()), p.input(1, b, b.shape())); },
+      [](TypeParam& p, auto& xy) { p.matmul(xy.first, xy.second); });
+  for (auto bytes : cost.bytes) EXPECT_EQ(bytes, m * n * sizeof(R));
+  EXPECT_EQ(cost.rounds, 1u);
+  Cost dots = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, a, a.shape()); },
+      [](TypeParam& p, auto& x) { p.dot_rows(x, x); });
+  for (auto bytes : dots.bytes) EXPECT_EQ(bytes, m * sizeof(R));
+  EXPECT_EQ(dots.rounds, 1u);
+}
+
+TYPED_TEST(Comm, OpenSendsOneElementPerPartyAndOpenToOneInTotal) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::random_values(kN, 4);
+  Cost open = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
+                                              [](TypeParam& p, auto& x) { p.open(x); });
+  for (auto b : open.bytes) EXPECT_EQ(b, kN * sizeof(R));
+  EXPECT_EQ(open.rounds, 1u);
+  Cost to_two = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
+                                                [](TypeParam& p, auto& x) { p.open_to(2, x); });
+  EXPECT_EQ(to_two.bytes, (std::vector<std::uint64_t>{0, kN * sizeof(R), 0}));
+  EXPECT_EQ(to_two.rounds, 1u);
+}
+
+TYPED_TEST(Comm, InputSendsOneElementFromTheOwner) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::random_values(kN, 5);
+  Cost cost = measure<TestFixture, TypeParam>([](TypeParam&) { return 0; },
+                                              [&](TypeParam& p, int) { p.input(1, values, {kN}); });
+  EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{0, kN * sizeof(R), 0}));
+  EXPECT_EQ(cost.rounds, 1u);
+}
+
+TYPED_TEST(Comm, LocalOperationsSendNothing) {
+  auto values = TestFixture::random_values(kN, 6);
+  Cost cost = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, values, {kN}); },
+      [&](TypeParam& p, auto& x) {
+        p.add_public(p.neg(p.sub(p.add(x, x), x)), values);
+        p.mul_public(x, values);
+        p.random({kN});
+      });
+  EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{0, 0, 0}));
+  EXPECT_EQ(cost.rounds, 0u);
+}
+
+TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::bounded_values(kN, 20, 7);
+  const std::size_t n = values.size();
+  auto total = [](const Cost& c) { return c.bytes[0] + c.bytes[1] + c.bytes[2]; };
+  Cost gap = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
+                                             [](TypeParam& p, auto& x) { p.trunc_pr_gap(x, 8); });
+  EXPECT_EQ(total(gap), 2 * n * sizeof(R));
+  EXPECT_EQ(gap.rounds, 2u);
+  Cost nogap = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
+                                               [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 8); });
+  EXPECT_EQ(total(nogap), 5 * n * sizeof(R));
+  EXPECT_EQ(nogap.rounds, 3u);
+  // The receiver's role rotates: over three calls every party sends the same.
+  Cost three = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, values, {n}); },
+      [](TypeParam& p, auto& x) {
+        for (int i = 0; i < 3; ++i) p.trunc_pr_nogap(x, 8);
+      });
+  EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, 5 * n * sizeof(R))));
+}
+
+}  // namespace
+}  // namespace sqt

@@ -1,0 +1,86 @@
+// Tests of rings, tensors, fixed-point encoding and packed bit tensors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/bit_tensor.h"
+#include "core/fixed_point.h"
+#include "core/tensor_ops.h"
+
+namespace sqt {
+namespace {
+
+template <class R>
+struct RingTest : ::testing::Test {};
+using Rings = ::testing::Types<std::uint64_t, u128>;
+TYPED_TEST_SUITE(RingTest, Rings);
+
+TYPED_TEST(RingTest, FixedPointRoundTripsAndRoundsToNearest) {
+  using R = TypeParam;
+  const int f = kDefaultFracBits<R>;
+  for (double x : {0.0, 1.0, -1.0, 3.140625, -2.5, 1234.5678, -0.000123}) {
+    double decoded = decode_fixed(encode_fixed<R>(x, f), f);
+    EXPECT_LE(std::abs(decoded - x), std::ldexp(0.5, -f)) << x;
+  }
+  EXPECT_EQ(encode_fixed<R>(-1.0, f), R{0} - pow2<R>(f));
+  EXPECT_EQ(encode_fixed<R>(std::ldexp(1.5, -f), f), R{2});  // ties away from zero
+}
+
+TYPED_TEST(RingTest, FixedPointEdgesAndOverflow) {
+  using R = TypeParam;
+  const int f = kDefaultFracBits<R>;
+  const int k = kRingBits<R>;
+  double largest = std::ldexp(1.0, k - 1 - f) - std::ldexp(1.0, k - 1 - f - 52);
+  EXPECT_GT(decode_fixed(encode_fixed<R>(largest, f), f), 0);
+  EXPECT_EQ(encode_fixed<R>(-std::ldexp(1.0, k - 1 - f), f), pow2<R>(k - 1));  // most negative
+  EXPECT_THROW(encode_fixed<R>(std::ldexp(1.0, k - 1 - f), f), Error);
+  EXPECT_THROW(encode_fixed<R>(std::nan(""), f), Error);
+  EXPECT_EQ(decode_fixed(pow2<R>(k - 1), f), -std::ldexp(1.0, k - 1 - f));
+}
+
+TYPED_TEST(RingTest, ArithmeticShiftIsFloorDivision) {
+  using R = TypeParam;
+  EXPECT_EQ(arith_shift_right(R{0} - R{5}, 1), R{0} - R{3});  // floor(-2.5) = -3
+  EXPECT_EQ(arith_shift_right(R{5}, 1), R{2});
+  EXPECT_EQ(arith_shift_right(pow2<R>(kRingBits<R> - 1), kRingBits<R> - 1), R{0} - R{1});
+}
+
+TYPED_TEST(RingTest, TensorArithmeticWrapsModulo2k) {
+  using R = TypeParam;
+  Tensor<R> a({3}, std::vector<R>{R{0} - R{1}, 2, 3});
+  Tensor<R> b({3}, std::vector<R>{1, R{0} - R{2}, 5});
+  EXPECT_EQ(add(a, b), (Tensor<R>({3}, std::vector<R>{0, 0, 8})));
+  EXPECT_EQ(mul(a, b), (Tensor<R>({3}, std::vector<R>{R{0} - R{1}, R{0} - R{4}, 15})));
+  EXPECT_THROW(add(a, Tensor<R>({2})), Error);
+}
+
+TEST(Tensor, ReshapeChecksElementCount) {
+  Tensor<double> t({2, 3});
+  EXPECT_EQ(t.reshaped({3, 2}).shape(), (Shape{3, 2}));
+  try {
+    t.reshaped({4, 2});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "cannot reshape [2, 3] to [4, 2]: element counts differ");
+  }
+}
+
+TEST(BitTensor, PacksSixtyFourBitsPerWordAndKeepsPaddingClear) {
+  BitTensor a({130}), b({130});
+  EXPECT_EQ(a.word_count(), 3u);
+  for (std::size_t i = 0; i < 130; i += 3) a.set(i, true);
+  for (std::size_t i = 0; i < 130; i += 5) b.set(i, true);
+  BitTensor x = a ^ b, y = a & b;
+  for (std::size_t i = 0; i < 130; ++i) {
+    EXPECT_EQ(x.get(i), (i % 3 == 0) != (i % 5 == 0)) << i;
+    EXPECT_EQ(y.get(i), i % 15 == 0) << i;
+  }
+  EXPECT_EQ(y.popcount(), 9u);  // 0, 15, ..., 120
+  a.words()[2] = ~std::uint64_t{0};
+  a.clear_padding();
+  EXPECT_EQ(a.words()[2], 3u);
+}
+
+}  // namespace
+}  // namespace sqt

@@ -1,0 +1,190 @@
+// Correctness of every protocol operation against exact-integer and double
+// references, for both rings and for both the emulator and rep3.
+#include <cmath>
+
+#include "core/tensor_ops.h"
+#include "kernels/matmul.h"
+#include "mpc/fixed.h"
+#include "protocol_fixture.h"
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Ops = ProtocolTest<P>;
+TYPED_TEST_SUITE(Ops, AllProtocols, ProtocolNames);
+
+TYPED_TEST(Ops, InputFromEveryPartyOpensToTheValue) {
+  using R = typename TestFixture::R;
+  for (int owner = 0; owner < TypeParam::kParties; ++owner) {
+    Tensor<R> values = TestFixture::ring_values(1000, 1 + owner);
+    auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+      Tensor<R> mine = p.party() == owner ? values : Tensor<R>{};
+      return p.open(p.input(owner, mine, values.shape()));
+    });
+    EXPECT_TRUE(opened == values) << "owner " << owner;
+  }
+}
+
+TYPED_TEST(Ops, OpenToRevealsOnlyToTheChosenParty) {
+  using R = typename TestFixture::R;
+  Tensor<R> values = TestFixture::ring_values(100, 2);
+  for (int target = 0; target < TypeParam::kParties; ++target) {
+    auto results = TestFixture::run_all([&](TypeParam& p) {
+      return p.open_to(target, p.input(0, values, values.shape()));
+    });
+    for (int party = 0; party < TypeParam::kParties; ++party) {
+      if (party == target) {
+        EXPECT_TRUE(results[party] == values);
+      } else {
+        EXPECT_EQ(results[party].size(), 0u) << "party " << party << " learned the value";
+      }
+    }
+  }
+}
+
+TYPED_TEST(Ops, LinearOperationsAreExact) {
+  using R = typename TestFixture::R;
+  Tensor<R> a = TestFixture::ring_values(500, 3), b = TestFixture::ring_values(500, 4);
+  Tensor<R> c = TestFixture::ring_values(500, 5);
+  const R factor = static_cast<R>(0x9e3779b97f4a7c15ull);
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    auto x = p.input(0, a, a.shape());
+    auto y = p.input(TypeParam::kParties - 1, b, b.shape());
+    return std::vector<Tensor<R>>{p.open(p.add(x, y)),          p.open(p.sub(x, y)),
+                                  p.open(p.neg(x)),             p.open(p.add_public(x, c)),
+                                  p.open(p.mul_public(x, c)),   p.open(p.scale(y, factor))};
+  });
+  EXPECT_TRUE(opened[0] == add(a, b));
+  EXPECT_TRUE(opened[1] == sub(a, b));
+  EXPECT_TRUE(opened[2] == neg(a));
+  EXPECT_TRUE(opened[3] == add(a, c));
+  EXPECT_TRUE(opened[4] == mul(a, c));
+  EXPECT_TRUE(opened[5] == scale(b, factor));
+}
+
+TYPED_TEST(Ops, MultiplicationIsExactModulo2k) {
+  using R = typename TestFixture::R;
+  Tensor<R> a = TestFixture::ring_values(10000, 6), b = TestFixture::ring_values(10000, 7);
+  std::reverse(b.begin() + 10000, b.end());  // pair the edge values with each other
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    auto x = p.input(0, a, a.shape());
+    auto y = p.input(1 % TypeParam::kParties, b, b.shape());
+    auto xy = p.mul(x, y);
+    return std::vector<Tensor<R>>{p.open(xy), p.open(p.mul(xy, x))};
+  });
+  EXPECT_TRUE(opened[0] == mul(a, b));
+  EXPECT_TRUE(opened[1] == mul(mul(a, b), a));
+}
+
+TYPED_TEST(Ops, MatrixAndDotProductsAreExact) {
+  using R = typename TestFixture::R;
+  const std::size_t m = 5, k = 37, n = 6;
+  Tensor<R> a = TestFixture::random_values(m * k, 8).reshaped({m, k});
+  Tensor<R> b = TestFixture::random_values(k * n, 9).reshaped({k, n});
+  Tensor<R> expected(Shape{m, n}, R{0});
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t q = 0; q < k; ++q) expected[i * n + j] += a[i * k + q] * b[q * n + j];
+  Tensor<R> c = TestFixture::random_values(m * k, 10).reshaped({m, k});
+  Tensor<R> dots(Shape{m}, R{0});
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t q = 0; q < k; ++q) dots[i] += a[i * k + q] * c[i * k + q];
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    auto x = p.input(0, a, a.shape());
+    auto y = p.input(1 % TypeParam::kParties, b, b.shape());
+    auto z = p.input(1 % TypeParam::kParties, c, c.shape());
+    return std::vector<Tensor<R>>{p.open(p.matmul(x, y)), p.open(p.dot_rows(x, z))};
+  });
+  EXPECT_TRUE(opened[0] == expected);
+  EXPECT_TRUE(opened[1] == dots);
+}
+
+TYPED_TEST(Ops, ShapeErrorsNameTheShapes) {
+  using R = typename TestFixture::R;
+  auto errors = TestFixture::run_all([&](TypeParam& p) {
+    auto x = p.input(0, Tensor<R>({2, 3}, R{1}), {2, 3});
+    try {
+      p.matmul(x, x);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  });
+  for (auto& e : errors) EXPECT_EQ(e, "matmul: cannot multiply [2, 3] by [2, 3]");
+}
+
+TYPED_TEST(Ops, RandomSharingsAreUniformAndConsistent) {
+  using R = typename TestFixture::R;
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    return std::vector<Tensor<R>>{p.open(p.random({4096})), p.open(p.random({4096}))};
+  });
+  EXPECT_FALSE(opened[0] == opened[1]);
+  std::size_t top_bits = 0;
+  for (R v : opened[0]) top_bits += static_cast<std::size_t>(v >> (TestFixture::k - 1));
+  EXPECT_NEAR(static_cast<double>(top_bits) / 4096, 0.5, 0.05);
+}
+
+// Checks y in {floor(x / 2^m), floor(x / 2^m) + 1}, exact when 2^m divides x.
+template <class R>
+void expect_truncated(const Tensor<R>& x, const Tensor<R>& y, int m) {
+  ASSERT_EQ(x.size(), y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    R floor = arith_shift_right(x[i], m);
+    bool exact = (x[i] & (pow2<R>(m) - 1)) == 0;
+    EXPECT_TRUE(y[i] == floor || (!exact && y[i] == floor + 1))
+        << "element " << i << ": x = " << to_string_signed(to_signed(x[i])) << ", y = "
+        << to_string_signed(to_signed(y[i]));
+  }
+}
+
+TYPED_TEST(Ops, ProbabilisticTruncationRoundsDownOrUpOverTheWholeRange) {
+  using R = typename TestFixture::R;
+  for (int m : {1, 16, TestFixture::k / 4}) {
+    auto range_bits = TestFixture::run_all([](TypeParam& p) { return p.trunc_range_bits(); })[0];
+    Tensor<R> a = TestFixture::bounded_values(5000, range_bits, 11 + m);
+    auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+      return p.open(p.trunc_pr(p.input(0, a, a.shape()), m));
+    });
+    expect_truncated(a, opened, m);
+  }
+}
+
+TYPED_TEST(Ops, FixedPointProductsMatchDoublesWithinOneUlp) {
+  using R = typename TestFixture::R;
+  const int f = kDefaultFracBits<R>;
+  Prg prg = Prg::from_seed(12);
+  Tensor<double> u({3000}), v({3000});
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    u[i] = (static_cast<double>(prg.next_u64() >> 11) / 9007199254740992.0 - 0.5) * 200;
+    v[i] = (static_cast<double>(prg.next_u64() >> 11) / 9007199254740992.0 - 0.5) * 2;
+  }
+  u[0] = 0;
+  v[1] = 0;
+  u[2] = 100 - std::ldexp(1.0, -f);
+  v[2] = -1;
+  const std::size_t rows = 30, inner = 100;
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    const int other = 1 % TypeParam::kParties;
+    auto x = input_fixed(p, 0, u, u.shape()), y = input_fixed(p, other, v, v.shape());
+    auto a = input_fixed(p, 0, u.reshaped({rows, inner}), {rows, inner});
+    auto b = input_fixed(p, other, v.reshaped({inner, rows}), {inner, rows});
+    return std::vector<Tensor<double>>{open_fixed(p, fix_mul(p, x, y)),
+                                       open_fixed(p, fix_matmul(p, a, b))};
+  });
+  auto encoded = [&](double x) { return decode_fixed(encode_fixed<R>(x, f), f); };
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    double exact = encoded(u[i]) * encoded(v[i]);
+    EXPECT_LT(std::abs(opened[0][i] - exact), std::ldexp(1.0, -f)) << u[i] << " * " << v[i];
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < rows; ++j) {
+      double exact = 0;
+      for (std::size_t q = 0; q < inner; ++q) exact += encoded(u[i * inner + q]) * encoded(v[q * rows + j]);
+      EXPECT_LT(std::abs(opened[1][i * rows + j] - exact), std::ldexp(1.0, -f) * (1 + 1e-9));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sqt
