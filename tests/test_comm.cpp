@@ -1,5 +1,6 @@
 // Communication of every rep3 operation, asserted exactly against the
 // theory (docs/protocols/rep3.md): bytes sent by each party and rounds.
+#include "mpc/fixed.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -117,6 +118,18 @@ TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
         for (int i = 0; i < 3; ++i) p.trunc_pr_nogap(x, 8);
       });
   EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, 5 * n * sizeof(R))));
+}
+
+TYPED_TEST(Comm, FixedPointMultiplyIsMultiplyThenTruncate) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::bounded_values(kN, 20, 8);
+  const std::size_t n = values.size();
+  const bool gap = TestFixture::k == 128;  // the default variant per ring
+  Cost cost = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, values, {n}); },
+      [](TypeParam& p, auto& x) { fix_mul(p, x, x); });
+  EXPECT_EQ(cost.bytes[0] + cost.bytes[1] + cost.bytes[2], (gap ? 5 : 8) * n * sizeof(R));
+  EXPECT_EQ(cost.rounds, gap ? 3u : 4u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "core/error.h"
@@ -64,6 +65,22 @@ TEST(MemoryNetwork, RoundsFollowTheCriticalPath) {
   nets[2]->recv(1, std::span(&x, 1));
   EXPECT_EQ(nets[1]->stats().rounds, 2u);
   EXPECT_EQ(nets[2]->stats().rounds, 2u);
+}
+
+TEST(MemoryNetwork, SynchronizeAlignsRoundCounters) {
+  auto nets = memory_networks(3);
+  std::byte x{};
+  nets[0]->send(1, std::span(&x, 1));  // a chain of depth 2 ending at party 2
+  nets[1]->recv(0, std::span(&x, 1));
+  nets[1]->send(2, std::span(&x, 1));
+  nets[2]->recv(1, std::span(&x, 1));
+  {
+    std::vector<std::jthread> threads;
+    for (auto& net : nets) threads.emplace_back([&net] { net->synchronize(); });
+  }
+  for (auto& net : nets) EXPECT_EQ(net->stats().rounds, 3u);
+  nets[0]->send(2, std::span(&x, 1));  // the next message is one round deeper for everyone
+  EXPECT_EQ(nets[0]->stats().rounds, 4u);
 }
 
 TEST(MemoryNetwork, SizeMismatchNamesPeerAndSizes) {

@@ -51,6 +51,9 @@ void Network::synchronize() {
     if (peer != id_) send(peer, {});
   for (int peer = 0; peer < parties(); ++peer)
     if (peer != id_) recv(peer, {});
+  // Every party has now seen the deepest message any party sent, so all
+  // round counters agree; the next message of every party starts one deeper.
+  received_depth_ = stats_.rounds;
 }
 
 std::vector<std::byte> Network::recv_any(int peer) {
