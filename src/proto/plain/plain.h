@@ -11,6 +11,7 @@
 
 #include <string_view>
 
+#include "core/bit_planes.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
 #include "proto/session.h"
@@ -22,11 +23,16 @@ struct PlainShare {
   Tensor<R> value;
 };
 
+struct PlainBShare {
+  BitPlanes value;
+};
+
 template <RingElement R>
 class Plain {
  public:
   using Ring = R;
   using Share = PlainShare<R>;
+  using BShare = PlainBShare;
   static constexpr std::string_view kName = "plain";
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 1;
@@ -92,6 +98,47 @@ class Plain {
       u[i] = arith_shift_right(v, m) + ((u[i] & low) < (v & low) ? 1 : 0);
     }
     return {std::move(u)};
+  }
+
+  Share trunc_pr_wide(const Share& x, int m) { return trunc_pr(x, m); }
+
+  // --- binary values and comparisons: the same results as rep3, computed directly.
+
+  static int planes(const BShare& b) { return b.value.planes(); }
+  BShare binput(int, const BitPlanes& bits, std::size_t, int) { return {bits}; }
+  BShare bxor(const BShare& a, const BShare& b) const { return {a.value ^ b.value}; }
+  BShare bnot(const BShare& a) const { return {~a.value}; }
+  BShare band(const BShare& a, const BShare& b) { return {a.value & b.value}; }
+  BitPlanes bopen(const BShare& a) { return a.value; }
+  BShare bslice(const BShare& a, int from, int count) const { return {a.value.slice(from, count)}; }
+  BShare bgather(const BShare& a, int start, int step, int count) const {
+    return {a.value.gather(start, step, count)};
+  }
+  BShare bconcat(const BShare& a, const BShare& b) const { return {a.value.concat(b.value)}; }
+
+  // Bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
+  BShare msb(const Share& x, int l) {
+    Tensor<R> bits(Shape{x.value.size()});
+    for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = (x.value[i] + pow2<R>(l - 1)) >> (l - 1) & 1;
+    return {to_planes(bits, 0, 1)};
+  }
+  BShare eqz_bits(const Share& x, int l) {
+    Tensor<R> bits(Shape{x.value.size()});
+    const R mask = l == kRing ? ~R{0} : pow2<R>(l) - 1;
+    for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = (x.value[i] & mask) == 0 ? 1 : 0;
+    return {to_planes(bits, 0, 1)};
+  }
+  Share mod2m(const Share& x, int m) {
+    Tensor<R> out = x.value;
+    for (R& v : out) v &= pow2<R>(m) - 1;
+    return {std::move(out)};
+  }
+  Share b2a(const BShare& b) {
+    Tensor<R> out(Shape{b.value.n() * static_cast<std::size_t>(b.value.planes())});
+    std::size_t i = 0;
+    for (int j = 0; j < b.value.planes(); ++j)
+      for (std::size_t e = 0; e < b.value.n(); ++e) out[i++] = b.value.get(j, e) ? 1 : 0;
+    return {std::move(out)};
   }
 
  private:

@@ -11,6 +11,7 @@
 
 #include <string_view>
 
+#include "core/bit_planes.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
 #include "proto/rep3/rep3_share.h"
@@ -25,11 +26,18 @@ enum class TruncVariant {
   kNoGap,  // 3 rounds; |x| < 2^(k-2); perfectly secure
 };
 
+// A replicated binary (XOR) sharing of bit-sliced values.
+struct Rep3BShare {
+  BitPlanes own;   // b_i
+  BitPlanes next;  // b_{i+1}
+};
+
 template <RingElement R>
 class Rep3 {
  public:
   using Ring = R;
   using Share = Rep3Share<R>;
+  using BShare = Rep3BShare;
   static constexpr std::string_view kName = "rep3";
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 3;
@@ -175,8 +183,55 @@ class Rep3 {
   }
   Share trunc_pr_gap(const Share& x, int m);
   Share trunc_pr_nogap(const Share& x, int m);
+  // Truncation valid for |x| < 2^(k-2) whatever the default variant.
+  Share trunc_pr_wide(const Share& x, int m) { return trunc_pr_nogap(x, m); }
+
+  // --- binary sharing (rep3_binary.h) -------------------------------------
+
+  static int planes(const BShare& b) { return b.own.planes(); }
+  // Party p's bits become binary-shared (others pass empty planes).
+  BShare binput(int p, const BitPlanes& bits, std::size_t n, int planes);
+  BShare bxor(const BShare& a, const BShare& b) const;
+  BShare bnot(const BShare& a) const;
+  BShare band(const BShare& a, const BShare& b);
+  BitPlanes bopen(const BShare& a);
+  BShare bslice(const BShare& a, int from, int count) const {
+    return {a.own.slice(from, count), a.next.slice(from, count)};
+  }
+  BShare bgather(const BShare& a, int start, int step, int count) const {
+    return {a.own.gather(start, step, count), a.next.gather(start, step, count)};
+  }
+  BShare bconcat(const BShare& a, const BShare& b) const {
+    return {a.own.concat(b.own), a.next.concat(b.next)};
+  }
+
+  // --- comparison primitives (rep3_compare.h) -----------------------------
+
+  BShare msb(const Share& x, int l);
+  BShare eqz_bits(const Share& x, int l);
+  Share mod2m(const Share& x, int m);
+  Share b2a(const BShare& b);
 
  private:
+  // Roles of a masked protocol: R (role 0) learns x + r; S = R+1 (role 1)
+  // and T = R+2 (role 2) know r.
+  struct Roles {
+    int receiver;
+    int role;
+  };
+  Roles next_roles() {
+    int receiver = static_cast<int>(role_calls_++ % 3);
+    return {receiver, (me_ - receiver + 3) % 3};
+  }
+  // The key K_{R+2} that S and T share (R does not hold it).
+  Prg& helper_key(const Roles& roles) { return roles.role == 1 ? prg_next_ : prg_prev_; }
+  Tensor<R> mask_to_receiver(const Roles& roles, const Share& x);
+  BShare bin_input_by_receiver(const Roles& roles, const BitPlanes& bits, std::size_t n, int planes);
+  BShare bin_known_by_helpers(const Roles& roles, const BitPlanes& bits, std::size_t n,
+                              int planes) const;
+  Share arith_input_by_receiver(const Roles& roles, const Tensor<R>& value, const Shape& shape);
+  Share arith_known_by_helpers(const Roles& roles, const Tensor<R>& value, const Shape& shape) const;
+
   // Turns a 3-out-of-3 additive sharing z_i into replicated shares: add a
   // zero sharing, send to party i-1, receive z_{i+1} from party i+1.
   Share reshare(Tensor<R> z) {
@@ -209,8 +264,11 @@ class Rep3 {
   Prg& prg_next_;  // key shared with party i+1: draws summand x_{i+1}
   TruncVariant variant_;
   std::uint64_t trunc_calls_ = 0;  // rotates the truncation roles
+  std::uint64_t role_calls_ = 0;   // rotates the roles of masked protocols
 };
 
 }  // namespace sqt
 
+#include "proto/rep3/rep3_binary.h"
+#include "proto/rep3/rep3_compare.h"
 #include "proto/rep3/rep3_trunc.h"

@@ -1,0 +1,62 @@
+// bit_circuits.h — boolean circuits on binary sharings, for any protocol.
+//
+// Written against the binary part of a protocol (BShare, band, bxor, bnot,
+// bslice, bconcat); every AND layer of a circuit is one call, so the rounds
+// are the circuit depth and the bits sent are its AND count. Bit-sliced
+// inputs: plane 0 is the least significant bit.
+#pragma once
+
+namespace sqt {
+
+// [a < b] for unsigned w-bit a and b (w planes each): a log-depth tree over
+// (less, equal) pairs. AND gates: w + 2(w - 1) at most; rounds: 1 + ceil(log2 w).
+template <class P>
+typename P::BShare bit_less_than(P& p, const typename P::BShare& a, const typename P::BShare& b) {
+  using BShare = typename P::BShare;
+  // Per bit: less = ~a & b, equal = ~(a ^ b).
+  BShare less = p.band(p.bnot(a), b);
+  BShare equal = p.bnot(p.bxor(a, b));
+  int w = P::planes(less);
+  while (w > 1) {
+    const int pairs = w / 2;
+    // For pair i: hi = plane 2i+1, lo = plane 2i. less = less_hi ^ (equal_hi & less_lo).
+    BShare equal_hi = gather(p, equal, 1, pairs), less_hi = gather(p, less, 1, pairs);
+    BShare less_lo = gather(p, less, 0, pairs);
+    const bool last = pairs == 1 && w == 2;
+    BShare products = last ? p.band(equal_hi, less_lo)
+                           : p.band(p.bconcat(equal_hi, equal_hi),
+                                    p.bconcat(less_lo, gather(p, equal, 0, pairs)));
+    BShare next_less = p.bxor(less_hi, p.bslice(products, 0, pairs));
+    BShare next_equal = last ? BShare{} : p.bslice(products, pairs, pairs);
+    if (w % 2 == 1) {  // the top plane has no partner: carry it up
+      next_less = p.bconcat(next_less, p.bslice(less, w - 1, 1));
+      next_equal = p.bconcat(next_equal, p.bslice(equal, w - 1, 1));
+    }
+    less = std::move(next_less);
+    equal = std::move(next_equal);
+    w = P::planes(less);
+  }
+  return less;
+}
+
+// AND of all planes of a (one plane out): ceil(log2 w) rounds, w - 1 ANDs.
+template <class P>
+typename P::BShare bit_all(P& p, typename P::BShare a) {
+  int w = P::planes(a);
+  while (w > 1) {
+    const int pairs = w / 2;
+    typename P::BShare next = p.band(gather(p, a, 0, pairs), gather(p, a, 1, pairs));
+    if (w % 2 == 1) next = p.bconcat(next, p.bslice(a, w - 1, 1));
+    a = std::move(next);
+    w = P::planes(a);
+  }
+  return a;
+}
+
+// Planes parity, parity + 2, ... (count of them).
+template <class P>
+typename P::BShare gather(P& p, const typename P::BShare& x, int parity, int count) {
+  return p.bgather(x, parity, 2, count);
+}
+
+}  // namespace sqt
