@@ -67,4 +67,34 @@ Tensor<R> shift_right_signed(Tensor<R> a, int m) {
   return a;
 }
 
+// Elements [offset, offset + size(shape)) of t, with the given shape.
+template <class T>
+Tensor<T> tensor_part(const Tensor<T>& t, std::size_t offset, const Shape& shape) {
+  std::size_t n = shape_size(shape);
+  SQT_CHECK(offset + n <= t.size(), "part [{}, {}) of a tensor of {} elements", offset, offset + n,
+            t.size());
+  return Tensor<T>(shape, std::vector<T>(t.begin() + static_cast<std::ptrdiff_t>(offset),
+                                         t.begin() + static_cast<std::ptrdiff_t>(offset + n)));
+}
+
+// out[i] = t[indices[i]], with the given shape.
+template <class T>
+Tensor<T> tensor_gather(const Tensor<T>& t, const std::vector<std::size_t>& indices,
+                        const Shape& shape) {
+  SQT_CHECK(indices.size() == shape_size(shape), "gather: {} indices for shape {}", indices.size(),
+            shape_string(shape));
+  Tensor<T> out(shape);
+  for (std::size_t i = 0; i < indices.size(); ++i) out[i] = t[indices[i]];
+  return out;
+}
+
+// The elements of all tensors, one after another, as a flat tensor.
+template <class T>
+Tensor<T> tensor_join(const std::vector<const Tensor<T>*>& parts) {
+  std::vector<T> data;
+  for (const Tensor<T>* t : parts) data.insert(data.end(), t->begin(), t->end());
+  std::size_t n = data.size();
+  return Tensor<T>(Shape{n}, std::move(data));
+}
+
 }  // namespace sqt

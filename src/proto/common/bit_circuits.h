@@ -60,3 +60,37 @@ typename P::BShare gather(P& p, const typename P::BShare& x, int parity, int cou
 }
 
 }  // namespace sqt
+
+namespace sqt {
+
+// Bits of (a - b) mod 2^w for w-bit a and b: a + ~b + 1 with a Kogge-Stone
+// parallel-prefix carry chain. Rounds: 1 + ceil(log2 w).
+template <class P>
+typename P::BShare bit_subtract(P& p, const typename P::BShare& a, const typename P::BShare& b) {
+  using BShare = typename P::BShare;
+  const int w = P::planes(a);
+  BShare not_b = p.bnot(b);
+  BShare propagate = p.bxor(a, not_b);
+  BShare generate = p.band(a, not_b);
+  // Carry-in 1: bit 0 generates if it generates or propagates (never both).
+  BShare g0 = p.bxor(p.bslice(generate, 0, 1), p.bslice(propagate, 0, 1));
+  BShare G = w > 1 ? p.bconcat(g0, p.bslice(generate, 1, w - 1)) : g0;
+  BShare Pr = propagate;
+  for (int s = 1; s < w; s *= 2) {
+    const int span = w - s, pspan = std::max(0, w - 2 * s);
+    BShare left = p.bslice(Pr, s, span), right = p.bslice(G, 0, span);
+    if (pspan > 0) {
+      left = p.bconcat(left, p.bslice(Pr, 2 * s, pspan));
+      right = p.bconcat(right, p.bslice(Pr, s, pspan));
+    }
+    BShare products = p.band(left, right);
+    G = p.bconcat(p.bslice(G, 0, s), p.bxor(p.bslice(G, s, span), p.bslice(products, 0, span)));
+    if (pspan > 0) Pr = p.bconcat(p.bslice(Pr, 0, 2 * s), p.bslice(products, span, pspan));
+  }
+  // Sum bit i = p_i ^ carry into i; carry into 0 is 1, into i > 0 is G_{i-1}.
+  BShare sum0 = p.bnot(p.bslice(propagate, 0, 1));
+  if (w == 1) return sum0;
+  return p.bconcat(sum0, p.bxor(p.bslice(propagate, 1, w - 1), p.bslice(G, 0, w - 1)));
+}
+
+}  // namespace sqt

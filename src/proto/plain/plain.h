@@ -45,6 +45,18 @@ class Plain {
   Session& session() { return session_; }
   int trunc_range_bits() const { return kRing - 2; }
   static const Shape& shape(const Share& x) { return x.value.shape(); }
+  static Share reshaped(Share x, const Shape& shape) { return {std::move(x.value).reshaped(shape)}; }
+  static Share part(const Share& x, std::size_t offset, const Shape& shape) {
+    return {tensor_part(x.value, offset, shape)};
+  }
+  static Share gather(const Share& x, const std::vector<std::size_t>& indices, const Shape& shape) {
+    return {tensor_gather(x.value, indices, shape)};
+  }
+  static Share join(std::span<const Share> xs) {
+    std::vector<const Tensor<R>*> values;
+    for (const Share& x : xs) values.push_back(&x.value);
+    return {tensor_join(values)};
+  }
 
   // The emulator has one party; any party id stands for the data holder.
   Share input(int, const Tensor<R>& value, const Shape& shape) {
@@ -54,6 +66,7 @@ class Plain {
   Tensor<R> open(const Share& x) { return x.value; }
   Tensor<R> open_to(int, const Share& x) { return x.value; }
 
+  Share constant(const Tensor<R>& c) const { return {c}; }
   Share add(const Share& x, const Share& y) const { return {sqt::add(x.value, y.value)}; }
   Share sub(const Share& x, const Share& y) const { return {sqt::sub(x.value, y.value)}; }
   Share neg(const Share& x) const { return {sqt::neg(x.value)}; }
@@ -128,6 +141,7 @@ class Plain {
     for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = (x.value[i] & mask) == 0 ? 1 : 0;
     return {to_planes(bits, 0, 1)};
   }
+  BShare bit_decompose(const Share& x, int l) { return {to_planes(x.value, 0, l)}; }
   Share mod2m(const Share& x, int m) {
     Tensor<R> out = x.value;
     for (R& v : out) v &= pow2<R>(m) - 1;

@@ -65,6 +65,26 @@ class Rep3 {
   int trunc_range_bits() const { return variant_ == TruncVariant::kGap ? kRing - 42 : kRing - 2; }
   TruncVariant trunc_variant() const { return variant_; }
   static const Shape& shape(const Share& x) { return x.own.shape(); }
+  static Share reshaped(Share x, const Shape& shape) {
+    return {std::move(x.own).reshaped(shape), std::move(x.next).reshaped(shape)};
+  }
+  // Elements [offset, offset + size(shape)) of x (flattened) with a new shape.
+  static Share part(const Share& x, std::size_t offset, const Shape& shape) {
+    return {tensor_part(x.own, offset, shape), tensor_part(x.next, offset, shape)};
+  }
+  // out[i] = x[indices[i]] (a local rearrangement).
+  static Share gather(const Share& x, const std::vector<std::size_t>& indices, const Shape& shape) {
+    return {tensor_gather(x.own, indices, shape), tensor_gather(x.next, indices, shape)};
+  }
+  // All elements of the shares, one after another, as a flat share.
+  static Share join(std::span<const Share> xs) {
+    std::vector<const Tensor<R>*> own, next;
+    for (const Share& x : xs) {
+      own.push_back(&x.own);
+      next.push_back(&x.next);
+    }
+    return {tensor_join(own), tensor_join(next)};
+  }
 
   // --- input and output -------------------------------------------------
 
@@ -112,6 +132,13 @@ class Rep3 {
     return {sqt::sub(x.own, y.own), sqt::sub(x.next, y.next)};
   }
   Share neg(const Share& x) const { return {sqt::neg(x.own), sqt::neg(x.next)}; }
+  // A sharing of a public value (summand x_0 = c, the others zero).
+  Share constant(const Tensor<R>& c) const {
+    Tensor<R> zero(c.shape(), R{0});
+    if (me_ == 0) return {c, zero};
+    if (me_ == 2) return {zero, c};
+    return {zero, zero};
+  }
   // A public value is added to summand x_0 (held by parties 0 and 2).
   Share add_public(const Share& x, const Tensor<R>& c) const {
     Share z = x;
@@ -209,6 +236,8 @@ class Rep3 {
 
   BShare msb(const Share& x, int l);
   BShare eqz_bits(const Share& x, int l);
+  // The low l bits of x, bit-sliced (plane 0 = least significant).
+  BShare bit_decompose(const Share& x, int l);
   Share mod2m(const Share& x, int m);
   Share b2a(const BShare& b);
 
@@ -225,7 +254,7 @@ class Rep3 {
   }
   // The key K_{R+2} that S and T share (R does not hold it).
   Prg& helper_key(const Roles& roles) { return roles.role == 1 ? prg_next_ : prg_prev_; }
-  Tensor<R> mask_to_receiver(const Roles& roles, const Share& x);
+  Tensor<R> mask_to_receiver(const Roles& roles, const Share& x, int bits);
   BShare bin_input_by_receiver(const Roles& roles, const BitPlanes& bits, std::size_t n, int planes);
   BShare bin_known_by_helpers(const Roles& roles, const BitPlanes& bits, std::size_t n,
                               int planes) const;

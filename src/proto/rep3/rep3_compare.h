@@ -13,6 +13,7 @@
 //                = c_{l-1} ^ r_{l-1} ^ [c mod 2^(l-1) < r mod 2^(l-1)] for the
 //                low l bits of c = x + 2^(l-1) + r.
 //   eqz_bits(x, l): [x = 0 mod 2^l] = AND of ~(c_i ^ r_i), i < l.
+//   bit_decompose(x, l): the bits of x mod 2^l = (c - r) mod 2^l (subtractor).
 //   mod2m(x, m): x mod 2^m = (c mod 2^m) - (r mod 2^m) + 2^m [c mod 2^m < r mod 2^m],
 //                for any x.
 //   b2a(b):      arithmetic 0/1 from a binary sharing, per plane and element:
@@ -25,17 +26,36 @@
 
 namespace sqt {
 
+// Only the low `bits` bits of c are used by the callers, so on Z_{2^128}
+// with bits <= 64 the message carries 64-bit words.
 template <RingElement R>
-Tensor<R> Rep3<R>::mask_to_receiver(const Roles& roles, const Share& x) {
+Tensor<R> Rep3<R>::mask_to_receiver(const Roles& roles, const Share& x, int bits) {
   const Shape& sh = shape(x);
+  const bool narrow = kRing > 64 && bits <= 64;
   if (roles.role == 0) {
-    Tensor<R> c = receive(next_, sh);
+    Tensor<R> c(sh);
+    if (narrow) {
+      std::vector<std::uint64_t> low(c.size());
+      net_.recv_values<std::uint64_t>(next_, std::span(low));
+      for (std::size_t i = 0; i < c.size(); ++i) c[i] = low[i];
+    } else {
+      c = receive(next_, sh);
+    }
     add_inplace(c, x.own);
     add_inplace(c, x.next);
     return c;
   }
   Tensor<R> r = helper_key(roles).template random<R>(sh);
-  if (roles.role == 1) send(prev_, sqt::add(r, x.next));
+  if (roles.role == 1) {
+    Tensor<R> masked = sqt::add(r, x.next);
+    if (narrow) {
+      std::vector<std::uint64_t> low(masked.size());
+      for (std::size_t i = 0; i < low.size(); ++i) low[i] = static_cast<std::uint64_t>(masked[i]);
+      net_.send_values<std::uint64_t>(prev_, low);
+    } else {
+      send(prev_, masked);
+    }
+  }
   return r;
 }
 
@@ -45,7 +65,7 @@ typename Rep3<R>::BShare Rep3<R>::msb(const Share& x, int l) {
   const Roles roles = next_roles();
   const std::size_t n = x.own.size();
   Share shifted = add_public(x, Tensor<R>(shape(x), pow2<R>(l - 1)));
-  BitPlanes bits = to_planes(mask_to_receiver(roles, shifted), 0, l);
+  BitPlanes bits = to_planes(mask_to_receiver(roles, shifted, l), 0, l);
   BShare c = bin_input_by_receiver(roles, bits, n, l);
   BShare r = bin_known_by_helpers(roles, bits, n, l);
   BShare lt = bit_less_than(*this, bslice(c, 0, l - 1), bslice(r, 0, l - 1));
@@ -57,9 +77,19 @@ typename Rep3<R>::BShare Rep3<R>::eqz_bits(const Share& x, int l) {
   SQT_CHECK(l >= 1 && l <= kRing, "eqz: bit length {} is outside [1, {}]", l, kRing);
   const Roles roles = next_roles();
   const std::size_t n = x.own.size();
-  BitPlanes bits = to_planes(mask_to_receiver(roles, x), 0, l);
+  BitPlanes bits = to_planes(mask_to_receiver(roles, x, l), 0, l);
   BShare differ = bxor(bin_input_by_receiver(roles, bits, n, l), bin_known_by_helpers(roles, bits, n, l));
   return bit_all(*this, bnot(differ));
+}
+
+template <RingElement R>
+typename Rep3<R>::BShare Rep3<R>::bit_decompose(const Share& x, int l) {
+  SQT_CHECK(l >= 1 && l <= kRing, "bit_decompose: bit length {} is outside [1, {}]", l, kRing);
+  const Roles roles = next_roles();
+  const std::size_t n = x.own.size();
+  BitPlanes bits = to_planes(mask_to_receiver(roles, x, l), 0, l);
+  return bit_subtract(*this, bin_input_by_receiver(roles, bits, n, l),
+                      bin_known_by_helpers(roles, bits, n, l));
 }
 
 template <RingElement R>
@@ -68,7 +98,7 @@ typename Rep3<R>::Share Rep3<R>::mod2m(const Share& x, int m) {
   const Roles roles = next_roles();
   const Shape& sh = shape(x);
   const std::size_t n = x.own.size();
-  Tensor<R> v = mask_to_receiver(roles, x);
+  Tensor<R> v = mask_to_receiver(roles, x, m);
   for (R& e : v) e &= pow2<R>(m) - 1;
   BitPlanes bits = to_planes(v, 0, m);
   BShare lt = bit_less_than(*this, bin_input_by_receiver(roles, bits, n, m),
