@@ -49,6 +49,9 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   ops->add_option("--frac-bits", options->frac_bits, "Fractional bits f (default 16 / 32)");
   ops->add_option("--n", options->n, "Elements per elementwise operation")->capture_default_str();
+  ops->add_option("--function-n", options->function_n,
+                  "Elements for comparisons and functions (max, softmax: groups of 10)")
+      ->capture_default_str();
   ops->add_option("--threads", options->threads, "Threads per party for local matrix products")
       ->capture_default_str();
   ops->add_option("--reps", options->reps, "Repetitions (the best time is reported)")

@@ -6,7 +6,16 @@
 
 #include "core/error.h"
 #include "core/fixed_point.h"
+#include "mpc/compare.h"
+#include "mpc/divide.h"
+#include "mpc/exp.h"
 #include "mpc/fixed.h"
+#include "mpc/log.h"
+#include "mpc/random.h"
+#include "mpc/round.h"
+#include "mpc/sigmoid.h"
+#include "mpc/softmax.h"
+#include "mpc/sqrt.h"
 #include "proto/local_run.h"
 #include "proto/plain/plain.h"
 #include "proto/rep3/rep3.h"
@@ -59,10 +68,42 @@ class PartyBench {
     auto fx = p_.input(0, bounded_random(vec, p_.frac_bits() + 4), vec);
     auto fy = p_.input(1 % P::kParties, bounded_random(vec, p_.frac_bits() + 4), vec);
     measure("fixmul", n, [&] { return fix_mul(p_, fx, fy); });
+    run_functions();
     return std::move(results_);
   }
 
  private:
+  // The fixed-point function library on n_functions elements of realistic values.
+  void run_functions() {
+    const std::size_t n = options_.function_n;
+    const Shape vec{n};
+    const int f = p_.frac_bits();
+    auto reals = [&](double lo, double hi) {
+      Tensor<double> t(vec);
+      for (double& v : t) v = lo + (hi - lo) * static_cast<double>(data_.next_u64() >> 11) / 0x1p53;
+      return input_fixed(p_, 0, t, vec);
+    };
+    auto x = reals(-8, 8), y = reals(-8, 8), positive = reals(0.01, 100), bits = ltz(p_, x);
+    measure("bitdec", n, [&] { return p_.bit_decompose(x, value_bits(p_)); });
+    measure("ltz", n, [&] { return ltz(p_, x); });
+    measure("eqz", n, [&] { return eqz(p_, x); });
+    measure("select", n, [&] { return select(p_, bits, x, y); });
+    auto rows = reals(-8, 8);
+    const std::size_t groups = n / 10;
+    auto grouped = P::reshaped(P::part(rows, 0, {groups * 10}), {groups, 10});
+    measure("max", groups, [&] { return max_last_axis(p_, grouped).max; });
+    auto product = p_.mul(x, y);
+    measure("trunc_nearest", n, [&] { return trunc_nearest(p_, product, f); });
+    measure("div", n, [&] { return divide(p_, x, positive); });
+    measure("exp", n, [&] { return exp(p_, x); });
+    measure("log", n, [&] { return ln(p_, positive); });
+    measure("sqrt", n, [&] { return sqrt(p_, positive); });
+    measure("invsqrt", n, [&] { return invsqrt(p_, positive); });
+    measure("sigmoid", n, [&] { return sigmoid(p_, x); });
+    measure("softmax", groups, [&] { return softmax(p_, grouped); });
+    measure("rand_fix", n, [&] { return rand_fixed(p_, vec, -1.0, 1); });
+  }
+
   bool wanted(const std::string& op) const {
     return options_.only.empty() ||
            std::find(options_.only.begin(), options_.only.end(), op) != options_.only.end();
@@ -164,8 +205,10 @@ void bench_ring(const OpsBenchOptions& options, const std::function<void(const O
 }  // namespace
 
 std::vector<std::string> ops_bench_operation_names() {
-  return {"input", "open", "mul", "matmul", "matmul_local", "matmul_cleartext", "trunc_pr",
-          "fixmul"};
+  return {"input",   "open",     "mul",     "matmul",        "matmul_local", "matmul_cleartext",
+          "trunc_pr", "fixmul",  "bitdec",  "ltz",           "eqz",          "select",
+          "max",      "trunc_nearest", "div", "exp",         "log",          "sqrt",
+          "invsqrt",  "sigmoid", "softmax", "rand_fix"};
 }
 
 void run_ops_bench(const OpsBenchOptions& options,

@@ -5,7 +5,7 @@
 // (t < L), b_t = [y < 2^(L-t)] and y <- y (1 + b_t (2^t - 1)). Each step is one
 // comparison and one multiplication round (all factors in one call), so the
 // cost is ceil(log2 L) comparisons, whatever the magnitude of x. Optionally
-// it accumulates 2^j and 2^((j - b_1) / 2) (for square roots).
+// it accumulates 2^j and, over the steps t >= 2, 2^(t b_t / 2) (square roots).
 #pragma once
 
 #include <cmath>
@@ -22,25 +22,26 @@ struct Normalized {
   std::vector<int> steps;                     // t, descending
   std::vector<typename P::Share> bits;        // b_t (arithmetic 0/1), same order
   std::optional<typename P::Share> scale;     // 2^j
-  std::optional<typename P::Share> half_scale;  // 2^((j - b_1) / 2)
+  std::optional<typename P::Share> half_scale;  // prod over t >= 2 of 2^(b_t t / 2)
 };
 
 // The shift amounts for L: powers of two below L, largest first.
-inline std::vector<int> normalize_steps(int L) {
+inline std::vector<int> normalize_steps(int L, int min_step) {
   std::vector<int> steps;
   int t = 1;
   while (2 * t < L) t *= 2;
-  for (; t >= 1; t /= 2) steps.push_back(t);
+  for (; t >= min_step; t /= 2) steps.push_back(t);
   return steps;
 }
 
+// With min_step = 2 the shift j is even and y lands in [2^(L-2), 2^L).
 template <Protocol P>
 Normalized<P> normalize(P& p, const typename P::Share& x, int L, bool want_scale,
-                        bool want_half_scale) {
+                        bool want_half_scale, int min_step = 1) {
   using R = typename P::Ring;
   using Share = typename P::Share;
   SQT_CHECK(L >= 2 && L < value_bits(p), "normalize: L = {} must be below {}", L, value_bits(p));
-  Normalized<P> n{x, normalize_steps(L), {}, {}, {}};
+  Normalized<P> n{x, normalize_steps(L, min_step), {}, {}, {}};
   const Tensor<R> one = filled<P>(x, R{1});
   if (want_scale) n.scale = p.constant(one);
   if (want_half_scale) n.half_scale = p.constant(one);
