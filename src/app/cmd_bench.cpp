@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "bench/accuracy_bench.h"
 #include "bench/ops_bench.h"
 
 namespace sqt {
@@ -34,9 +35,32 @@ void print_table_row(const OpsBenchRow& row) {
 
 }  // namespace
 
+void add_accuracy_command(CLI::App& bench) {
+  auto* accuracy = bench.add_subcommand(
+      "accuracy", "Measure the error of every fixed-point function against double precision");
+  auto options = std::make_shared<AccuracyOptions>();
+  accuracy->add_option("--protocol", options->protocol, "plain (INSECURE emulator) or rep3")
+      ->check(CLI::IsMember({"rep3", "plain"}))
+      ->capture_default_str();
+  accuracy->add_option("--ring", options->ring, "Ring bit width k: 64 or 128")
+      ->check(CLI::IsMember({64, 128}))
+      ->capture_default_str();
+  accuracy->add_option("--n", options->n, "Samples per function")->capture_default_str();
+  accuracy->callback([options] {
+    fmt::print("{:<11} {:>8} {:>11} {:>11} {:>11} {:>11}  {}\n", "function", "n", "max_abs",
+               "mean_abs", "max_rel", "mean_rel", "domain");
+    run_accuracy_bench(*options, [](const AccuracyRow& r) {
+      fmt::print("{:<11} {:>8} {:>11.3g} {:>11.3g} {:>11.3g} {:>11.3g}  {}\n", r.function, r.n,
+                 r.max_abs, r.mean_abs, r.max_rel, r.mean_rel, r.domain);
+      std::fflush(stdout);
+    });
+  });
+}
+
 void add_bench_command(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
+  add_accuracy_command(*bench);
   auto* ops = bench->add_subcommand(
       "ops", "Time protocol operations with all parties in this process (in-memory channels)");
   auto options = std::make_shared<OpsBenchOptions>();
