@@ -188,3 +188,11 @@ TYPED_TEST(Ops, FixedPointProductsMatchDoublesWithinOneUlp) {
 
 }  // namespace
 }  // namespace sqt
+
+namespace sqt {
+// Every protocol fulfils the full contract (a missing operation fails here).
+static_assert(BinaryProtocol<Plain<std::uint64_t>>);
+static_assert(BinaryProtocol<Plain<u128>>);
+static_assert(BinaryProtocol<Rep3<std::uint64_t>>);
+static_assert(BinaryProtocol<Rep3<u128>>);
+}  // namespace sqt

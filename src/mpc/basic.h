@@ -49,7 +49,7 @@ typename P::Share mul_const(P& p, const typename P::Share& x, double c) {
 }
 
 // The arithmetic 0/1 share of a one-plane binary share, shaped like `shape`.
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share bit_to_arith(P& p, const typename P::BShare& bit, const Shape& shape) {
   return P::reshaped(p.b2a(bit), shape);
 }

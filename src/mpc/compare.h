@@ -12,31 +12,31 @@
 namespace sqt {
 
 // [x < 0]
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share ltz(P& p, const typename P::Share& x) {
   return bit_to_arith(p, p.bnot(p.msb(x, value_bits(p))), P::shape(x));
 }
 
 // [x < y]
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share less_than(P& p, const typename P::Share& x, const typename P::Share& y) {
   return ltz(p, p.sub(x, y));
 }
 
 // [x = 0]
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share eqz(P& p, const typename P::Share& x) {
   return bit_to_arith(p, p.eqz_bits(x, value_bits(p)), P::shape(x));
 }
 
 // [x = y]
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share equal(P& p, const typename P::Share& x, const typename P::Share& y) {
   return eqz(p, p.sub(x, y));
 }
 
 // b ? x : y for an arithmetic bit b: y + b (x - y), one multiplication.
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share select(P& p, const typename P::Share& b, const typename P::Share& x,
                          const typename P::Share& y) {
   return p.add(y, p.mul(b, p.sub(x, y)));
@@ -45,14 +45,14 @@ typename P::Share select(P& p, const typename P::Share& b, const typename P::Sha
 // The maximum along the last axis by a balanced tree of comparisons.
 // levels[i] holds, for every comparison of tree level i, the bit
 // [left < right] (1: the right operand won), for use in backward passes.
-template <Protocol P>
+template <BinaryProtocol P>
 struct MaxResult {
   typename P::Share max;                  // shape: input shape without the last axis
   typename P::Share argmax;               // index (integer) of a maximal element
   std::vector<typename P::Share> levels;  // per level: [rows, pairs] comparison bits
 };
 
-template <Protocol P>
+template <BinaryProtocol P>
 MaxResult<P> max_last_axis(P& p, const typename P::Share& x) {
   using R = typename P::Ring;
   using Share = typename P::Share;
@@ -104,7 +104,7 @@ MaxResult<P> max_last_axis(P& p, const typename P::Share& x) {
 }
 
 // Column j of a [rows, width] share.
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share column(P&, const typename P::Share& x, std::size_t rows, std::size_t width,
                          std::size_t j) {
   std::vector<std::size_t> indices(rows);
@@ -113,7 +113,7 @@ typename P::Share column(P&, const typename P::Share& x, std::size_t rows, std::
 }
 
 // [pairs * rows] (pair-major) to [rows * pairs] (row-major).
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share transpose_pairs(P&, const typename P::Share& x, std::size_t pairs,
                                   std::size_t rows) {
   std::vector<std::size_t> indices(rows * pairs);

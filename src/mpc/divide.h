@@ -14,7 +14,7 @@
 namespace sqt {
 
 // 1/b for fixed-point b in [0.5, 1].
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share reciprocal_unit(P& p, const typename P::Share& b) {
   using Share = typename P::Share;
   Share w = const_minus(p, 2.9142, p.scale(b, 2));
@@ -28,7 +28,7 @@ typename P::Share reciprocal_unit(P& p, const typename P::Share& b) {
   return w;
 }
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share reciprocal_positive(P& p, const typename P::Share& x) {
   const int f = p.frac_bits(), L = normalize_bits(p);
   Normalized<P> n = normalize(p, x, L, true, false);
@@ -36,7 +36,7 @@ typename P::Share reciprocal_positive(P& p, const typename P::Share& x) {
   return p.trunc_pr_wide(p.mul(reciprocal_unit(p, b), *n.scale), L - f);
 }
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share reciprocal(P& p, const typename P::Share& x) {
   using R = typename P::Ring;
   // sign = 1 - 2 [x < 0]
@@ -44,7 +44,7 @@ typename P::Share reciprocal(P& p, const typename P::Share& x) {
   return p.mul(sign, reciprocal_positive(p, p.mul(sign, x)));
 }
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share divide(P& p, const typename P::Share& a, const typename P::Share& b) {
   return fix_mul(p, a, reciprocal(p, b));
 }

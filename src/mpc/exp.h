@@ -17,7 +17,7 @@
 
 namespace sqt {
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share exp2(P& p, const typename P::Share& x) {
   using R = typename P::Ring;
   using Share = typename P::Share;
@@ -59,7 +59,7 @@ typename P::Share exp2(P& p, const typename P::Share& x) {
   return p.sub(result, p.mul(underflow, result));
 }
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share exp(P& p, const typename P::Share& x) {
   return exp2(p, mul_const(p, x, std::numbers::log2e));
 }

@@ -13,7 +13,7 @@
 
 namespace sqt {
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share log2(P& p, const typename P::Share& x) {
   using R = typename P::Ring;
   using Share = typename P::Share;
@@ -30,7 +30,7 @@ typename P::Share log2(P& p, const typename P::Share& x) {
   return p.sub(result, p.scale(j, pow2<R>(f)));
 }
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share ln(P& p, const typename P::Share& x) {
   return mul_const(p, log2(p, x), std::numbers::ln2);
 }

@@ -16,7 +16,7 @@
 
 namespace sqt {
 
-template <Protocol P>
+template <BinaryProtocol P>
 struct Normalized {
   typename P::Share y;                        // x 2^j
   std::vector<int> steps;                     // t, descending
@@ -35,7 +35,7 @@ inline std::vector<int> normalize_steps(int L, int min_step) {
 }
 
 // With min_step = 2 the shift j is even and y lands in [2^(L-2), 2^L).
-template <Protocol P>
+template <BinaryProtocol P>
 Normalized<P> normalize(P& p, const typename P::Share& x, int L, bool want_scale,
                         bool want_half_scale, int min_step = 1) {
   using R = typename P::Ring;
@@ -68,7 +68,7 @@ Normalized<P> normalize(P& p, const typename P::Share& x, int L, bool want_scale
 
 // Bit width used to normalize fixed-point values: inputs x with
 // 2^-f <= |x| < 2^(L - f) are supported.
-template <Protocol P>
+template <BinaryProtocol P>
 int normalize_bits(const P& p) {
   return std::min(2 * p.frac_bits(), value_bits(p) - 2);
 }

@@ -9,7 +9,7 @@
 
 namespace sqt {
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share rand_fixed(P& p, const Shape& shape, double a, int e) {
   const int bits = p.frac_bits() + e;
   SQT_CHECK(bits >= 1 && bits < kRingBits<typename P::Ring> - 1,

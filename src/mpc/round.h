@@ -9,14 +9,14 @@
 
 namespace sqt {
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share trunc_nearest(P& p, const typename P::Share& x, int m) {
   auto shifted = add_scalar(p, x, pow2<typename P::Ring>(m - 1));
   return p.trunc_pr(p.sub(shifted, p.mod2m(shifted, m)), m);
 }
 
 // Fixed-point product with round-to-nearest instead of stochastic rounding.
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share fix_mul_nearest(P& p, const typename P::Share& x, const typename P::Share& y) {
   return trunc_nearest(p, p.mul(x, y), p.frac_bits());
 }

@@ -10,7 +10,7 @@
 
 namespace sqt {
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share sigmoid(P& p, const typename P::Share& x) {
   using R = typename P::Ring;
   using Share = typename P::Share;

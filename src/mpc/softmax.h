@@ -12,7 +12,7 @@
 namespace sqt {
 
 // Repeats each element of a [rows] share `width` times: [rows, width].
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share broadcast_last(const typename P::Share& x, std::size_t rows, std::size_t width) {
   std::vector<std::size_t> indices(rows * width);
   for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = i / width;
@@ -20,14 +20,14 @@ typename P::Share broadcast_last(const typename P::Share& x, std::size_t rows, s
 }
 
 // Sum over the last axis of a [rows, width] share: [rows] (local).
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share sum_last(P& p, const typename P::Share& x, std::size_t rows, std::size_t width) {
   typename P::Share sum = column(p, x, rows, width, 0);
   for (std::size_t j = 1; j < width; ++j) sum = p.add(sum, column(p, x, rows, width, j));
   return sum;
 }
 
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share softmax(P& p, const typename P::Share& x) {
   using Share = typename P::Share;
   const Shape shape = P::shape(x);

@@ -18,13 +18,13 @@ namespace sqt {
 
 // m^(-1/2) 2^(b_1/2) (fixed point) and 2^((j - b_1)/2) (integer) for
 // x = m 2^(L - f - j), m in [0.5, 1).
-template <Protocol P>
+template <BinaryProtocol P>
 struct InvSqrtParts {
   typename P::Share root;
   typename P::Share half_scale;
 };
 
-template <Protocol P>
+template <BinaryProtocol P>
 InvSqrtParts<P> invsqrt_parts(P& p, const typename P::Share& x) {
   using R = typename P::Ring;
   using Share = typename P::Share;
@@ -50,7 +50,7 @@ InvSqrtParts<P> invsqrt_parts(P& p, const typename P::Share& x) {
 
 // 1/sqrt(x) = m^(-1/2) 2^(j/2) 2^(-(L-f)/2); the product is below
 // 2^(f + 1 + L/2), inside the default truncation's range.
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share invsqrt(P& p, const typename P::Share& x) {
   const int shift = (normalize_bits(p) - p.frac_bits()) / 2;
   InvSqrtParts<P> parts = invsqrt_parts(p, x);
@@ -59,7 +59,7 @@ typename P::Share invsqrt(P& p, const typename P::Share& x) {
 
 // sqrt(x) = x 2^(j/2) m^(-1/2) 2^(-(L-f)/2): x 2^(j/2) <= x 2^j < 2^L is an
 // exact integer product, so the result keeps f bits of relative precision.
-template <Protocol P>
+template <BinaryProtocol P>
 typename P::Share sqrt(P& p, const typename P::Share& x) {
   const int shift = (normalize_bits(p) - p.frac_bits()) / 2;
   InvSqrtParts<P> parts = invsqrt_parts(p, x);

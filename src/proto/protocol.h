@@ -17,11 +17,26 @@
 //                       in the protocol's documented range (trunc_range_bits:
 //                       |x| < 2^trunc_range_bits).
 //   random(shape)       uniformly random ring elements nobody knows.
+//   constant(v)         a sharing of a public tensor (local).
+//   reshaped/part/join/gather   local rearrangements of elements.
+//
+// Binary sharings (P::BShare, bit-sliced: one plane per bit position):
+//   binput, bxor, bnot (local), band (one round), bopen, bslice/bgather/bconcat.
+// Comparison primitives, exact, on ring integers:
+//   msb(x, l)           bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
+//   eqz_bits(x, l)      [x = 0 mod 2^l].
+//   bit_decompose(x, l) the bits of x mod 2^l.
+//   mod2m(x, m)         x mod 2^m (arithmetic).
+//   b2a(b)              arithmetic 0/1 per plane and element ([planes * n]).
+//   trunc_pr_wide(x, m) trunc_pr valid for |x| < 2^(k-2).
 #pragma once
 
 #include <concepts>
+#include <span>
+#include <vector>
 #include <string_view>
 
+#include "core/bit_planes.h"
 #include "core/ring.h"
 #include "core/tensor.h"
 
@@ -51,6 +66,32 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
   { p.dot_rows(x, x) } -> std::same_as<typename P::Share>;
   { p.trunc_pr(x, bits) } -> std::same_as<typename P::Share>;
   { p.random(shape) } -> std::same_as<typename P::Share>;
+  { p.constant(v) } -> std::same_as<typename P::Share>;
+  { P::reshaped(x, shape) } -> std::same_as<typename P::Share>;
+  { P::part(x, std::size_t{}, shape) } -> std::same_as<typename P::Share>;
+  { P::join(std::span<const typename P::Share>{}) } -> std::same_as<typename P::Share>;
+  { P::gather(x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
+  { p.trunc_pr_wide(x, bits) } -> std::same_as<typename P::Share>;
 };
+
+template <class P>
+concept BinaryProtocol =
+    Protocol<P> && requires(P& p, const typename P::Share& x, const typename P::BShare& b,
+                            const BitPlanes& bits, int party, int l) {
+      { P::planes(b) } -> std::same_as<int>;
+      { p.binput(party, bits, std::size_t{}, l) } -> std::same_as<typename P::BShare>;
+      { p.bxor(b, b) } -> std::same_as<typename P::BShare>;
+      { p.bnot(b) } -> std::same_as<typename P::BShare>;
+      { p.band(b, b) } -> std::same_as<typename P::BShare>;
+      { p.bopen(b) } -> std::same_as<BitPlanes>;
+      { p.bslice(b, l, l) } -> std::same_as<typename P::BShare>;
+      { p.bgather(b, l, l, l) } -> std::same_as<typename P::BShare>;
+      { p.bconcat(b, b) } -> std::same_as<typename P::BShare>;
+      { p.msb(x, l) } -> std::same_as<typename P::BShare>;
+      { p.eqz_bits(x, l) } -> std::same_as<typename P::BShare>;
+      { p.bit_decompose(x, l) } -> std::same_as<typename P::BShare>;
+      { p.mod2m(x, l) } -> std::same_as<typename P::Share>;
+      { p.b2a(b) } -> std::same_as<typename P::Share>;
+    };
 
 }  // namespace sqt
