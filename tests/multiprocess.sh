@@ -8,8 +8,19 @@ source_dir=$2
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 failures=0
-base=$((20000 + ($$ % 20000)))
-peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+# Three ports nobody is listening on (checked with a connection attempt),
+# below the kernel's ephemeral range so no client socket can hold them.
+new_peers() {
+  local ports=() p
+  while [ ${#ports[@]} -lt 3 ]; do
+    p=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768+)
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [[ " ${ports[*]} " != *" $p "* ]]; then
+      ports+=("$p")
+    fi
+  done
+  peers="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
+}
+new_peers
 
 bash "$source_dir/scripts/make-certs.sh" "$work/certs" 3 >/dev/null || exit 1
 bash "$source_dir/scripts/make-certs.sh" "$work/foreign" 3 >/dev/null || exit 1
@@ -54,26 +65,26 @@ said() { grep -q "$1" "$work"/out*; }
 run_parties --certs "$work/certs" -- --certs "$work/certs" -- --certs "$work/certs"
 check "three processes over TLS multiply and open correctly" all_passed
 
-base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+new_peers
 run_parties --certs "$work/certs" --ring 128 -- --certs "$work/certs" --ring 128 -- --certs "$work/certs" --ring 128
 check "the same over the 128-bit ring" all_passed
 
-base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+new_peers
 run_parties --insecure-no-tls -- --insecure-no-tls -- --insecure-no-tls
 check "without TLS, with a warning" bash -c "[ '${codes[*]}' = '0 0 0' ] && grep -q 'WARNING: TLS is off' '$work/out0'"
 
-base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+new_peers
 run_parties --certs "$work/certs" -- --ca "$work/certs/ca.pem" --cert "$work/foreign/party1.pem" \
   --key "$work/foreign/party1.key" -- --certs "$work/certs"
 check "a certificate from a foreign CA is refused with a clear error" \
   bash -c "[[ '${codes[*]}' != '0 0 0' ]] && grep -q 'TLS handshake with .* failed' '$work'/out*"
 
-base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+new_peers
 run_parties --certs "$work/certs" --n 10 -- --certs "$work/certs" --n 10 -- --certs "$work/certs" --n 20
 check "mismatched options are reported with the field" \
   bash -c "all_failed() { [[ '${codes[*]}' != *0* ]]; }; all_failed && grep -q 'configuration mismatch with party .*: n is' '$work'/out*"
 
-base=$((base + 3)); peers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+new_peers
 "$sqt" selftest --party 0 --peers "$peers" --certs "$work/certs" --connect-timeout 1 >"$work/out0" 2>&1
 code=$?
 rm -f "$work/out1" "$work/out2"
