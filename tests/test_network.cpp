@@ -108,16 +108,26 @@ TEST(MemoryNetwork, SilentPeerTimesOut) {
             "no message from party 0 for 0.05 s (timeout)");
 }
 
+// A port below the kernel's ephemeral range (so no client socket can take it
+// between this check and the test's listen) that is free now.
 std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  static std::uint16_t next = static_cast<std::uint16_t>(20000 + (::getpid() * 7) % 12000);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::uint16_t port = next;
+    next = static_cast<std::uint16_t>(next + 1 >= 32000 ? 20000 : next + 1);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_ANY);
+    address.sin_port = htons(port);
+    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    if (ok) return port;
+  }
+  ADD_FAILURE() << "no free port in [20000, 32000)";
+  return 0;
 }
 
 std::vector<PeerAddress> loopback_peers(int n) {
