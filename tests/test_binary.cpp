@@ -113,3 +113,45 @@ TYPED_TEST(Binary, BitToArithmeticConvertsEveryPlane) {
 
 }  // namespace
 }  // namespace sqt
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Decompose = ProtocolTest<P>;
+TYPED_TEST_SUITE(Decompose, AllProtocols, ProtocolNames);
+
+TYPED_TEST(Decompose, BothBitDecompositionsGiveEveryBit) {
+  using R = typename TestFixture::R;
+  Tensor<R> x = TestFixture::ring_values(1500, 31);
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    auto s = p.input(0, x, x.shape());
+    return std::pair(p.bopen(p.bit_decompose_summands(s)), p.bopen(p.bit_decompose(s, 40)));
+  });
+  EXPECT_TRUE(opened.first == to_planes(x, 0, TestFixture::k));
+  EXPECT_TRUE(opened.second == to_planes(x, 0, 40));
+}
+
+TYPED_TEST(Decompose, AdderAndSubtractorCircuitsAreExact) {
+  using R = typename TestFixture::R;
+  const int w = 37;
+  Tensor<R> a = TestFixture::random_values(800, 32), b = TestFixture::random_values(800, 33);
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    auto x = p.binput(0, to_planes(a, 0, w), a.size(), w);
+    auto y = p.binput(TypeParam::kParties - 1, to_planes(b, 0, w), b.size(), w);
+    auto [sum, carry] = carry_save(p, x, y, x);
+    return std::vector<BitPlanes>{p.bopen(bit_add(p, x, y, false)), p.bopen(bit_subtract(p, x, y)),
+                                  p.bopen(bit_add(p, sum, carry, false))};
+  });
+  const R mask = pow2<R>(w) - 1;
+  Tensor<R> sums = from_planes<R>(opened[0]), differences = from_planes<R>(opened[1]);
+  Tensor<R> triples = from_planes<R>(opened[2]);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_TRUE(sums[i] == ((a[i] + b[i]) & mask)) << i;
+    ASSERT_TRUE(differences[i] == ((a[i] - b[i]) & mask)) << i;
+    ASSERT_TRUE(triples[i] == ((a[i] + b[i] + a[i]) & mask)) << i;
+  }
+}
+
+}  // namespace
+}  // namespace sqt

@@ -85,6 +85,7 @@ class PartyBench {
     };
     auto x = reals(-8, 8), y = reals(-8, 8), positive = reals(0.01, 100), bits = ltz(p_, x);
     measure("bitdec", n, [&] { return p_.bit_decompose(x, value_bits(p_)); });
+    measure("bitdec_summands", n, [&] { return p_.bit_decompose_summands(x); });
     measure("ltz", n, [&] { return ltz(p_, x); });
     measure("eqz", n, [&] { return eqz(p_, x); });
     measure("select", n, [&] { return select(p_, bits, x, y); });
@@ -206,7 +207,7 @@ void bench_ring(const OpsBenchOptions& options, const std::function<void(const O
 
 std::vector<std::string> ops_bench_operation_names() {
   return {"input",   "open",     "mul",     "matmul",        "matmul_local", "matmul_cleartext",
-          "trunc_pr", "fixmul",  "bitdec",  "ltz",           "eqz",          "select",
+          "trunc_pr", "fixmul",  "bitdec",  "bitdec_summands",  "ltz",           "eqz",          "select",
           "max",      "trunc_nearest", "div", "exp",         "log",          "sqrt",
           "invsqrt",  "sigmoid", "softmax", "rand_fix"};
 }

@@ -26,6 +26,7 @@
 //   msb(x, l)           bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
 //   eqz_bits(x, l)      [x = 0 mod 2^l].
 //   bit_decompose(x, l) the bits of x mod 2^l.
+//   bit_decompose_summands(x)  all k bits of x by adding the summands' bits.
 //   mod2m(x, m)         x mod 2^m (arithmetic).
 //   b2a(b)              arithmetic 0/1 per plane and element ([planes * n]).
 //   trunc_pr_wide(x, m) trunc_pr valid for |x| < 2^(k-2).
@@ -90,6 +91,7 @@ concept BinaryProtocol =
       { p.msb(x, l) } -> std::same_as<typename P::BShare>;
       { p.eqz_bits(x, l) } -> std::same_as<typename P::BShare>;
       { p.bit_decompose(x, l) } -> std::same_as<typename P::BShare>;
+      { p.bit_decompose_summands(x) } -> std::same_as<typename P::BShare>;
       { p.mod2m(x, l) } -> std::same_as<typename P::Share>;
       { p.b2a(b) } -> std::same_as<typename P::Share>;
     };

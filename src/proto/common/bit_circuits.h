@@ -63,18 +63,21 @@ typename P::BShare gather(P& p, const typename P::BShare& x, int parity, int cou
 
 namespace sqt {
 
-// Bits of (a - b) mod 2^w for w-bit a and b: a + ~b + 1 with a Kogge-Stone
+// Bits of (a + b + carry_in) mod 2^w for w-bit a and b, with a Kogge-Stone
 // parallel-prefix carry chain. Rounds: 1 + ceil(log2 w).
 template <class P>
-typename P::BShare bit_subtract(P& p, const typename P::BShare& a, const typename P::BShare& b) {
+typename P::BShare bit_add(P& p, const typename P::BShare& a, const typename P::BShare& b,
+                           bool carry_in) {
   using BShare = typename P::BShare;
   const int w = P::planes(a);
-  BShare not_b = p.bnot(b);
-  BShare propagate = p.bxor(a, not_b);
-  BShare generate = p.band(a, not_b);
-  // Carry-in 1: bit 0 generates if it generates or propagates (never both).
-  BShare g0 = p.bxor(p.bslice(generate, 0, 1), p.bslice(propagate, 0, 1));
-  BShare G = w > 1 ? p.bconcat(g0, p.bslice(generate, 1, w - 1)) : g0;
+  BShare propagate = p.bxor(a, b);
+  BShare generate = p.band(a, b);
+  // A carry-in of 1 makes bit 0 generate if it generates or propagates (never both).
+  BShare G = generate;
+  if (carry_in) {
+    BShare g0 = p.bxor(p.bslice(generate, 0, 1), p.bslice(propagate, 0, 1));
+    G = w > 1 ? p.bconcat(g0, p.bslice(generate, 1, w - 1)) : g0;
+  }
   BShare Pr = propagate;
   for (int s = 1; s < w; s *= 2) {
     const int span = w - s, pspan = std::max(0, w - 2 * s);
@@ -87,10 +90,32 @@ typename P::BShare bit_subtract(P& p, const typename P::BShare& a, const typenam
     G = p.bconcat(p.bslice(G, 0, s), p.bxor(p.bslice(G, s, span), p.bslice(products, 0, span)));
     if (pspan > 0) Pr = p.bconcat(p.bslice(Pr, 0, 2 * s), p.bslice(products, span, pspan));
   }
-  // Sum bit i = p_i ^ carry into i; carry into 0 is 1, into i > 0 is G_{i-1}.
-  BShare sum0 = p.bnot(p.bslice(propagate, 0, 1));
+  // Sum bit i = p_i ^ carry into i; carry into i > 0 is G_{i-1}.
+  BShare sum0 = p.bslice(propagate, 0, 1);
+  if (carry_in) sum0 = p.bnot(sum0);
   if (w == 1) return sum0;
   return p.bconcat(sum0, p.bxor(p.bslice(propagate, 1, w - 1), p.bslice(G, 0, w - 1)));
+}
+
+// Bits of (a - b) mod 2^w = a + ~b + 1.
+template <class P>
+typename P::BShare bit_subtract(P& p, const typename P::BShare& a, const typename P::BShare& b) {
+  return bit_add(p, a, p.bnot(b), true);
+}
+
+// Carry-save layer: a + b + c = sum + 2 carry (mod 2^w), one AND layer:
+// sum = a ^ b ^ c, carry = majority(a, b, c) = ((a ^ c) & (b ^ c)) ^ c.
+// Returns sum and the carry shifted up one bit (plane 0 zero).
+template <class P>
+std::pair<typename P::BShare, typename P::BShare> carry_save(P& p, const typename P::BShare& a,
+                                                             const typename P::BShare& b,
+                                                             const typename P::BShare& c) {
+  const int w = P::planes(a);
+  auto sum = p.bxor(p.bxor(a, b), c);
+  auto majority = p.bxor(p.band(p.bxor(a, c), p.bxor(b, c)), c);
+  auto zero = p.bxor(p.bslice(a, 0, 1), p.bslice(a, 0, 1));
+  auto shifted = w > 1 ? p.bconcat(zero, p.bslice(majority, 0, w - 1)) : zero;
+  return {sum, shifted};
 }
 
 }  // namespace sqt

@@ -142,6 +142,7 @@ class Plain {
     return {to_planes(bits, 0, 1)};
   }
   BShare bit_decompose(const Share& x, int l) { return {to_planes(x.value, 0, l)}; }
+  BShare bit_decompose_summands(const Share& x) { return {to_planes(x.value, 0, kRing)}; }
   Share mod2m(const Share& x, int m) {
     Tensor<R> out = x.value;
     for (R& v : out) v &= pow2<R>(m) - 1;

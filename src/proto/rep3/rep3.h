@@ -238,6 +238,10 @@ class Rep3 {
   BShare eqz_bits(const Share& x, int l);
   // The low l bits of x, bit-sliced (plane 0 = least significant).
   BShare bit_decompose(const Share& x, int l);
+  // All k bits of x from its summands: each summand's bits are a binary
+  // sharing for free, a carry-save layer reduces three to two, and a
+  // parallel-prefix adder adds them (no mask; 1 + 1 + log2 k rounds).
+  BShare bit_decompose_summands(const Share& x);
   Share mod2m(const Share& x, int m);
   Share b2a(const BShare& b);
 

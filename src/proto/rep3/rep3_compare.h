@@ -93,6 +93,22 @@ typename Rep3<R>::BShare Rep3<R>::bit_decompose(const Share& x, int l) {
 }
 
 template <RingElement R>
+typename Rep3<R>::BShare Rep3<R>::bit_decompose_summands(const Share& x) {
+  const std::size_t n = x.own.size();
+  BitPlanes own = to_planes(x.own, 0, kRing), next = to_planes(x.next, 0, kRing);
+  BitPlanes zero(n, kRing);
+  // Summand j is held by parties j (as own) and j-1 (as next): a binary
+  // sharing whose only nonzero summand is j.
+  auto summand = [&](int j) -> BShare {
+    if (me_ == j) return {own, zero};
+    if (next_ == j) return {zero, next};
+    return {zero, zero};
+  };
+  auto [sum, carry] = carry_save(*this, summand(0), summand(1), summand(2));
+  return bit_add(*this, sum, carry, false);
+}
+
+template <RingElement R>
 typename Rep3<R>::Share Rep3<R>::mod2m(const Share& x, int m) {
   SQT_CHECK(m >= 1 && m < kRing, "mod2m: cannot reduce modulo 2^{} in a {}-bit ring", m, kRing);
   const Roles roles = next_roles();
