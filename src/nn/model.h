@@ -1,0 +1,80 @@
+// model.h — a sequential network of layers for one protocol.
+//
+// build_model<P>(spec) creates the layers and propagates the sample shape
+// through them; a layer whose input does not fit reports its index, name and
+// the shapes involved.
+#pragma once
+
+#include "nn/dense.h"
+#include "nn/model_spec.h"
+#include "nn/relu.h"
+
+namespace sqt {
+
+template <BinaryProtocol P>
+class Sequential {
+ public:
+  using Share = typename P::Share;
+
+  void add(LayerPtr<P> layer) { layers_.push_back(std::move(layer)); }
+  std::vector<LayerPtr<P>>& layers() { return layers_; }
+
+  void initialize(P& p) {
+    for (auto& layer : layers_) layer->initialize(p);
+    if (!layers_.empty()) layers_.front()->set_needs_input_grad(false);
+  }
+
+  Share forward(P& p, Share x, bool training) {
+    for (auto& layer : layers_) x = layer->forward(p, x, training);
+    return x;
+  }
+
+  void backward(P& p, Share grad) {
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) grad = (*it)->backward(p, grad);
+  }
+
+  std::vector<Param<P>*> params() {
+    std::vector<Param<P>*> all;
+    for (auto& layer : layers_)
+      for (Param<P>* param : layer->params()) all.push_back(param);
+    return all;
+  }
+
+ private:
+  std::vector<LayerPtr<P>> layers_;
+};
+
+template <BinaryProtocol P>
+LayerPtr<P> make_layer(const LayerSpec& spec, const Shape& input, std::size_t index) {
+  auto where = [&] { return fmt::format("layer {} ({})", index, spec.type); };
+  if (spec.type == "dense") {
+    long out = spec.attr("out", 0);
+    SQT_CHECK(out > 0, "{}: needs a positive 'out'", where());
+    SQT_CHECK(input.size() == 1, "{}: input shape {} is not flat; add a flatten layer before it",
+              where(), shape_string(input));
+    return std::make_unique<Dense<P>>(input[0], static_cast<std::size_t>(out));
+  }
+  if (spec.type == "relu") return std::make_unique<ReLU<P>>();
+  if (spec.type == "flatten") return std::make_unique<Flatten<P>>();
+  fail("{}: unknown layer type '{}' (known: dense, relu, flatten)", where(), spec.type);
+}
+
+// Builds the layers and returns them with the output shape of one sample.
+template <BinaryProtocol P>
+Sequential<P> build_model(const ModelSpec& spec, Shape* output = nullptr) {
+  Sequential<P> model;
+  Shape shape = spec.input;
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    LayerPtr<P> layer = make_layer<P>(spec.layers[i], shape, i);
+    try {
+      shape = layer->output_shape(shape);
+    } catch (const Error& e) {
+      fail("model '{}', layer {} ({}): {}", spec.name, i, layer->name(), e.what());
+    }
+    model.add(std::move(layer));
+  }
+  if (output) *output = shape;
+  return model;
+}
+
+}  // namespace sqt

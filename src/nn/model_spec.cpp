@@ -1,0 +1,61 @@
+#include "nn/model_spec.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace sqt {
+namespace {
+
+LayerSpec layer(std::string type, std::map<std::string, long> attrs = {}) {
+  return {std::move(type), std::move(attrs)};
+}
+
+}  // namespace
+
+bool is_builtin_model(const std::string& name) { return name == "A"; }
+
+ModelSpec builtin_model(const std::string& name, const Shape& input) {
+  if (name == "A") {
+    // SecureNN network A: 784-128-128-10 with ReLU.
+    return {"A", input,
+            {layer("flatten"), layer("dense", {{"out", 128}}), layer("relu"),
+             layer("dense", {{"out", 128}}), layer("relu"), layer("dense", {{"out", 10}})}};
+  }
+  fail("unknown model '{}': expected A or a model file (.json)", name);
+}
+
+ModelSpec parse_model_file(const std::string& path) {
+  std::ifstream file(path);
+  SQT_CHECK(file.good(), "cannot open model file '{}'", path);
+  nlohmann::json j = nlohmann::json::parse(file, nullptr, false);
+  SQT_CHECK(!j.is_discarded() && j.is_object(), "{}: not a JSON object", path);
+  ModelSpec spec;
+  spec.name = j.value("name", path);
+  SQT_CHECK(j.contains("input") && j["input"].is_array() && !j["input"].empty(),
+            "{}: field 'input' must be a list of sizes, e.g. [1, 28, 28]", path);
+  for (auto& d : j["input"]) {
+    SQT_CHECK(d.is_number_integer() && d.get<long>() > 0, "{}: 'input' sizes must be positive integers", path);
+    spec.input.push_back(d.get<std::size_t>());
+  }
+  SQT_CHECK(j.contains("layers") && j["layers"].is_array() && !j["layers"].empty(),
+            "{}: field 'layers' must be a non-empty list", path);
+  for (std::size_t i = 0; i < j["layers"].size(); ++i) {
+    const auto& l = j["layers"][i];
+    SQT_CHECK(l.is_object() && l.contains("type") && l["type"].is_string(),
+              "{}: layer {} needs a string field 'type'", path, i);
+    LayerSpec layer_spec{l["type"].get<std::string>(), {}};
+    for (auto& [key, value] : l.items()) {
+      if (key == "type") continue;
+      SQT_CHECK(value.is_number_integer(), "{}: layer {} ({}): attribute '{}' must be an integer",
+                path, i, layer_spec.type, key);
+      layer_spec.attrs[key] = value.get<long>();
+    }
+    spec.layers.push_back(std::move(layer_spec));
+  }
+  return spec;
+}
+
+}  // namespace sqt

@@ -1,0 +1,97 @@
+// optimizer.h — SGD with momentum, Adam and AMSGrad, in MPC.
+//
+// All parameters of a model are updated together (one joined tensor), so an
+// optimiser step costs the same number of rounds however many layers there
+// are. Gradients arrive summed over the batch; the 1/batch factor (batch a
+// power of two) is folded into the update's probabilistic truncation.
+//
+// SGD:   v <- mu v + g;  w <- w - lr v / B.
+// Adam:  g' = g / B; m <- b1 m + (1 - b1) g'; v <- b2 v + (1 - b2) g'^2;
+//        w <- w - lr (m / (1 - b1^t)) / sqrt(v / (1 - b2^t) + eps)
+//        (the inverse square root from mpc/sqrt.h; eps at least 2^(2-f) so the
+//        argument stays in its domain). AMSGrad uses max(v_max, v).
+#pragma once
+
+#include <cmath>
+#include <string>
+
+#include "mpc/compare.h"
+#include "mpc/sqrt.h"
+#include "nn/init.h"
+#include "nn/layer.h"
+
+namespace sqt {
+
+struct OptimizerOptions {
+  std::string kind = "sgd";  // sgd | adam | amsgrad
+  double lr = 0.05;
+  double momentum = 0.9;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+};
+
+template <BinaryProtocol P>
+class Optimizer {
+ public:
+  using Share = typename P::Share;
+  using R = typename P::Ring;
+
+  explicit Optimizer(OptimizerOptions options) : options_(std::move(options)) {
+    SQT_CHECK(options_.kind == "sgd" || options_.kind == "adam" || options_.kind == "amsgrad",
+              "unknown optimizer '{}': expected sgd, adam or amsgrad", options_.kind);
+    SQT_CHECK(options_.lr > 0, "learning rate must be positive, got {}", options_.lr);
+  }
+
+  void step(P& p, const std::vector<Param<P>*>& params, int log2_batch) {
+    ++steps_;
+    std::vector<Share> values, grads;
+    for (Param<P>* param : params) {
+      values.push_back(param->value);
+      grads.push_back(param->grad);
+    }
+    Share w = P::join(values), g = P::join(grads);
+    if (state_.empty()) state_.assign(options_.kind == "amsgrad" ? 3 : options_.kind == "adam" ? 2 : 1, zeros(p, P::shape(w)));
+    Share updated = options_.kind == "sgd" ? sgd(p, w, g, log2_batch) : adam(p, w, g, log2_batch);
+    std::size_t offset = 0;
+    for (Param<P>* param : params) {
+      param->value = P::part(updated, offset, param->shape);
+      offset += shape_size(param->shape);
+    }
+  }
+
+ private:
+  Share sgd(P& p, const Share& w, const Share& g, int log2_batch) {
+    const int f = p.frac_bits();
+    Share& velocity = state_[0];
+    velocity = options_.momentum > 0 ? p.add(mul_const(p, velocity, options_.momentum), g) : g;
+    Share delta = p.trunc_pr(p.scale(velocity, encode_fixed<R>(options_.lr, f)), f + log2_batch);
+    return p.sub(w, delta);
+  }
+
+  Share adam(P& p, const Share& w, const Share& g, int log2_batch) {
+    const int f = p.frac_bits();
+    const double b1 = options_.beta1, b2 = options_.beta2;
+    Share mean_grad = log2_batch > 0 ? p.trunc_pr(g, log2_batch) : g;
+    Share& m = state_[0];
+    Share& v = state_[1];
+    m = p.add(mul_const(p, m, b1), mul_const(p, mean_grad, 1 - b1));
+    v = p.add(mul_const(p, v, b2), mul_const(p, fix_mul(p, mean_grad, mean_grad), 1 - b2));
+    Share second = v;
+    if (options_.kind == "amsgrad") {
+      Share& v_max = state_[2];
+      v_max = select(p, less_than(p, v_max, v), v, v_max);
+      second = v_max;
+    }
+    const double c1 = 1 / (1 - std::pow(b1, static_cast<double>(steps_)));
+    const double c2 = 1 / (1 - std::pow(b2, static_cast<double>(steps_)));
+    const double eps = std::max(options_.epsilon, std::ldexp(4.0, -f));
+    Share denominator = invsqrt(p, add_const(p, mul_const(p, second, c2), eps));
+    Share delta = fix_mul(p, mul_const(p, m, options_.lr * c1), denominator);
+    return p.sub(w, delta);
+  }
+
+  OptimizerOptions options_;
+  std::vector<Share> state_;
+  long steps_ = 0;
+};
+
+}  // namespace sqt
