@@ -7,5 +7,7 @@ namespace sqt {
 
 void add_bench_command(CLI::App& app);
 void add_selftest_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 }  // namespace sqt

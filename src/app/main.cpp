@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "sqt 0.1.0");
   sqt::add_bench_command(app);
   sqt::add_selftest_command(app);
+  sqt::add_train_command(app);
+  sqt::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

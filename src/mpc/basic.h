@@ -42,7 +42,7 @@ typename P::Share const_minus(P& p, double c, const typename P::Share& x) {
   return add_const(p, p.neg(x), c);
 }
 
-// x * c for a real constant c (one truncation).
+// x * c for a real constant c (one probabilistic truncation).
 template <Protocol P>
 typename P::Share mul_const(P& p, const typename P::Share& x, double c) {
   return p.trunc_pr(p.scale(x, encode_fixed<typename P::Ring>(c, p.frac_bits())), p.frac_bits());
@@ -76,18 +76,4 @@ std::vector<typename P::Share> mul_many(P& p, const std::vector<typename P::Shar
 }
 
 // Fixed-point products of several pairs in one multiplication and one truncation.
-template <Protocol P>
-std::vector<typename P::Share> fix_mul_many(P& p, const std::vector<typename P::Share>& xs,
-                                            const std::vector<typename P::Share>& ys) {
-  using Share = typename P::Share;
-  Share products = p.trunc_pr(p.mul(P::join(xs), P::join(ys)), p.frac_bits());
-  std::vector<Share> out;
-  std::size_t offset = 0;
-  for (const Share& x : xs) {
-    out.push_back(P::part(products, offset, P::shape(x)));
-    offset += shape_size(P::shape(x));
-  }
-  return out;
-}
-
 }  // namespace sqt

@@ -1,24 +1,47 @@
 // fixed.h — fixed-point arithmetic composed from protocol primitives.
 //
 // A fixed-point share holds round(x * 2^f) with f = p.frac_bits(). Products
-// carry 2f fractional bits and are brought back with one probabilistic
-// truncation by f bits (stochastic rounding). Written once for every
+// carry 2f fractional bits and are brought back with one truncation by f
+// bits: stochastic rounding, or nearest if the session says so. Written once for every
 // Protocol; the emulator runs the same code.
 #pragma once
 
 #include "core/fixed_point.h"
+#include "mpc/basic.h"
+#include "mpc/round.h"
 #include "proto/protocol.h"
 
 namespace sqt {
 
+// Brings a product with 2f fractional bits back to f: stochastic rounding by
+// default, exact round-to-nearest when the session asks for it.
+template <Protocol P>
+typename P::Share truncate_product(P& p, const typename P::Share& x) {
+  return p.nearest_rounding() ? trunc_nearest(p, x, p.frac_bits()) : p.trunc_pr(x, p.frac_bits());
+}
+
 template <Protocol P>
 typename P::Share fix_mul(P& p, const typename P::Share& x, const typename P::Share& y) {
-  return p.trunc_pr(p.mul(x, y), p.frac_bits());
+  return truncate_product(p, p.mul(x, y));
 }
 
 template <Protocol P>
 typename P::Share fix_matmul(P& p, const typename P::Share& x, const typename P::Share& y) {
-  return p.trunc_pr(p.matmul(x, y), p.frac_bits());
+  return truncate_product(p, p.matmul(x, y));
+}
+
+template <Protocol P>
+std::vector<typename P::Share> fix_mul_many(P& p, const std::vector<typename P::Share>& xs,
+                                            const std::vector<typename P::Share>& ys) {
+  using Share = typename P::Share;
+  Share products = truncate_product(p, p.mul(P::join(xs), P::join(ys)));
+  std::vector<Share> out;
+  std::size_t offset = 0;
+  for (const Share& x : xs) {
+    out.push_back(P::part(products, offset, P::shape(x)));
+    offset += shape_size(P::shape(x));
+  }
+  return out;
 }
 
 // Party `owner` inputs reals (others pass an empty tensor) as fixed point.

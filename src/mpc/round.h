@@ -9,7 +9,7 @@
 
 namespace sqt {
 
-template <BinaryProtocol P>
+template <class P>
 typename P::Share trunc_nearest(P& p, const typename P::Share& x, int m) {
   auto shifted = add_scalar(p, x, pow2<typename P::Ring>(m - 1));
   return p.trunc_pr(p.sub(shifted, p.mod2m(shifted, m)), m);

@@ -48,7 +48,7 @@ ModelSpec parse_model_file(const std::string& path) {
               "{}: layer {} needs a string field 'type'", path, i);
     LayerSpec layer_spec{l["type"].get<std::string>(), {}};
     for (auto& [key, value] : l.items()) {
-      if (key == "type") continue;
+      if (key == "type" || key == "params") continue;
       SQT_CHECK(value.is_number_integer(), "{}: layer {} ({}): attribute '{}' must be an integer",
                 path, i, layer_spec.type, key);
       layer_spec.attrs[key] = value.get<long>();

@@ -24,7 +24,7 @@ namespace sqt {
 
 struct OptimizerOptions {
   std::string kind = "sgd";  // sgd | adam | amsgrad
-  double lr = 0.05;
+  double lr = 0.1;
   double momentum = 0.9;
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
 };

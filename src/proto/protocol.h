@@ -52,6 +52,7 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
   { p.party() } -> std::same_as<int>;
   { p.frac_bits() } -> std::same_as<int>;
   { p.trunc_range_bits() } -> std::same_as<int>;
+  { p.nearest_rounding() } -> std::same_as<bool>;
   { P::shape(x) } -> std::convertible_to<const Shape&>;
   { p.input(party, v, shape) } -> std::same_as<typename P::Share>;
   { p.open(x) } -> std::same_as<Tensor<typename P::Ring>>;

@@ -10,6 +10,7 @@ Session::Session(std::unique_ptr<Network> network, SessionOptions options)
     : network_(std::move(network)), options_(std::move(options)), private_prg_(Prg::from_os()) {
   SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
   options_.agreed["frac_bits"] = std::to_string(options_.frac_bits);
+  options_.agreed["rounding"] = options_.nearest_rounding ? "nearest" : "probabilistic";
   check_agreement();
   agree_pair_keys();
 }

@@ -32,6 +32,8 @@ struct SessionOptions {
   // Seed of the emulator's randomness; ignored by multi-party sessions, whose
   // randomness always comes from the OS.
   std::uint64_t emulator_seed = 0;
+  // Fixed-point products round to nearest (exact) instead of stochastically.
+  bool nearest_rounding = false;
   // TESTS ONLY, INSECURE: derive the pairwise keys from this seed instead of
   // the OS CSPRNG, so that a statistical test sees the same randomness on
   // every run. Never set by the CLI.
@@ -49,6 +51,7 @@ class Session {
   int parties() const { return network_ ? network_->parties() : 1; }
   int frac_bits() const { return options_.frac_bits; }
   int threads() const { return options_.threads; }
+  bool nearest_rounding() const { return options_.nearest_rounding; }
 
   Network& net();
   // The PRG keyed with the key this party shares with `peer`.

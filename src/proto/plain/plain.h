@@ -43,6 +43,7 @@ class Plain {
   int party() const { return 0; }
   int frac_bits() const { return session_.frac_bits(); }
   Session& session() { return session_; }
+  bool nearest_rounding() const { return session_.nearest_rounding(); }
   int trunc_range_bits() const { return kRing - 2; }
   static const Shape& shape(const Share& x) { return x.value.shape(); }
   static Share reshaped(Share x, const Shape& shape) { return {std::move(x.value).reshaped(shape)}; }

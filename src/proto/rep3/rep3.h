@@ -62,6 +62,7 @@ class Rep3 {
   int party() const { return me_; }
   int frac_bits() const { return session_.frac_bits(); }
   Session& session() { return session_; }
+  bool nearest_rounding() const { return session_.nearest_rounding(); }
   int trunc_range_bits() const { return variant_ == TruncVariant::kGap ? kRing - 42 : kRing - 2; }
   TruncVariant trunc_variant() const { return variant_; }
   static const Shape& shape(const Share& x) { return x.own.shape(); }

@@ -1,0 +1,161 @@
+// cmd_train.cpp — `sqt train` (all parties in this process) and `sqt eval`.
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include "app/commands.h"
+#include "app/train_job.h"
+#include "proto/local_run.h"
+#include "proto/plain/plain.h"
+#include "proto/rep3/rep3.h"
+
+namespace sqt {
+namespace {
+
+struct Loaded {
+  TrainTest data;
+  DataInfo info;
+  ModelSpec spec;
+};
+
+Loaded load_for(const TrainJob& job) {
+  checked_log2_batch(job.train.batch);
+  Loaded loaded;
+  loaded.data = load_dataset(job.dataset, resolve_data_dir(job.data_dir));
+  loaded.data.train.truncate(job.train_limit);
+  loaded.data.test.truncate(job.test_limit);
+  loaded.info = {loaded.data.train.sample_shape, loaded.data.train.classes,
+                 loaded.data.train.count(), loaded.data.test.count()};
+  loaded.spec = job_model_spec(job, loaded.info.sample_shape);
+  Shape output;
+  build_model<Plain<std::uint64_t>>(loaded.spec, &output);  // validates every shape now
+  SQT_CHECK(output == Shape{static_cast<std::size_t>(loaded.info.classes)},
+            "model '{}' outputs {} per sample but {} has {} classes", loaded.spec.name,
+            shape_string(output), job.dataset, loaded.info.classes);
+  return loaded;
+}
+
+template <class P>
+void run_local_training(const TrainJob& job, const Loaded& loaded, int frac_bits) {
+  SessionOptions options;
+  options.frac_bits = frac_bits;
+  options.threads = job.threads;
+  options.nearest_rounding = job.nearest;
+  options.emulator_seed = job.train.seed;
+  options.agreed = {{"protocol", std::string(P::kName)}, {"model", loaded.spec.name}};
+  auto results = run_local<P>(options, [&](P& p) {
+    return train_party(p, job, loaded.spec, loaded.info, p.party() == 0 ? &loaded.data : nullptr);
+  });
+  fmt::print("final test accuracy: {:.4f} ({}/{})\n", results[0].test_accuracy, results[0].correct,
+             results[0].tested);
+}
+
+template <RingElement R>
+void run_ring(const TrainJob& job) {
+  const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
+  SQT_CHECK(f >= 8 && 2 * f + 16 < kRingBits<R>, "--frac-bits {} does not fit the {}-bit ring", f,
+            kRingBits<R>);
+  Loaded loaded = load_for(job);
+  fmt::print("{} on {} ({} training, {} test samples), protocol {}{}, k = {}, f = {}, batch {}, {} "
+             "lr {}\n",
+             loaded.spec.name, job.dataset, loaded.info.train_count, loaded.info.test_count,
+             job.protocol, job.protocol == "plain" ? " (INSECURE emulator)" : "", kRingBits<R>, f,
+             job.train.batch, job.optimizer.kind, job.optimizer.lr);
+  if (job.protocol == "rep3") {
+    run_local_training<Rep3<R>>(job, loaded, f);
+  } else {
+    run_local_training<Plain<R>>(job, loaded, f);
+  }
+}
+
+void add_train_flags(CLI::App& command, TrainJob& job) {
+  command.add_option("--model", job.model, "Built-in model (A) or a JSON model file")->capture_default_str();
+  command.add_option("--dataset", job.dataset, "mnist, fashion-mnist or cifar10")->capture_default_str();
+  command.add_option("--data-dir", job.data_dir, "Data root (default: $SQT_DATA_DIR)");
+  command.add_option("--protocol", job.protocol, "rep3 or plain (the INSECURE emulator)")
+      ->check(CLI::IsMember({"rep3", "plain"}))
+      ->capture_default_str();
+  command.add_option("--ring", job.ring, "Ring bit width: 64 or 128")
+      ->check(CLI::IsMember({64, 128}))
+      ->capture_default_str();
+  command.add_option("--frac-bits", job.frac_bits, "Fractional bits (default 16 on k=64, 32 on k=128)");
+  command.add_option("--rounding", [&job](const CLI::results_t& r) {
+           job.nearest = r[0] == "nearest";
+           return true;
+         }, "Fixed-point rounding: prob (default) or nearest")
+      ->check(CLI::IsMember({"prob", "nearest"}));
+  command.add_option("--epochs", job.train.epochs, "Epochs")->capture_default_str();
+  command.add_option("--batch-size", job.train.batch, "Batch size (a power of two)")->capture_default_str();
+  command.add_option("--optimizer", job.optimizer.kind, "sgd, adam or amsgrad")
+      ->check(CLI::IsMember({"sgd", "adam", "amsgrad"}))
+      ->capture_default_str();
+  command.add_option("--lr", job.optimizer.lr, "Learning rate")->capture_default_str();
+  command.add_option("--momentum", job.optimizer.momentum, "SGD momentum")->capture_default_str();
+  command.add_option("--threads", job.threads, "Threads per party for matrix products")->capture_default_str();
+  command.add_option("--seed", job.train.seed, "Seed of the public shuffle (and of the emulator)")
+      ->capture_default_str();
+  command.add_option("--train-limit", job.train_limit, "Use the first N training samples (0: all)");
+  command.add_option("--test-limit", job.test_limit, "Use the first N test samples (0: all)");
+  command.add_option("--metrics-out", job.metrics_out, "Write one JSON object per epoch to FILE");
+  command.add_option("--save-model", job.save_model, "Reveal the trained model and save it to FILE");
+  command.add_option("--reveal-to", job.reveal_to, "Party that receives the model (-1: nobody)")
+      ->capture_default_str();
+  command.add_flag("--no-loss", [&job](std::int64_t) { job.train.compute_loss = false; },
+                   "Skip the (MPC) computation of the training loss");
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto* command = app.add_subcommand("train", "Train a model in MPC (all parties in this process)");
+  auto job = std::make_shared<TrainJob>();
+  add_train_flags(*command, *job);
+  command->callback([job] {
+    job->progress_bar = ::isatty(STDOUT_FILENO);
+    SQT_CHECK(job->train.epochs >= 1, "--epochs must be at least 1, got {}", job->train.epochs);
+    if (job->ring == 64) {
+      run_ring<std::uint64_t>(*job);
+    } else {
+      run_ring<u128>(*job);
+    }
+  });
+}
+
+void add_eval_command(CLI::App& app) {
+  auto* command = app.add_subcommand("eval", "Evaluate a saved (revealed) model in plaintext");
+  auto model_file = std::make_shared<std::string>();
+  auto job = std::make_shared<TrainJob>();
+  command->add_option("--model-file", *model_file, "Model saved by sqt train --save-model")->required();
+  command->add_option("--dataset", job->dataset, "mnist, fashion-mnist or cifar10")->capture_default_str();
+  command->add_option("--data-dir", job->data_dir, "Data root (default: $SQT_DATA_DIR)");
+  command->add_option("--test-limit", job->test_limit, "Use the first N test samples (0: all)");
+  command->callback([model_file, job] {
+    reference::Model model = load_model_file(*model_file);
+    TrainTest data = load_dataset(job->dataset, resolve_data_dir(job->data_dir));
+    data.test.truncate(job->test_limit);
+    const Dataset& test = data.test;
+    SQT_CHECK(model.spec.input == test.sample_shape, "model expects input {} but {} samples are {}",
+              shape_string(model.spec.input), job->dataset, shape_string(test.sample_shape));
+    std::size_t correct = 0;
+    const std::size_t batch = 500, size = test.sample_size();
+    for (std::size_t first = 0; first < test.count(); first += batch) {
+      std::size_t count = std::min(batch, test.count() - first);
+      Shape shape{count};
+      shape.insert(shape.end(), test.sample_shape.begin(), test.sample_shape.end());
+      Tensor<double> x(shape);
+      for (std::size_t i = 0; i < count * size; ++i) x[i] = test.pixels[first * size + i] / 255.0;
+      Tensor<double> logits = model.forward(x);
+      const std::size_t classes = logits.size() / count;
+      for (std::size_t i = 0; i < count; ++i) {
+        std::size_t best = 0;
+        for (std::size_t c = 1; c < classes; ++c)
+          if (logits[i * classes + c] > logits[i * classes + best]) best = c;
+        correct += best == test.labels[first + i];
+      }
+    }
+    fmt::print("test accuracy (plaintext evaluation of {}): {:.4f} ({}/{})\n", *model_file,
+               static_cast<double>(correct) / test.count(), correct, test.count());
+  });
+}
+
+}  // namespace sqt

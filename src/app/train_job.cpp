@@ -1,0 +1,65 @@
+#include "app/train_job.h"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+namespace sqt {
+
+ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
+  if (is_builtin_model(job.model)) return builtin_model(job.model, sample_shape);
+  SQT_CHECK(std::filesystem::exists(job.model),
+            "--model '{}' is neither a built-in model (A) nor an existing model file", job.model);
+  ModelSpec spec = parse_model_file(job.model);
+  SQT_CHECK(spec.input == sample_shape, "model file '{}' expects input {} but {} samples are {}",
+            job.model, shape_string(spec.input), job.dataset, shape_string(sample_shape));
+  return spec;
+}
+
+TrainReporter::TrainReporter(const TrainJob& job) : job_(job) {
+  if (!job.metrics_out.empty()) {
+    metrics_.open(job.metrics_out);
+    SQT_CHECK(metrics_.good(), "cannot write metrics file '{}'", job.metrics_out);
+  }
+}
+
+void TrainReporter::progress(const BatchProgress& b) {
+  const double rate = b.seconds > 0 ? b.batch * b.batch_size / b.seconds : 0;
+  const double eta = b.batch ? b.seconds / b.batch * (b.batches - b.batch) : 0;
+  if (job_.progress_bar) {
+    const int width = 30, done = static_cast<int>(width * b.batch / b.batches);
+    fmt::print("\repoch {} [{}{}] {}/{} batches  {:.0f} samples/s  ETA {:.0f} s  {:.1f} MB sent ",
+               b.epoch, std::string(done, '#'), std::string(width - done, '.'), b.batch, b.batches,
+               rate, eta, b.bytes_sent / 1e6);
+    if (b.batch == b.batches) fmt::print("\n");
+  } else if (b.batch == b.batches || b.batch % ((b.batches + 9) / 10) == 0) {
+    fmt::print("epoch {} batch {}/{}: {:.0f} samples/s, ETA {:.0f} s, {:.1f} MB sent\n", b.epoch,
+               b.batch, b.batches, rate, eta, b.bytes_sent / 1e6);
+  }
+  std::fflush(stdout);
+}
+
+void TrainReporter::epoch(const EpochMetrics& m) {
+  fmt::print("epoch {}: train_loss {:.4f}  test_accuracy {:.4f} ({}/{})  {:.1f} s  {:.1f} MB per "
+             "party  {} rounds\n",
+             m.epoch, m.train_loss, m.test_accuracy, m.correct, m.tested, m.seconds,
+             m.bytes_per_party / 1e6, m.rounds);
+  std::fflush(stdout);
+  if (metrics_.is_open()) {
+    nlohmann::ordered_json j;
+    j["epoch"] = m.epoch;
+    j["train_loss"] = m.train_loss;
+    j["test_accuracy"] = m.test_accuracy;
+    j["test_correct"] = m.correct;
+    j["test_count"] = m.tested;
+    j["seconds"] = m.seconds;
+    j["bytes_per_party"] = m.bytes_per_party;
+    j["rounds"] = m.rounds;
+    metrics_ << j.dump() << "\n";
+    metrics_.flush();
+  }
+}
+
+}  // namespace sqt

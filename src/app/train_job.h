@@ -1,0 +1,80 @@
+// train_job.h — one training run as configured on the command line, and the
+// per-party procedure that executes it (shared by `sqt train`, which runs all
+// parties in this process, and `sqt party`, which runs one).
+#pragma once
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "data/dataset.h"
+#include "nn/model_file.h"
+#include "nn/trainer.h"
+
+namespace sqt {
+
+struct TrainJob {
+  std::string protocol = "rep3";
+  int ring = 64;
+  int frac_bits = -1;  // default per ring
+  bool nearest = false;
+  int threads = 1;
+  std::string model = "A";
+  std::string dataset = "mnist";
+  std::string data_dir;
+  TrainOptions train;
+  OptimizerOptions optimizer;
+  std::size_t train_limit = 0, test_limit = 0;
+  std::string metrics_out, save_model;
+  int reveal_to = 0;  // party that receives the trained model (-1: nobody)
+  bool progress_bar = false;
+};
+
+ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape);
+
+// Prints progress and epoch lines and writes the metrics file (holder only).
+class TrainReporter {
+ public:
+  explicit TrainReporter(const TrainJob& job);
+  void progress(const BatchProgress& b);
+  void epoch(const EpochMetrics& m);
+
+ private:
+  const TrainJob& job_;
+  std::ofstream metrics_;
+};
+
+// Runs the job at one party; `data` is non-null at the data holder only.
+template <BinaryProtocol P>
+EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const DataInfo& info,
+                         const TrainTest* data) {
+  Sequential<P> model = build_model<P>(spec);
+  model.initialize(p);
+  Trainer<P> trainer(p, model, job.optimizer, job.train, info, data);
+  std::unique_ptr<TrainReporter> reporter;
+  if (p.party() == 0) reporter = std::make_unique<TrainReporter>(job);
+  EpochMetrics last;
+  for (int epoch = 1; epoch <= job.train.epochs; ++epoch) {
+    last = trainer.run_epoch(epoch, [&](const BatchProgress& b) {
+      if (reporter) reporter->progress(b);
+    });
+    if (reporter) reporter->epoch(last);
+  }
+  if (!job.save_model.empty() && job.reveal_to >= 0) {
+    reference::Model revealed{spec, std::vector<reference::Params>(spec.layers.size())};
+    for (std::size_t i = 0; i < model.layers().size(); ++i) {
+      for (Param<P>* param : model.layers()[i]->params()) {
+        Tensor<typename P::Ring> values = p.open_to(job.reveal_to, param->value);
+        if (p.party() == job.reveal_to || P::kParties == 1)
+          revealed.params[i].emplace(param->name, decode_fixed(values, p.frac_bits()).reshaped(param->shape));
+      }
+    }
+    if (p.party() == job.reveal_to || P::kParties == 1) {
+      save_model_file(job.save_model, revealed, kRingBits<typename P::Ring>, p.frac_bits());
+      std::printf("model revealed to party %d and saved to %s\n", job.reveal_to, job.save_model.c_str());
+    }
+  }
+  return last;
+}
+
+}  // namespace sqt
