@@ -109,7 +109,9 @@ TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
   EXPECT_EQ(gap.rounds, 2u);
   Cost nogap = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
                                                [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 8); });
-  EXPECT_EQ(total(nogap), 5 * n * sizeof(R));
+  // Two ring elements plus three 8-bit words (e and the two e*b summands mod 2^8).
+  const std::size_t nogap_bytes = 2 * sizeof(R) + 3 * 1;
+  EXPECT_EQ(total(nogap), nogap_bytes * n);
   EXPECT_EQ(nogap.rounds, 3u);
   // The receiver's role rotates: over three calls every party sends the same.
   Cost three = measure<TestFixture, TypeParam>(
@@ -117,7 +119,7 @@ TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
       [](TypeParam& p, auto& x) {
         for (int i = 0; i < 3; ++i) p.trunc_pr_nogap(x, 8);
       });
-  EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, 5 * n * sizeof(R))));
+  EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, nogap_bytes * n)));
 }
 
 TYPED_TEST(Comm, FixedPointMultiplyIsMultiplyThenTruncate) {
@@ -128,7 +130,9 @@ TYPED_TEST(Comm, FixedPointMultiplyIsMultiplyThenTruncate) {
   Cost cost = measure<TestFixture, TypeParam>(
       [&](TypeParam& p) { return p.input(0, values, {n}); },
       [](TypeParam& p, auto& x) { fix_mul(p, x, x); });
-  EXPECT_EQ(cost.bytes[0] + cost.bytes[1] + cost.bytes[2], (gap ? 5 : 8) * n * sizeof(R));
+  // mul: 3 elements; kGap: 2 elements; kNoGap: 2 elements and three f-bit (16-bit) words.
+  EXPECT_EQ(cost.bytes[0] + cost.bytes[1] + cost.bytes[2],
+            gap ? 5 * n * sizeof(R) : (5 * sizeof(R) + 3 * 2) * n);
   EXPECT_EQ(cost.rounds, gap ? 3u : 4u);
 }
 

@@ -2,7 +2,8 @@
 //
 // Forward: one matrix product [batch, in] x [in, out] and one truncation.
 // Backward: dW = x^T dy and dx = dy W^T (one matrix product each, output
-// sized communication), db = sum of dy over the batch (local).
+// sized communication), db = sum of dy over the batch (local). dW is handed
+// to the optimiser before truncation (Param::grad_extra_bits).
 #pragma once
 
 #include "mpc/fixed.h"
@@ -44,7 +45,9 @@ class Dense final : public Layer<P> {
   }
 
   Share backward(P& p, const Share& grad) override {
-    weights_.grad = fix_matmul(p, transpose<P>(input_), grad);
+    // Left untruncated: the optimiser folds this truncation into its update.
+    weights_.grad = p.matmul(transpose<P>(input_), grad);
+    weights_.grad_extra_bits = p.frac_bits();
     bias_.grad = sum_rows(p, grad);
     if (!this->needs_input_grad_) return grad;
     return fix_matmul(p, grad, transpose<P>(weights_.value));

@@ -24,6 +24,10 @@ struct Param {
   Shape shape;
   typename P::Share value;
   typename P::Share grad;
+  // Fractional bits of grad beyond f: a layer may hand over an untruncated
+  // product (f extra bits) and let the optimiser fold that truncation into
+  // its own.
+  int grad_extra_bits = 0;
   std::vector<typename P::Share> state;  // optimiser state (momentum, moments)
 };
 

@@ -44,9 +44,13 @@ class Optimizer {
   void step(P& p, const std::vector<Param<P>*>& params, int log2_batch) {
     ++steps_;
     std::vector<Share> values, grads;
+    const int f = p.frac_bits();
     for (Param<P>* param : params) {
       values.push_back(param->value);
-      grads.push_back(param->grad);
+      // Every gradient with 2f fractional bits (exact: a shift of f-bit ones).
+      grads.push_back(param->grad_extra_bits == f
+                          ? param->grad
+                          : p.scale(param->grad, pow2<R>(f - param->grad_extra_bits)));
     }
     Share w = P::join(values), g = P::join(grads);
     if (state_.empty()) state_.assign(options_.kind == "amsgrad" ? 3 : options_.kind == "adam" ? 2 : 1, zeros(p, P::shape(w)));
@@ -59,10 +63,14 @@ class Optimizer {
   }
 
  private:
+  // g has 2f fractional bits: v <- trunc(mu v + g) costs one truncation.
   Share sgd(P& p, const Share& w, const Share& g, int log2_batch) {
     const int f = p.frac_bits();
     Share& velocity = state_[0];
-    velocity = options_.momentum > 0 ? p.add(mul_const(p, velocity, options_.momentum), g) : g;
+    Share scaled = options_.momentum > 0
+                       ? p.add(p.scale(velocity, encode_fixed<R>(options_.momentum, f)), g)
+                       : g;
+    velocity = p.trunc_pr(scaled, f);
     Share delta = p.trunc_pr(p.scale(velocity, encode_fixed<R>(options_.lr, f)), f + log2_batch);
     return p.sub(w, delta);
   }
@@ -70,7 +78,7 @@ class Optimizer {
   Share adam(P& p, const Share& w, const Share& g, int log2_batch) {
     const int f = p.frac_bits();
     const double b1 = options_.beta1, b2 = options_.beta2;
-    Share mean_grad = log2_batch > 0 ? p.trunc_pr(g, log2_batch) : g;
+    Share mean_grad = p.trunc_pr(g, f + log2_batch);
     Share& m = state_[0];
     Share& v = state_[1];
     m = p.add(mul_const(p, m, b1), mul_const(p, mean_grad, 1 - b1));

@@ -282,6 +282,36 @@ class Rep3 {
   }
 
   void send(int peer, const Tensor<R>& t) { net_.send_values<R>(peer, t.span()); }
+  // Sends only the low `bits` bits of each element, in the narrowest word
+  // that holds them (the receiver gets the values modulo 2^bits).
+  void send_low(int peer, const Tensor<R>& t, int bits) {
+    if (bits <= 8) return send_as<std::uint8_t>(peer, t);
+    if (bits <= 16) return send_as<std::uint16_t>(peer, t);
+    if (bits <= 32) return send_as<std::uint32_t>(peer, t);
+    if (bits <= 64 && kRing > 64) return send_as<std::uint64_t>(peer, t);
+    send(peer, t);
+  }
+  Tensor<R> receive_low(int peer, const Shape& shape, int bits) {
+    if (bits <= 8) return receive_as<std::uint8_t>(peer, shape);
+    if (bits <= 16) return receive_as<std::uint16_t>(peer, shape);
+    if (bits <= 32) return receive_as<std::uint32_t>(peer, shape);
+    if (bits <= 64 && kRing > 64) return receive_as<std::uint64_t>(peer, shape);
+    return receive(peer, shape);
+  }
+  template <class Word>
+  void send_as(int peer, const Tensor<R>& t) {
+    std::vector<Word> words(t.size());
+    for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<Word>(t[i]);
+    net_.send_values<Word>(peer, words);
+  }
+  template <class Word>
+  Tensor<R> receive_as(int peer, const Shape& shape) {
+    std::vector<Word> words(shape_size(shape));
+    net_.recv_values<Word>(peer, std::span(words));
+    Tensor<R> t(shape);
+    for (std::size_t i = 0; i < words.size(); ++i) t[i] = words[i];
+    return t;
+  }
   Tensor<R> receive(int peer, const Shape& shape) {
     Tensor<R> t(shape);
     net_.recv_values<R>(peer, t.span());

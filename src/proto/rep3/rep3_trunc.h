@@ -15,7 +15,7 @@
 //   (c >> m) - (x' >> m) - (r >> m) is Bernoulli((x' mod 2^m) / 2^m).
 //   c is within statistical distance 2^-40 of uniform on [0, 2^(k-1)).
 //
-// kNoGap (|x| < 2^(k-2)), 3 rounds, 5 elements per value:
+// kNoGap (|x| < 2^(k-2)), 3 rounds, 2 ring elements and 3 m-bit words per value:
 //   x' = x + 2^(k-2) in [0, 2^(k-1)); r uniform on Z_{2^k}, b = msb(r),
 //   s = (r mod 2^(k-1)) >> m. c = x' + r mod 2^k is perfectly uniform.
 //   With e = msb(c) and c_low = c mod 2^(k-1), the carry into bit k-1 is
@@ -24,7 +24,8 @@
 //   R inputs U = (c_low >> m) + 2^(k-1-m) e and e (R -> S, masked by R and
 //   T's key); e*b is formed from e's summands: S -> R: e_1 b - rho and
 //   T -> R: e_0 b + rho' with rho, rho' from S and T's key. Only e*b mod 2^m
-//   matters because it is multiplied by 2^(k-m).
+//   matters because it is multiplied by 2^(k-m), so e and the two products
+//   travel as m-bit words.
 #pragma once
 
 namespace sqt {
@@ -82,24 +83,26 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_nogap(const Share& x, int m) {
 
   if (role == 0) {
     // Round 1: c = x' + r. Round 2: input U and e. Round 3: e*b summands.
+    // e and the e*b summands only matter modulo 2^m: they travel as m-bit words.
     Tensor<R> c = receive(next_, sh);
     Tensor<R> u0 = prg_prev_.random<R>(sh), e0 = prg_prev_.random<R>(sh);
-    Tensor<R> to_next(Shape{2, n});
+    Tensor<R> u_next(sh), e_next(sh);
     for (std::size_t i = 0; i < n; ++i) {
       R value = c[i] + x.own[i] + x.next[i] + offset_in;
       R e = value >> (k - 1);
       R u = ((value & low_mask) >> m) + (e << (k - 1 - m));
-      to_next[i] = u - u0[i];
-      to_next[n + i] = e - e0[i];
+      u_next[i] = u - u0[i];
+      e_next[i] = e - e0[i];
     }
-    send(next_, to_next);
-    Tensor<R> p1 = receive(next_, sh), p0 = receive(prev_, sh);
-    Tensor<R> y_own(sh), y_next(sh);
+    send(next_, u_next);
+    send_low(next_, e_next, m);
+    Tensor<R> p1 = receive_low(next_, sh, m), p0 = receive_low(prev_, sh, m);
+    Tensor<R> y_own(sh);
     for (std::size_t i = 0; i < n; ++i) {
       y_own[i] = u0[i] - (p0[i] << (k - m)) - offset_out;
-      y_next[i] = to_next[i] - (p1[i] << (k - m));
+      u_next[i] -= p1[i] << (k - m);
     }
-    return {std::move(y_own), std::move(y_next)};
+    return {std::move(y_own), std::move(u_next)};
   }
 
   Prg& shared = role == 1 ? prg_next_ : prg_prev_;  // the key of S and T
@@ -114,15 +117,15 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_nogap(const Share& x, int m) {
 
   if (role == 1) {
     send(prev_, sqt::add(r, x.next));
-    Tensor<R> from_receiver = receive(prev_, Shape{2, n});
-    Tensor<R> y_own(sh), p1(sh);
+    Tensor<R> u1 = receive(prev_, sh), e1 = receive_low(prev_, sh, m);
+    Tensor<R> p1(sh);
     for (std::size_t i = 0; i < n; ++i) {
       R b = r[i] >> (k - 1);
-      p1[i] = from_receiver[n + i] * b - rho[i];
-      y_own[i] = from_receiver[i] - (p1[i] << (k - m));
+      p1[i] = e1[i] * b - rho[i];
+      u1[i] -= p1[i] << (k - m);
     }
-    send(prev_, p1);
-    return {std::move(y_own), std::move(y_t)};
+    send_low(prev_, p1, m);
+    return {std::move(u1), std::move(y_t)};
   }
 
   // role 2 (T): knows U_0 and e_0 (its key with R) and r, so p_0 needs no input.
@@ -133,7 +136,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_nogap(const Share& x, int m) {
     p0[i] = e0[i] * b + rho_prime[i];
     y_next[i] = u0[i] - (p0[i] << (k - m)) - offset_out;
   }
-  send(next_, p0);
+  send_low(next_, p0, m);
   return {std::move(y_t), std::move(y_next)};
 }
 
