@@ -1,0 +1,161 @@
+// Every layer's forward and backward pass against the double-precision
+// reference (src/nn/reference.h) on random inputs and random upstream
+// gradients, for both protocols and rings; and a finite-difference check of
+// a whole small network in the emulator.
+#include <cmath>
+
+#include "nn/loss.h"
+#include "nn/model.h"
+#include "nn/reference.h"
+#include "protocol_fixture.h"
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Layers = ProtocolTest<P>;
+TYPED_TEST_SUITE(Layers, AllProtocols, ProtocolNames);
+
+Tensor<double> random_reals(const Shape& shape, double lo, double hi, std::uint64_t seed, int f) {
+  Prg prg = Prg::from_seed(seed);
+  Tensor<double> t(shape);
+  for (double& v : t) {
+    v = lo + (hi - lo) * static_cast<double>(prg.next_u64() >> 11) / 0x1p53;
+    v = std::ldexp(std::round(std::ldexp(v, f)), -f);  // on the fixed-point grid
+  }
+  return t;
+}
+
+// max |got - want| / (1 + |want|)
+double worst_error(const Tensor<double>& got, const Tensor<double>& want) {
+  EXPECT_EQ(got.size(), want.size());
+  double worst = 0;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    worst = std::max(worst, std::abs(got[i] - want[i]) / (1 + std::abs(want[i])));
+  return worst;
+}
+
+TYPED_TEST(Layers, DenseForwardAndBackwardMatchDoubles) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  const std::size_t batch = 16, in = 40, out = 7;
+  Tensor<double> x = random_reals({batch, in}, -2, 2, 1, f), dy = random_reals({batch, out}, -1, 1, 2, f);
+  reference::Params params{{"weights", random_reals({in, out}, -0.5, 0.5, 3, f)},
+                           {"bias", random_reals({out}, -1, 1, 4, f)}};
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    Dense<TypeParam> layer(in, out);
+    auto ps = layer.params();
+    ps[0]->value = input_fixed(p, 0, params["weights"], {in, out});
+    ps[1]->value = input_fixed(p, 0, params["bias"], {out});
+    auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
+    auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
+    const int extra = ps[0]->grad_extra_bits;
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx),
+                                       decode_fixed(p.open(ps[0]->grad), f + extra),
+                                       open_fixed(p, ps[1]->grad)};
+  });
+  reference::Params grads;
+  Tensor<double> y = reference::dense_forward(x, params);
+  Tensor<double> dx = reference::dense_backward(x, params, dy, grads);
+  const double ulp = std::ldexp(1.0, -f);
+  EXPECT_LT(worst_error(results[0], y), 2 * ulp);
+  EXPECT_LT(worst_error(results[1], dx), 2 * ulp);
+  EXPECT_LT(worst_error(results[2], grads["weights"]), 2 * ulp);
+  EXPECT_LT(worst_error(results[3], grads["bias"]), 2 * ulp);
+}
+
+TYPED_TEST(Layers, ReluAndFlattenMatchDoubles) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  Tensor<double> x = random_reals({8, 2, 3, 5}, -3, 3, 5, f), dy = random_reals({8, 30}, -1, 1, 6, f);
+  x[0] = 0;  // ReLU'(0) counts as 1 in both implementations
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    Flatten<TypeParam> flatten;
+    ReLU<TypeParam> relu;
+    auto y = relu.forward(p, flatten.forward(p, input_fixed(p, 0, x, x.shape()), true), true);
+    auto dx = flatten.backward(p, relu.backward(p, input_fixed(p, 0, dy, dy.shape())));
+    EXPECT_EQ(TypeParam::shape(dx), x.shape());
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx)};
+  });
+  Tensor<double> flat = x.reshaped({8, 30});
+  EXPECT_EQ(worst_error(results[0], reference::relu_forward(flat)), 0);
+  EXPECT_EQ(worst_error(results[1], reference::relu_backward(flat, dy).reshaped(x.shape())), 0);
+}
+
+TYPED_TEST(Layers, SoftmaxCrossEntropyGradientAndLoss) {
+  using R = typename TestFixture::R;
+  const int f = kDefaultFracBits<R>;
+  const std::size_t batch = 12, classes = 10;
+  Tensor<double> z = random_reals({batch, classes}, -6, 6, 7, f);
+  Tensor<R> onehot({batch, classes}, R{0});
+  for (std::size_t i = 0; i < batch; ++i) onehot[i * classes + (i * 7) % classes] = 1;
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    SoftmaxCrossEntropy<TypeParam> loss;
+    auto y = p.input(0, onehot, onehot.shape());
+    auto grad = loss.gradient(p, input_fixed(p, 0, z, z.shape()), y);
+    return std::vector<Tensor<double>>{open_fixed(p, grad), open_fixed(p, loss.loss_sum(p, y))};
+  });
+  Tensor<double> probs = reference::softmax_rows(z), grad = probs;
+  // The secure loss is -ln(p + 2^-f) (a probability that rounds to 0 costs
+  // f ln 2); p carries a few units of error, so ln(p) is off by about that
+  // many units divided by p.
+  double total = 0, tolerance = 0;
+  for (std::size_t i = 0; i < batch * classes; ++i) {
+    grad[i] -= static_cast<double>(onehot[i]);
+    if (onehot[i]) {
+      total -= std::log(probs[i] + std::ldexp(1.0, -f));
+      tolerance += std::ldexp(8.0, -f) / (probs[i] + std::ldexp(1.0, -f)) + std::ldexp(64.0, -f);
+    }
+  }
+  EXPECT_LT(worst_error(results[0], grad), std::ldexp(16.0, -f));
+  EXPECT_NEAR(results[1][0], total, tolerance);
+}
+
+// d loss / d w by backward() against central finite differences of the loss
+// computed by the same secure forward pass (emulator, k = 128, f = 32).
+TEST(GradientCheck, WholeNetworkMatchesFiniteDifferences) {
+  using P = Plain<u128>;
+  SessionOptions options;
+  options.frac_bits = 32;
+  options.emulator_seed = 3;
+  const std::size_t batch = 4;
+  Tensor<double> x = random_reals({batch, 1, 2, 3}, -1, 1, 8, 32);
+  Tensor<u128> onehot({batch, 3}, u128{0});
+  for (std::size_t i = 0; i < batch; ++i) onehot[i * 3 + i % 3] = 1;
+  ModelSpec spec{"tiny", {1, 2, 3}, {{"flatten", {}}, {"dense", {{"out", 5}}}, {"relu", {}}, {"dense", {{"out", 3}}}}};
+  run_local<P>(options, [&](P& p) {
+    Sequential<P> model = build_model<P>(spec);
+    model.initialize(p);
+    auto input = input_fixed(p, 0, x, x.shape());
+    auto labels = p.input(0, onehot, onehot.shape());
+    auto loss_at = [&]() {
+      SoftmaxCrossEntropy<P> loss;
+      loss.gradient(p, model.forward(p, input, true), labels);
+      return decode_fixed(p.open(loss.loss_sum(p, labels))[0], 32);
+    };
+    SoftmaxCrossEntropy<P> loss;
+    model.backward(p, loss.gradient(p, model.forward(p, input, true), labels));
+    int checked = 0;
+    for (Param<P>* param : model.params()) {
+      Tensor<double> analytic = decode_fixed(p.open(param->grad), 32 + param->grad_extra_bits);
+      Tensor<double> values = open_fixed(p, param->value);
+      for (std::size_t i = 0; i < values.size(); i += 3) {
+        const double h = 1e-3;
+        Tensor<double> plus = values, minus = values;
+        plus[i] += h;
+        minus[i] -= h;
+        param->value = input_fixed(p, 0, plus, plus.shape());
+        double up = loss_at();
+        param->value = input_fixed(p, 0, minus, minus.shape());
+        double down = loss_at();
+        param->value = input_fixed(p, 0, values, values.shape());
+        double numeric = (up - down) / (2 * h);
+        EXPECT_NEAR(analytic[i], numeric, 1e-4 + 1e-3 * std::abs(numeric)) << param->name << " " << i;
+        ++checked;
+      }
+    }
+    EXPECT_GT(checked, 10);
+    return 0;
+  });
+}
+
+}  // namespace
+}  // namespace sqt
