@@ -159,3 +159,90 @@ TEST(GradientCheck, WholeNetworkMatchesFiniteDifferences) {
 
 }  // namespace
 }  // namespace sqt
+
+namespace sqt {
+namespace {
+
+template <class P>
+using ConvLayers = ProtocolTest<P>;
+TYPED_TEST_SUITE(ConvLayers, AllProtocols, ProtocolNames);
+
+TYPED_TEST(ConvLayers, ConvolutionWithStrideAndPaddingMatchesDoubles) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  const std::size_t B = 3, C = 2, H = 7, W = 6, O = 4, k = 3, stride = 2, pad = 1;
+  const std::size_t OH = (H + 2 * pad - k) / stride + 1, OW = (W + 2 * pad - k) / stride + 1;
+  Tensor<double> x = random_reals({B, C, H, W}, -2, 2, 11, f), dy = random_reals({B, O, OH, OW}, -1, 1, 12, f);
+  reference::Params params{{"weights", random_reals({C * k * k, O}, -0.5, 0.5, 13, f)},
+                           {"bias", random_reals({O}, -1, 1, 14, f)}};
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    Conv2D<TypeParam> layer(C, O, k, stride, pad);
+    EXPECT_EQ(layer.output_shape({C, H, W}), (Shape{O, OH, OW}));
+    auto ps = layer.params();
+    ps[0]->value = input_fixed(p, 0, params["weights"], params["weights"].shape());
+    ps[1]->value = input_fixed(p, 0, params["bias"], {O});
+    auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
+    auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx),
+                                       decode_fixed(p.open(ps[0]->grad), f + ps[0]->grad_extra_bits),
+                                       open_fixed(p, ps[1]->grad)};
+  });
+  reference::Params grads;
+  reference::Conv conv{O, k, stride, pad};
+  Tensor<double> y = reference::conv_forward(x, params, conv);
+  Tensor<double> dx = reference::conv_backward(x, params, conv, dy, grads);
+  const double ulp = std::ldexp(1.0, -f);
+  EXPECT_LT(worst_error(results[0], y), 2 * ulp);
+  EXPECT_LT(worst_error(results[1], dx), 2 * ulp);
+  EXPECT_LT(worst_error(results[2], grads["weights"]), 2 * ulp);
+  EXPECT_LT(worst_error(results[3], grads["bias"]), 2 * ulp);
+}
+
+// Overlapping windows (stride < size), odd window size and ties: the gradient
+// of each window goes to exactly one (the first) maximal element and
+// overlapping contributions add up; every other position gets zero.
+TYPED_TEST(ConvLayers, MaxPoolingBackwardWithOverlapsAndTies) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  for (auto [size, stride] : {std::pair<std::size_t, std::size_t>{3, 2}, {2, 1}, {2, 2}}) {
+    const std::size_t B = 2, C = 3, H = 7, W = 7;
+    Tensor<double> x = random_reals({B, C, H, W}, -4, 4, 15 + size, f);
+    for (std::size_t i = 0; i < x.size(); i += 5) x[i] = std::round(x[i]);  // many ties
+    for (std::size_t i = 0; i < x.size(); i += 7) x[i] = 1.0;
+    const std::size_t OH = (H - size) / stride + 1, OW = (W - size) / stride + 1;
+    Tensor<double> dy = random_reals({B, C, OH, OW}, -1, 1, 16, f);
+    auto results = TestFixture::run_agreed([&](TypeParam& p) {
+      MaxPool2D<TypeParam> layer(size, stride);
+      auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
+      auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
+      return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx)};
+    });
+    Tensor<double> dx;
+    Tensor<double> y = reference::maxpool_forward(x, size, stride, &dx, &dy);
+    EXPECT_EQ(worst_error(results[0], y), 0) << size << "/" << stride;
+    EXPECT_LT(worst_error(results[1], dx), 1e-12) << size << "/" << stride;
+  }
+}
+
+TYPED_TEST(ConvLayers, AveragePoolingMatchesDoubles) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  Tensor<double> x = random_reals({2, 2, 6, 6}, -4, 4, 17, f), dy = random_reals({2, 2, 3, 3}, -1, 1, 18, f);
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    AvgPool2D<TypeParam> layer(2, 2);
+    auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
+    auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx)};
+  });
+  for (std::size_t i = 0; i < results[0].size(); ++i) {
+    std::size_t bc = i / 9, oy = (i % 9) / 3, ox = i % 3;
+    double sum = 0;
+    for (std::size_t ky = 0; ky < 2; ++ky)
+      for (std::size_t kx = 0; kx < 2; ++kx) sum += x[(bc * 6 + oy * 2 + ky) * 6 + ox * 2 + kx];
+    EXPECT_NEAR(results[0][i], sum / 4, std::ldexp(2.0, -f));
+  }
+  for (std::size_t i = 0; i < results[1].size(); ++i) {
+    std::size_t bc = i / 36, iy = (i % 36) / 6, ix = i % 6;
+    EXPECT_NEAR(results[1][i], dy[bc * 9 + (iy / 2) * 3 + ix / 2] / 4, std::ldexp(2.0, -f));
+  }
+}
+
+}  // namespace
+}  // namespace sqt

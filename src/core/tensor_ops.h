@@ -88,6 +88,16 @@ Tensor<T> tensor_gather(const Tensor<T>& t, const std::vector<std::size_t>& indi
   return out;
 }
 
+// out[targets[i]] += t[i] for every i; out has the given shape (zeros first).
+template <class T>
+Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>& targets,
+                             const Shape& shape) {
+  SQT_CHECK(targets.size() == t.size(), "scatter: {} targets for {} elements", targets.size(), t.size());
+  Tensor<T> out(shape, T{0});
+  for (std::size_t i = 0; i < targets.size(); ++i) out[targets[i]] += t[i];
+  return out;
+}
+
 // The elements of all tensors, one after another, as a flat tensor.
 template <class T>
 Tensor<T> tensor_join(const std::vector<const Tensor<T>*>& parts) {

@@ -5,7 +5,9 @@
 // the shapes involved.
 #pragma once
 
+#include "nn/conv.h"
 #include "nn/dense.h"
+#include "nn/pool.h"
 #include "nn/model_spec.h"
 #include "nn/relu.h"
 
@@ -55,8 +57,28 @@ LayerPtr<P> make_layer(const LayerSpec& spec, const Shape& input, std::size_t in
     return std::make_unique<Dense<P>>(input[0], static_cast<std::size_t>(out));
   }
   if (spec.type == "relu") return std::make_unique<ReLU<P>>();
+  if (spec.type == "conv2d") {
+    long out = spec.attr("out", 0), kernel = spec.attr("kernel", 0);
+    long stride = spec.attr("stride", 1), padding = spec.attr("padding", 0);
+    SQT_CHECK(out > 0 && kernel > 0 && stride > 0 && padding >= 0,
+              "{}: needs positive 'out', 'kernel', 'stride' and padding >= 0", where());
+    SQT_CHECK(input.size() == 3, "{}: input {} is not [channels, height, width]", where(),
+              shape_string(input));
+    return std::make_unique<Conv2D<P>>(input[0], static_cast<std::size_t>(out),
+                                       static_cast<std::size_t>(kernel),
+                                       static_cast<std::size_t>(stride),
+                                       static_cast<std::size_t>(padding));
+  }
+  if (spec.type == "maxpool2d" || spec.type == "avgpool2d") {
+    long size = spec.attr("size", 0), stride = spec.attr("stride", size);
+    SQT_CHECK(size > 0 && stride > 0, "{}: needs a positive 'size' (and 'stride')", where());
+    if (spec.type == "maxpool2d")
+      return std::make_unique<MaxPool2D<P>>(static_cast<std::size_t>(size), static_cast<std::size_t>(stride));
+    return std::make_unique<AvgPool2D<P>>(static_cast<std::size_t>(size), static_cast<std::size_t>(stride));
+  }
   if (spec.type == "flatten") return std::make_unique<Flatten<P>>();
-  fail("{}: unknown layer type '{}' (known: dense, relu, flatten)", where(), spec.type);
+  fail("{}: unknown layer type '{}' (known: dense, relu, flatten, conv2d, maxpool2d, avgpool2d)",
+       where(), spec.type);
 }
 
 // Builds the layers and returns them with the output shape of one sample.

@@ -15,7 +15,9 @@ LayerSpec layer(std::string type, std::map<std::string, long> attrs = {}) {
 
 }  // namespace
 
-bool is_builtin_model(const std::string& name) { return name == "A"; }
+bool is_builtin_model(const std::string& name) {
+  return name == "A" || name == "B" || name == "C" || name == "D";
+}
 
 ModelSpec builtin_model(const std::string& name, const Shape& input) {
   if (name == "A") {
@@ -24,7 +26,28 @@ ModelSpec builtin_model(const std::string& name, const Shape& input) {
             {layer("flatten"), layer("dense", {{"out", 128}}), layer("relu"),
              layer("dense", {{"out", 128}}), layer("relu"), layer("dense", {{"out", 10}})}};
   }
-  fail("unknown model '{}': expected A or a model file (.json)", name);
+  auto conv = [](long out, long kernel, long stride = 1, long padding = 0) {
+    return layer("conv2d", {{"out", out}, {"kernel", kernel}, {"stride", stride}, {"padding", padding}});
+  };
+  auto maxpool = [](long size) { return layer("maxpool2d", {{"size", size}, {"stride", size}}); };
+  if (name == "B") {
+    return {"B", input,
+            {conv(16, 5), maxpool(2), layer("relu"), conv(16, 5), maxpool(2), layer("relu"),
+             layer("flatten"), layer("dense", {{"out", 100}}), layer("relu"),
+             layer("dense", {{"out", 10}})}};
+  }
+  if (name == "C") {  // LeNet; pooling before ReLU (same result, fewer comparisons)
+    return {"C", input,
+            {conv(20, 5), maxpool(2), layer("relu"), conv(50, 5), maxpool(2), layer("relu"),
+             layer("flatten"), layer("dense", {{"out", 500}}), layer("relu"),
+             layer("dense", {{"out", 10}})}};
+  }
+  if (name == "D") {
+    return {"D", input,
+            {conv(5, 5, 2, 2), layer("relu"), layer("flatten"), layer("dense", {{"out", 100}}),
+             layer("relu"), layer("dense", {{"out", 10}})}};
+  }
+  fail("unknown model '{}': expected A, B, C, D or a model file (.json)", name);
 }
 
 ModelSpec parse_model_file(const std::string& path) {

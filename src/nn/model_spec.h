@@ -10,6 +10,8 @@
 //    "layers": [{"type": "flatten"}, {"type": "dense", "out": 128},
 //               {"type": "relu"}, {"type": "dense", "out": 10}]}
 // Dense layers take their input size from the previous layer's output.
+// conv2d: out, kernel, stride (1), padding (0); maxpool2d / avgpool2d: size,
+// stride (= size).
 #pragma once
 
 #include <map>
@@ -21,7 +23,7 @@
 namespace sqt {
 
 struct LayerSpec {
-  std::string type;                   // dense | relu | flatten
+  std::string type;  // dense | relu | flatten | conv2d | maxpool2d | avgpool2d
   std::map<std::string, long> attrs;  // e.g. {"out", 128}
 
   long attr(const std::string& key, long fallback) const {
@@ -36,7 +38,7 @@ struct ModelSpec {
   std::vector<LayerSpec> layers;
 };
 
-// "A" (and later B, C, D, alexnet), for the given input shape.
+// "A", "B", "C" (LeNet), "D" (REFERENCE.md section 3) for the given input shape.
 ModelSpec builtin_model(const std::string& name, const Shape& input);
 bool is_builtin_model(const std::string& name);
 

@@ -77,6 +77,88 @@ inline Tensor<double> softmax_rows(Tensor<double> z) {
   return z;
 }
 
+struct Conv {
+  std::size_t out, kernel, stride, padding;
+};
+
+// x [B, C, H, W], weights [C*k*k, O] (as the secure layer stores them), bias [O].
+inline Tensor<double> conv_forward(const Tensor<double>& x, const Params& params, const Conv& c) {
+  const Tensor<double>& w = params.at("weights");
+  const Tensor<double>& bias = params.at("bias");
+  const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), k = c.kernel;
+  const std::size_t OH = (H + 2 * c.padding - k) / c.stride + 1, OW = (W + 2 * c.padding - k) / c.stride + 1;
+  Tensor<double> y(Shape{B, c.out, OH, OW}, 0.0);
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t o = 0; o < c.out; ++o)
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          double sum = bias[o];
+          for (std::size_t ch = 0; ch < C; ++ch)
+            for (std::size_t ky = 0; ky < k; ++ky)
+              for (std::size_t kx = 0; kx < k; ++kx) {
+                long iy = static_cast<long>(oy * c.stride + ky) - static_cast<long>(c.padding);
+                long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.padding);
+                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
+                sum += x[((b * C + ch) * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)] *
+                       w[((ch * k + ky) * k + kx) * c.out + o];
+              }
+          y[((b * c.out + o) * OH + oy) * OW + ox] = sum;
+        }
+  return y;
+}
+
+inline Tensor<double> conv_backward(const Tensor<double>& x, const Params& params, const Conv& c,
+                                    const Tensor<double>& dy, Params& grads) {
+  const Tensor<double>& w = params.at("weights");
+  const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), k = c.kernel;
+  const std::size_t OH = dy.dim(2), OW = dy.dim(3);
+  Tensor<double> dx(x.shape(), 0.0), dw(w.shape(), 0.0), db(Shape{c.out}, 0.0);
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t o = 0; o < c.out; ++o)
+      for (std::size_t oy = 0; oy < OH; ++oy)
+        for (std::size_t ox = 0; ox < OW; ++ox) {
+          double g = dy[((b * c.out + o) * OH + oy) * OW + ox];
+          db[o] += g;
+          for (std::size_t ch = 0; ch < C; ++ch)
+            for (std::size_t ky = 0; ky < k; ++ky)
+              for (std::size_t kx = 0; kx < k; ++kx) {
+                long iy = static_cast<long>(oy * c.stride + ky) - static_cast<long>(c.padding);
+                long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.padding);
+                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
+                std::size_t xi = ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix);
+                std::size_t wi = ((ch * k + ky) * k + kx) * c.out + o;
+                dw[wi] += x[xi] * g;
+                dx[xi] += w[wi] * g;
+              }
+        }
+  grads["weights"] = dw;
+  grads["bias"] = db;
+  return dx;
+}
+
+// Max pooling; the gradient goes to the first maximal element of each window.
+inline Tensor<double> maxpool_forward(const Tensor<double>& x, std::size_t size, std::size_t stride,
+                                      Tensor<double>* dx_for = nullptr, const Tensor<double>* dy = nullptr) {
+  const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+  const std::size_t OH = (H - size) / stride + 1, OW = (W - size) / stride + 1;
+  Tensor<double> y(Shape{B, C, OH, OW});
+  if (dx_for) *dx_for = Tensor<double>(x.shape(), 0.0);
+  for (std::size_t bc = 0; bc < B * C; ++bc)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox) {
+        std::size_t best = (bc * H + oy * stride) * W + ox * stride;
+        for (std::size_t ky = 0; ky < size; ++ky)
+          for (std::size_t kx = 0; kx < size; ++kx) {
+            std::size_t i = (bc * H + oy * stride + ky) * W + ox * stride + kx;
+            if (x[i] > x[best]) best = i;
+          }
+        std::size_t out = (bc * OH + oy) * OW + ox;
+        y[out] = x[best];
+        if (dx_for) (*dx_for)[best] += (*dy)[out];
+      }
+  return y;
+}
+
 // A whole model with parameters, evaluated in the clear.
 struct Model {
   ModelSpec spec;
@@ -92,6 +174,15 @@ struct Model {
         x = dense_forward(x, params[i]);
       } else if (type == "relu") {
         x = relu_forward(std::move(x));
+      } else if (type == "conv2d") {
+        const LayerSpec& l = spec.layers[i];
+        x = conv_forward(x, params[i],
+                         {static_cast<std::size_t>(l.attr("out", 0)), static_cast<std::size_t>(l.attr("kernel", 0)),
+                          static_cast<std::size_t>(l.attr("stride", 1)), static_cast<std::size_t>(l.attr("padding", 0))});
+      } else if (type == "maxpool2d") {
+        const LayerSpec& l = spec.layers[i];
+        x = maxpool_forward(x, static_cast<std::size_t>(l.attr("size", 0)),
+                            static_cast<std::size_t>(l.attr("stride", l.attr("size", 0))));
       } else {
         fail("reference model: layer {} has unsupported type '{}'", i, type);
       }

@@ -18,7 +18,9 @@
 //                       |x| < 2^trunc_range_bits).
 //   random(shape)       uniformly random ring elements nobody knows.
 //   constant(v)         a sharing of a public tensor (local).
-//   reshaped/part/join/gather   local rearrangements of elements.
+//   reshaped/part/join/gather/scatter_add   local rearrangements of elements.
+//   matmul_scatter(x, y, t, s)  x y summed into positions t of shape s before
+//                       the reshare: communication is the size of s.
 //
 // Binary sharings (P::BShare, bit-sliced: one plane per bit position):
 //   binput, bxor, bnot (local), band (one round), bopen, bslice/bgather/bconcat.
@@ -73,6 +75,8 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
   { P::part(x, std::size_t{}, shape) } -> std::same_as<typename P::Share>;
   { P::join(std::span<const typename P::Share>{}) } -> std::same_as<typename P::Share>;
   { P::gather(x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
+  { P::scatter_add(x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
+  { p.matmul_scatter(x, x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
   { p.trunc_pr_wide(x, bits) } -> std::same_as<typename P::Share>;
 };
 

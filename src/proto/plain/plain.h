@@ -53,6 +53,14 @@ class Plain {
   static Share gather(const Share& x, const std::vector<std::size_t>& indices, const Shape& shape) {
     return {tensor_gather(x.value, indices, shape)};
   }
+  static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
+                           const Shape& shape) {
+    return {tensor_scatter_add(x.value, targets, shape)};
+  }
+  Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
+                       const Shape& out_shape) {
+    return scatter_add(matmul(x, y), targets, out_shape);
+  }
   static Share join(std::span<const Share> xs) {
     std::vector<const Tensor<R>*> values;
     for (const Share& x : xs) values.push_back(&x.value);

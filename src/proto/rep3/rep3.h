@@ -77,6 +77,11 @@ class Rep3 {
   static Share gather(const Share& x, const std::vector<std::size_t>& indices, const Shape& shape) {
     return {tensor_gather(x.own, indices, shape), tensor_gather(x.next, indices, shape)};
   }
+  // out[targets[i]] += x[i] (local: a linear map applied to each summand).
+  static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
+                           const Shape& shape) {
+    return {tensor_scatter_add(x.own, targets, shape), tensor_scatter_add(x.next, targets, shape)};
+  }
   // All elements of the shares, one after another, as a flat share.
   static Share join(std::span<const Share> xs) {
     std::vector<const Tensor<R>*> own, next;
@@ -186,6 +191,17 @@ class Rep3 {
                                     {x.next.data(), y.own.data(), nullptr}};
     matmul_add_terms<R>(terms, z.data(), m, k, n, session_.threads());
     return z;
+  }
+
+  // The product x y with its entries summed into out[targets[i]] before the
+  // reshare, so the communication is the size of `shape`, not of x y (the
+  // input gradient of a convolution: col2im of dY W^T).
+  Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
+                       const Shape& out_shape) {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
+              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+    return reshare(tensor_scatter_add(local_matmul(x, y), targets, out_shape));
   }
 
   // Row-wise dot products of (n x k) tensors: one reshare per row.
