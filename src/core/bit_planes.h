@@ -115,9 +115,21 @@ class BitPlanes {
   std::vector<std::uint64_t> words_;
 };
 
-// Bits [from, from + count) of every element of t, bit-sliced.
+// Transposes a 64x64 bit matrix in place: bit j of word i <-> bit i of word j.
+inline void transpose64(std::uint64_t a[64]) {
+  std::uint64_t mask = 0x00000000FFFFFFFFull;
+  for (int width = 32; width != 0; width >>= 1, mask ^= mask << width) {
+    for (int i = 0; i < 64; i = (i + width + 1) & ~width) {
+      std::uint64_t t = ((a[i] >> width) ^ a[i + width]) & mask;
+      a[i] ^= t << width;
+      a[i + width] ^= t;
+    }
+  }
+}
+
+// Bit-by-bit version of to_planes (any ring).
 template <RingElement R>
-BitPlanes to_planes(const Tensor<R>& t, int from, int count) {
+BitPlanes to_planes_generic(const Tensor<R>& t, int from, int count) {
   BitPlanes out(t.size(), count);
   const std::size_t wpp = out.words_per_plane();
   for (std::size_t w = 0; w < wpp; ++w) {
@@ -130,6 +142,24 @@ BitPlanes to_planes(const Tensor<R>& t, int from, int count) {
     }
   }
   return out;
+}
+
+// Bits [from, from + count) of every element of t, bit-sliced.
+template <RingElement R>
+BitPlanes to_planes(const Tensor<R>& t, int from, int count) {
+  if constexpr (std::is_same_v<R, std::uint64_t>) {
+    BitPlanes out(t.size(), count);
+    std::uint64_t block[64];
+    for (std::size_t w = 0; w < out.words_per_plane(); ++w) {
+      std::size_t begin = w * 64, end = std::min(t.size(), begin + 64);
+      for (std::size_t i = 0; i < 64; ++i) block[i] = begin + i < end ? t[begin + i] >> from : 0;
+      transpose64(block);
+      for (int j = 0; j < count; ++j) out.plane(j)[w] = block[j];
+    }
+    return out;
+  } else {
+    return to_planes_generic(t, from, count);
+  }
 }
 
 // The planes as integers: element i = sum_j bit(j, i) 2^j.

@@ -11,10 +11,18 @@
 
 namespace sqt {
 
-// [x < 0]
+// [x < 0], exact for |x| < 2^(bits - 1) (default: value_bits).
 template <BinaryProtocol P>
-typename P::Share ltz(P& p, const typename P::Share& x) {
-  return bit_to_arith(p, p.bnot(p.msb(x, value_bits(p))), P::shape(x));
+typename P::Share ltz(P& p, const typename P::Share& x, int bits = 0) {
+  return bit_to_arith(p, p.bnot(p.msb(x, bits > 0 ? bits : value_bits(p))), P::shape(x));
+}
+
+// Comparison width for activations in network layers: values up to 2^15 as
+// reals even with 2f fractional bits (before a deferred truncation); narrower
+// comparisons are cheaper.
+template <Protocol P>
+int activation_bits(const P& p) {
+  return std::min(value_bits(p), 2 * p.frac_bits() + 16);
 }
 
 // [x < y]
@@ -48,12 +56,15 @@ typename P::Share select(P& p, const typename P::Share& b, const typename P::Sha
 template <BinaryProtocol P>
 struct MaxResult {
   typename P::Share max;                  // shape: input shape without the last axis
-  typename P::Share argmax;               // index (integer) of a maximal element
+  typename P::Share argmax;               // index (integer) of a maximal element (if asked)
   std::vector<typename P::Share> levels;  // per level: [rows, pairs] comparison bits
 };
 
+// with_argmax = false skips the index bookkeeping (half the selection work)
+// when only the maximum and the comparison bits are needed (max pooling).
 template <BinaryProtocol P>
-MaxResult<P> max_last_axis(P& p, const typename P::Share& x) {
+MaxResult<P> max_last_axis(P& p, const typename P::Share& x, bool with_argmax = true,
+                           int bits = 0) {
   using R = typename P::Ring;
   using Share = typename P::Share;
   const Shape& shape = P::shape(x);
@@ -65,7 +76,7 @@ MaxResult<P> max_last_axis(P& p, const typename P::Share& x) {
   std::vector<Share> cols, idx;
   for (std::size_t j = 0; j < width; ++j) {
     cols.push_back(column(p, values, rows, width, j));
-    idx.push_back(p.constant(Tensor<R>({rows}, static_cast<R>(j))));
+    if (with_argmax) idx.push_back(p.constant(Tensor<R>({rows}, static_cast<R>(j))));
   }
   MaxResult<P> result;
   while (cols.size() > 1) {
@@ -74,32 +85,39 @@ MaxResult<P> max_last_axis(P& p, const typename P::Share& x) {
     for (std::size_t i = 0; i < pairs; ++i) {
       left.push_back(cols[2 * i]);
       right.push_back(cols[2 * i + 1]);
-      left_idx.push_back(idx[2 * i]);
-      right_idx.push_back(idx[2 * i + 1]);
+      if (with_argmax) {
+        left_idx.push_back(idx[2 * i]);
+        right_idx.push_back(idx[2 * i + 1]);
+      }
     }
     Share l = P::join(left), r = P::join(right);
-    Share right_wins = ltz(p, p.sub(l, r));  // [left < right]
+    Share right_wins = ltz(p, p.sub(l, r), bits);  // [left < right]
     // One multiplication for both the values and the indices.
-    Share li = P::join(left_idx), ri = P::join(right_idx);
-    Share bits2 = P::join(std::vector<Share>{right_wins, right_wins});
-    Share diffs = P::join(std::vector<Share>{p.sub(r, l), p.sub(ri, li)});
-    Share chosen = p.add(P::join(std::vector<Share>{l, li}), p.mul(bits2, diffs));
+    Share chosen;
+    if (with_argmax) {
+      Share li = P::join(left_idx), ri = P::join(right_idx);
+      Share bits2 = P::join(std::vector<Share>{right_wins, right_wins});
+      Share diffs = P::join(std::vector<Share>{p.sub(r, l), p.sub(ri, li)});
+      chosen = p.add(P::join(std::vector<Share>{l, li}), p.mul(bits2, diffs));
+    } else {
+      chosen = p.add(l, p.mul(right_wins, p.sub(r, l)));
+    }
     result.levels.push_back(P::reshaped(transpose_pairs(p, right_wins, pairs, rows), {rows, pairs}));
     std::vector<Share> next_cols, next_idx;
     for (std::size_t i = 0; i < pairs; ++i) {
       next_cols.push_back(P::part(chosen, i * rows, {rows}));
-      next_idx.push_back(P::part(chosen, (pairs + i) * rows, {rows}));
+      if (with_argmax) next_idx.push_back(P::part(chosen, (pairs + i) * rows, {rows}));
     }
     if (cols.size() % 2 == 1) {
       next_cols.push_back(cols.back());
-      next_idx.push_back(idx.back());
+      if (with_argmax) next_idx.push_back(idx.back());
     }
     cols = std::move(next_cols);
     idx = std::move(next_idx);
   }
   Shape out_shape(shape.begin(), shape.end() - 1);
   result.max = P::reshaped(cols[0], out_shape);
-  result.argmax = P::reshaped(idx[0], out_shape);
+  if (with_argmax) result.argmax = P::reshaped(idx[0], out_shape);
   return result;
 }
 

@@ -33,7 +33,7 @@ typename P::Share softmax(P& p, const typename P::Share& x) {
   const Shape shape = P::shape(x);
   const std::size_t width = shape.back(), rows = shape_size(shape) / width;
   Share flat = P::reshaped(x, {rows, width});
-  Share row_max = P::reshaped(max_last_axis(p, flat).max, {rows});
+  Share row_max = P::reshaped(max_last_axis(p, flat, false).max, {rows});
   Share exps = exp(p, p.sub(flat, broadcast_last<P>(row_max, rows, width)));
   Share inverse = reciprocal_positive(p, sum_last(p, exps, rows, width));
   return P::reshaped(fix_mul(p, exps, broadcast_last<P>(inverse, rows, width)), shape);

@@ -98,7 +98,13 @@ class Conv2D final : public Layer<P> {
     const std::size_t rows = batch_ * g_.out_height() * g_.out_width();
     Share padded = P::join(std::vector<Share>{P::reshaped(x, {shape_size(s)}), zeros(p, {1})});
     cols_ = P::gather(padded, cols_index_, {rows, g_.patch()});
-    Share y = p.add(fix_matmul(p, cols_, weights_.value), broadcast_rows<P>(bias_.value, rows));
+    Share y;
+    if (defer_truncation_) {  // 2f fractional bits; the next layer truncates
+      y = p.add(p.matmul(cols_, weights_.value),
+                broadcast_rows<P>(p.scale(bias_.value, pow2<typename P::Ring>(p.frac_bits())), rows));
+    } else {
+      y = p.add(fix_matmul(p, cols_, weights_.value), broadcast_rows<P>(bias_.value, rows));
+    }
     return P::gather(y, to_nchw_, {batch_, out_, g_.out_height(), g_.out_width()});
   }
 
@@ -116,7 +122,13 @@ class Conv2D final : public Layer<P> {
 
   std::vector<Param<P>*> params() override { return {&weights_, &bias_}; }
 
+  // Leave the output with 2f fractional bits: a following max pool compares
+  // the untruncated values and truncates only its (size^2 times smaller)
+  // output. Sound while |output| < 2^(value_bits - 1) at 2f bits (small f).
+  void defer_truncation() { defer_truncation_ = true; }
+
  private:
+  bool defer_truncation_ = false;
   ConvGeometry geometry(const Shape& input) const {
     return {in_, input[1], input[2], out_, kernel_, stride_, padding_};
   }

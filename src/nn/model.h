@@ -24,6 +24,7 @@ class Sequential {
   void initialize(P& p) {
     for (auto& layer : layers_) layer->initialize(p);
     if (!layers_.empty()) layers_.front()->set_needs_input_grad(false);
+    fuse_conv_pool_truncation(p);
   }
 
   Share forward(P& p, Share x, bool training) {
@@ -43,6 +44,21 @@ class Sequential {
   }
 
  private:
+  // Conv2D followed by MaxPool2D: truncate after pooling (size^2 fewer
+  // truncations), when 2f plus ~20 bits of magnitude stay within the range
+  // of exact comparisons.
+  void fuse_conv_pool_truncation(P& p) {
+    if (2 * p.frac_bits() + 20 > value_bits(p) - 1) return;
+    for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+      auto* conv = dynamic_cast<Conv2D<P>*>(layers_[i].get());
+      auto* pool = dynamic_cast<MaxPool2D<P>*>(layers_[i + 1].get());
+      if (conv && pool) {
+        conv->defer_truncation();
+        pool->truncate_output();
+      }
+    }
+  }
+
   std::vector<LayerPtr<P>> layers_;
 };
 

@@ -83,10 +83,14 @@ class MaxPool2D final : public PoolBase<P> {
     this->prepare(x);
     const std::size_t w = this->size_ * this->size_;
     Share windows = P::gather(x, this->windows_index_, {this->windows(), w});
-    MaxResult<P> result = max_last_axis(p, windows);
+    MaxResult<P> result = max_last_axis(p, windows, false, activation_bits(p));
     levels_ = std::move(result.levels);
-    return P::reshaped(result.max, this->out_shape());
+    Share out = truncate_output_ ? truncate_product(p, result.max) : result.max;
+    return P::reshaped(out, this->out_shape());
   }
+
+  // The input has 2f fractional bits (see Conv2D::defer_truncation).
+  void truncate_output() { truncate_output_ = true; }
 
   Share backward(P& p, const Share& grad) override {
     using R = typename P::Ring;
@@ -133,6 +137,7 @@ class MaxPool2D final : public PoolBase<P> {
   }
 
   std::vector<Share> levels_;
+  bool truncate_output_ = false;
 };
 
 template <BinaryProtocol P>

@@ -1,6 +1,7 @@
 // relu.h — ReLU, keeping the comparison bits for backward.
 //
-// Forward: b = [x >= 0] (one comparison), y = b x (one multiplication).
+// Forward: b = [x >= 0] (one comparison on activation_bits), y = b x (one
+// multiplication).
 // Backward: dx = b dy (one multiplication).
 #pragma once
 
@@ -18,7 +19,7 @@ class ReLU final : public Layer<P> {
 
   Share forward(P& p, const Share& x, bool) override {
     using R = typename P::Ring;
-    positive_ = add_scalar(p, p.neg(ltz(p, x)), R{1});
+    positive_ = add_scalar(p, p.neg(ltz(p, x, activation_bits(p))), R{1});
     return p.mul(positive_, x);
   }
 
