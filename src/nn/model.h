@@ -23,7 +23,12 @@ class Sequential {
 
   void initialize(P& p) {
     for (auto& layer : layers_) layer->initialize(p);
-    if (!layers_.empty()) layers_.front()->set_needs_input_grad(false);
+    // No gradient flows into the data: every layer up to and including the
+    // first one with parameters skips its input gradient.
+    for (auto& layer : layers_) {
+      layer->set_needs_input_grad(false);
+      if (!layer->params().empty()) break;
+    }
     fuse_conv_pool_truncation(p);
   }
 

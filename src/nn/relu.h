@@ -23,7 +23,9 @@ class ReLU final : public Layer<P> {
     return p.mul(positive_, x);
   }
 
-  Share backward(P& p, const Share& grad) override { return p.mul(positive_, grad); }
+  Share backward(P& p, const Share& grad) override {
+    return this->needs_input_grad_ ? p.mul(positive_, grad) : grad;
+  }
 
  private:
   Share positive_;
@@ -40,7 +42,9 @@ class Flatten final : public Layer<P> {
     input_shape_ = P::shape(x);
     return P::reshaped(x, {input_shape_[0], shape_size(input_shape_) / input_shape_[0]});
   }
-  Share backward(P&, const Share& grad) override { return P::reshaped(grad, input_shape_); }
+  Share backward(P&, const Share& grad) override {
+    return this->needs_input_grad_ ? P::reshaped(grad, input_shape_) : grad;
+  }
 
  private:
   Shape input_shape_;
