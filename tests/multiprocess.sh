@@ -91,5 +91,29 @@ rm -f "$work/out1" "$work/out2"
 check "a party that never comes up is named after the connect timeout" \
   bash -c "[ $code -ne 0 ] && grep -q 'parties 1 2 did not connect to party 0 within the connect timeout' '$work/out0'"
 
-echo "$((6 - failures)) passed, $failures failed"
+# Training across three processes over TLS (party 0 holds the data).
+export SQT_DATA_DIR="${SQT_DATA_DIR:-$source_dir/../shared/data}"
+new_peers
+train_args=(--certs "$work/certs" --train-limit 512 --test-limit 200 --epochs 1 --batch-size 128)
+for i in 1 2; do
+  "$sqt" party --id "$i" --peers "$peers" "${train_args[@]}" >"$work/out$i" 2>&1 &
+done
+"$sqt" party --id 0 --peers "$peers" "${train_args[@]}" --save-model "$work/model.json" >"$work/out0" 2>&1
+code0=$?
+wait
+"$sqt" eval --model-file "$work/model.json" --test-limit 200 >"$work/eval" 2>&1
+accuracy=$(sed -n 's/^final test accuracy: \([0-9.]*\) .*/\1/p' "$work/out0")
+check "three sqt party processes train over TLS; the revealed model evaluates to the MPC accuracy" \
+  bash -c "[ $code0 -eq 0 ] && [ -n '$accuracy' ] && grep -q 'test accuracy (plaintext evaluation of .*): $accuracy' '$work/eval'"
+
+new_peers
+for i in 1 2; do
+  "$sqt" party --id "$i" --peers "$peers" "${train_args[@]}" --lr 0.05 >"$work/out$i" 2>&1 &
+done
+"$sqt" party --id 0 --peers "$peers" "${train_args[@]}" >"$work/out0" 2>&1
+wait
+check "parties started with different training options stop with the option named" \
+  grep -q "configuration mismatch with party .*: lr is" "$work/out0"
+
+echo "$((8 - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -3,8 +3,12 @@
 
 #include <fmt/core.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/commands.h"
+#include "app/party_flags.h"
 #include "app/train_job.h"
+#include "net/tcp_connect.h"
 #include "proto/local_run.h"
 #include "proto/plain/plain.h"
 #include "proto/rep3/rep3.h"
@@ -104,7 +108,85 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
                    "Skip the (MPC) computation of the training loss");
 }
 
+// Options every party must share, compared at session start.
+std::map<std::string, std::string> agreed_options(const TrainJob& job, int frac_bits) {
+  return {{"protocol", job.protocol},
+          {"ring", std::to_string(job.ring)},
+          {"model", job.model},
+          {"dataset", job.dataset},
+          {"epochs", std::to_string(job.train.epochs)},
+          {"batch_size", std::to_string(job.train.batch)},
+          {"optimizer", job.optimizer.kind},
+          {"lr", fmt::format("{}", job.optimizer.lr)},
+          {"momentum", fmt::format("{}", job.optimizer.momentum)},
+          {"train_limit", std::to_string(job.train_limit)},
+          {"test_limit", std::to_string(job.test_limit)},
+          {"loss", job.train.compute_loss ? "on" : "off"},
+          {"reveal_to", std::to_string(job.reveal_to)},
+          {"frac_bits", std::to_string(frac_bits)}};
+}
+
+// The holder tells the others what they may know about the data.
+DataInfo share_data_info(Network& net, const Loaded* loaded) {
+  if (net.id() == 0) {
+    nlohmann::json j{{"sample_shape", loaded->info.sample_shape},
+                     {"classes", loaded->info.classes},
+                     {"train_count", loaded->info.train_count},
+                     {"test_count", loaded->info.test_count}};
+    std::string text = j.dump();
+    for (int peer = 1; peer < net.parties(); ++peer) net.send(peer, std::as_bytes(std::span(text)));
+    return loaded->info;
+  }
+  std::vector<std::byte> bytes = net.recv_any(0);
+  nlohmann::json j = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                           nullptr, false);
+  SQT_CHECK(j.is_object(), "party 0 sent a malformed description of the data");
+  return {j["sample_shape"].get<Shape>(), j["classes"].get<int>(), j["train_count"].get<std::size_t>(),
+          j["test_count"].get<std::size_t>()};
+}
+
+template <RingElement R>
+void run_party(const TrainJob& job, const PartyFlags& flags) {
+  const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
+  std::unique_ptr<Loaded> loaded;
+  const int me = flags.party;
+  if (me == 0) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder
+  auto peers = resolve_peers(flags);
+  SQT_CHECK(peers.size() == 3, "rep3 needs 3 parties in --peers, got {}", peers.size());
+  auto network = std::make_unique<Network>(me, connect_parties(me, peers, resolve_connect_options(flags)));
+  SessionOptions options;
+  options.frac_bits = f;
+  options.threads = job.threads;
+  options.nearest_rounding = job.nearest;
+  options.agreed = agreed_options(job, f);
+  Session session(std::move(network), options);
+  DataInfo info = share_data_info(session.net(), loaded.get());
+  ModelSpec spec = job_model_spec(job, info.sample_shape);
+  Rep3<R> p(session);
+  EpochMetrics last = train_party(p, job, spec, info, loaded ? &loaded->data : nullptr);
+  if (me == 0)
+    fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct, last.tested);
+}
+
 }  // namespace
+
+void add_party_command(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "party", "Run one party of a rep3 training over TCP/TLS (start all three; party 0 holds the data)");
+  auto job = std::make_shared<TrainJob>();
+  auto flags = std::make_shared<PartyFlags>();
+  add_party_flags(*command, *flags);
+  add_train_flags(*command, *job);
+  command->callback([job, flags] {
+    SQT_CHECK(job->protocol == "rep3", "sqt party runs rep3; the emulator runs in one process (sqt train)");
+    job->progress_bar = ::isatty(STDOUT_FILENO) && flags->party == 0;
+    if (job->ring == 64) {
+      run_party<std::uint64_t>(*job, *flags);
+    } else {
+      run_party<u128>(*job, *flags);
+    }
+  });
+}
 
 void add_train_command(CLI::App& app) {
   auto* command = app.add_subcommand("train", "Train a model in MPC (all parties in this process)");

@@ -9,5 +9,6 @@ void add_bench_command(CLI::App& app);
 void add_selftest_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_party_command(CLI::App& app);
 
 }  // namespace sqt

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   sqt::add_selftest_command(app);
   sqt::add_train_command(app);
   sqt::add_eval_command(app);
+  sqt::add_party_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

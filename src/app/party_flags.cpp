@@ -9,7 +9,7 @@
 namespace sqt {
 
 void add_party_flags(CLI::App& command, PartyFlags& flags) {
-  command.add_option("--party", flags.party, "This party's id (0-based)")->required();
+  command.add_option("--party,--id", flags.party, "This party's id (0-based)")->required();
   command.add_option("--peers", flags.peers, "host:port of every party, in party order, comma-separated")
       ->required();
   command.add_option("--certs", flags.certs_dir,

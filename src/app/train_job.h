@@ -44,6 +44,24 @@ class TrainReporter {
   std::ofstream metrics_;
 };
 
+// Whether the model is revealed: the receiving party asks for it (it alone
+// knows whether it saves the model) and tells the others.
+template <BinaryProtocol P>
+bool wants_model(P& p, const TrainJob& job) {
+  if (job.reveal_to < 0 || job.reveal_to >= P::kParties) return false;
+  std::uint8_t want = !job.save_model.empty();
+  if constexpr (P::kParties > 1) {
+    Network& net = p.session().net();
+    if (p.party() == job.reveal_to) {
+      for (int peer = 0; peer < P::kParties; ++peer)
+        if (peer != p.party()) net.send_values<std::uint8_t>(peer, std::span(&want, 1));
+    } else {
+      net.recv_values<std::uint8_t>(job.reveal_to, std::span(&want, 1));
+    }
+  }
+  return want != 0;
+}
+
 // Runs the job at one party; `data` is non-null at the data holder only.
 template <BinaryProtocol P>
 EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const DataInfo& info,
@@ -60,7 +78,7 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
     });
     if (reporter) reporter->epoch(last);
   }
-  if (!job.save_model.empty() && job.reveal_to >= 0) {
+  if (wants_model(p, job)) {
     reference::Model revealed{spec, std::vector<reference::Params>(spec.layers.size())};
     for (std::size_t i = 0; i < model.layers().size(); ++i) {
       for (Param<P>* param : model.layers()[i]->params()) {
