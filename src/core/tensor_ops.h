@@ -98,6 +98,20 @@ Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>&
   return out;
 }
 
+// [rows, cols] -> [cols, rows], cache-blocked.
+template <class T>
+Tensor<T> tensor_transpose(const Tensor<T>& t) {
+  SQT_CHECK(t.rank() == 2, "transpose needs a matrix, got {}", shape_string(t.shape()));
+  const std::size_t rows = t.dim(0), cols = t.dim(1);
+  constexpr std::size_t kBlock = 32;
+  Tensor<T> out(Shape{cols, rows});
+  for (std::size_t r0 = 0; r0 < rows; r0 += kBlock)
+    for (std::size_t c0 = 0; c0 < cols; c0 += kBlock)
+      for (std::size_t r = r0; r < std::min(rows, r0 + kBlock); ++r)
+        for (std::size_t c = c0; c < std::min(cols, c0 + kBlock); ++c) out[c * rows + r] = t[r * cols + c];
+  return out;
+}
+
 // The elements of all tensors, one after another, as a flat tensor.
 template <class T>
 Tensor<T> tensor_join(const std::vector<const Tensor<T>*>& parts) {

@@ -13,12 +13,7 @@ namespace sqt {
 // [rows, cols] -> [cols, rows].
 template <Protocol P>
 typename P::Share transpose(const typename P::Share& x) {
-  const Shape& s = P::shape(x);
-  const std::size_t rows = s[0], cols = s[1];
-  std::vector<std::size_t> indices(rows * cols);
-  for (std::size_t c = 0; c < cols; ++c)
-    for (std::size_t r = 0; r < rows; ++r) indices[c * rows + r] = r * cols + c;
-  return P::gather(x, indices, {cols, rows});
+  return P::transposed(x);
 }
 
 // [n] -> [batch, n] (the same row for every sample).

@@ -76,6 +76,7 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
   { P::join(std::span<const typename P::Share>{}) } -> std::same_as<typename P::Share>;
   { P::gather(x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
   { P::scatter_add(x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
+  { P::transposed(x) } -> std::same_as<typename P::Share>;
   { p.matmul_scatter(x, x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
   { p.trunc_pr_wide(x, bits) } -> std::same_as<typename P::Share>;
 };

@@ -53,6 +53,10 @@ class Plain {
   static Share gather(const Share& x, const std::vector<std::size_t>& indices, const Shape& shape) {
     return {tensor_gather(x.value, indices, shape)};
   }
+  // [rows, cols] -> [cols, rows] (local).
+  static Share transposed(const Share& x) {
+    return {tensor_transpose(x.value)};
+  }
   static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
                            const Shape& shape) {
     return {tensor_scatter_add(x.value, targets, shape)};

@@ -78,6 +78,10 @@ class Rep3 {
     return {tensor_gather(x.own, indices, shape), tensor_gather(x.next, indices, shape)};
   }
   // out[targets[i]] += x[i] (local: a linear map applied to each summand).
+  // [rows, cols] -> [cols, rows] (local).
+  static Share transposed(const Share& x) {
+    return {tensor_transpose(x.own), tensor_transpose(x.next)};
+  }
   static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
                            const Shape& shape) {
     return {tensor_scatter_add(x.own, targets, shape), tensor_scatter_add(x.next, targets, shape)};
