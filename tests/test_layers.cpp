@@ -246,3 +246,76 @@ TYPED_TEST(ConvLayers, AveragePoolingMatchesDoubles) {
 
 }  // namespace
 }  // namespace sqt
+
+namespace sqt {
+namespace {
+
+template <class P>
+using NormLayers = ProtocolTest<P>;
+TYPED_TEST_SUITE(NormLayers, AllProtocols, ProtocolNames);
+
+TYPED_TEST(NormLayers, BatchNormForwardAndBackwardMatchDoubles) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  const std::size_t B = 8, C = 3, H = 2, W = 2, per = H * W;
+  Tensor<double> x = random_reals({B, C, H, W}, -2, 3, 21, f), dy = random_reals({B, C, H, W}, -1, 1, 22, f);
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    BatchNorm<TypeParam> layer(C);
+    layer.initialize(p);
+    auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
+    auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
+    auto ps = layer.params();
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx), open_fixed(p, ps[0]->grad),
+                                       open_fixed(p, ps[1]->grad)};
+  });
+  // Reference with gamma = 1, beta = 0.
+  const double n = static_cast<double>(B * per), eps = std::max(1e-5, std::ldexp(4.0, -f));
+  Tensor<double> y(x.shape()), dx(x.shape()), dgamma({C}, 0.0), dbeta({C}, 0.0);
+  for (std::size_t c = 0; c < C; ++c) {
+    auto at = [&](std::size_t b, std::size_t q) { return (b * C + c) * per + q; };
+    double mean = 0, var = 0, mean_d = 0, mean_dx = 0;
+    for (std::size_t b = 0; b < B; ++b) for (std::size_t q = 0; q < per; ++q) mean += x[at(b, q)] / n;
+    for (std::size_t b = 0; b < B; ++b) for (std::size_t q = 0; q < per; ++q) var += std::pow(x[at(b, q)] - mean, 2) / n;
+    const double inv = 1 / std::sqrt(var + eps);
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t q = 0; q < per; ++q) {
+        double xh = (x[at(b, q)] - mean) * inv;
+        y[at(b, q)] = xh;
+        dgamma[c] += dy[at(b, q)] * xh;
+        dbeta[c] += dy[at(b, q)];
+        mean_d += dy[at(b, q)] / n;
+        mean_dx += dy[at(b, q)] * xh / n;
+      }
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t q = 0; q < per; ++q) dx[at(b, q)] = inv * (dy[at(b, q)] - mean_d - y[at(b, q)] * mean_dx);
+  }
+  const double tolerance = std::ldexp(64.0, -f);
+  EXPECT_LT(worst_error(results[0], y), tolerance);
+  EXPECT_LT(worst_error(results[1], dx), tolerance);
+  EXPECT_LT(worst_error(results[2], dgamma), tolerance);
+  EXPECT_LT(worst_error(results[3], dbeta), tolerance);
+}
+
+TYPED_TEST(NormLayers, DropoutKeepsHalfAndScalesByTwo) {
+  const int f = kDefaultFracBits<typename TestFixture::R>;
+  const std::size_t n = 4000;
+  Tensor<double> x = random_reals({n, 1}, 0.5, 2, 23, f), dy = random_reals({n, 1}, 0.5, 1, 24, f);
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    Dropout<TypeParam> layer(0.5);
+    auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
+    auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
+    auto inference = layer.forward(p, input_fixed(p, 0, x, x.shape()), false);
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx), open_fixed(p, inference)};
+  });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    bool keep = results[0][i] != 0;
+    kept += keep;
+    EXPECT_NEAR(results[0][i], keep ? 2 * x[i] : 0, std::ldexp(2.0, -f));
+    EXPECT_NEAR(results[1][i], keep ? 2 * dy[i] : 0, std::ldexp(2.0, -f));  // same mask backward
+    EXPECT_NEAR(results[2][i], x[i], 0);
+  }
+  EXPECT_NEAR(static_cast<double>(kept) / n, 0.5, 3 * std::sqrt(0.25 / n));
+}
+
+}  // namespace
+}  // namespace sqt

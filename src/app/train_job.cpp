@@ -11,7 +11,7 @@ namespace sqt {
 ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
   if (is_builtin_model(job.model)) return builtin_model(job.model, sample_shape);
   SQT_CHECK(std::filesystem::exists(job.model),
-            "--model '{}' is neither a built-in model (A) nor an existing model file", job.model);
+            "--model '{}' is neither a built-in model (A, B, C, D, alexnet) nor an existing model file", job.model);
   ModelSpec spec = parse_model_file(job.model);
   SQT_CHECK(spec.input == sample_shape, "model file '{}' expects input {} but {} samples are {}",
             job.model, shape_string(spec.input), job.dataset, shape_string(sample_shape));

@@ -5,6 +5,7 @@
 // the shapes involved.
 #pragma once
 
+#include "nn/batchnorm.h"
 #include "nn/conv.h"
 #include "nn/dense.h"
 #include "nn/pool.h"
@@ -90,6 +91,15 @@ LayerPtr<P> make_layer(const LayerSpec& spec, const Shape& input, std::size_t in
                                        static_cast<std::size_t>(stride),
                                        static_cast<std::size_t>(padding));
   }
+  if (spec.type == "batchnorm") {
+    SQT_CHECK(!input.empty(), "{}: empty input", where());
+    return std::make_unique<BatchNorm<P>>(input[0]);
+  }
+  if (spec.type == "dropout") {
+    long percent = spec.attr("percent", 50);
+    SQT_CHECK(percent > 0 && percent < 100, "{}: 'percent' must be in 1..99", where());
+    return std::make_unique<Dropout<P>>(static_cast<double>(percent) / 100);
+  }
   if (spec.type == "maxpool2d" || spec.type == "avgpool2d") {
     long size = spec.attr("size", 0), stride = spec.attr("stride", size);
     SQT_CHECK(size > 0 && stride > 0, "{}: needs a positive 'size' (and 'stride')", where());
@@ -98,7 +108,8 @@ LayerPtr<P> make_layer(const LayerSpec& spec, const Shape& input, std::size_t in
     return std::make_unique<AvgPool2D<P>>(static_cast<std::size_t>(size), static_cast<std::size_t>(stride));
   }
   if (spec.type == "flatten") return std::make_unique<Flatten<P>>();
-  fail("{}: unknown layer type '{}' (known: dense, relu, flatten, conv2d, maxpool2d, avgpool2d)",
+  fail("{}: unknown layer type '{}' (known: dense, relu, flatten, conv2d, maxpool2d, "
+       "avgpool2d, batchnorm, dropout)",
        where(), spec.type);
 }
 

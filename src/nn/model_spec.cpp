@@ -16,7 +16,7 @@ LayerSpec layer(std::string type, std::map<std::string, long> attrs = {}) {
 }  // namespace
 
 bool is_builtin_model(const std::string& name) {
-  return name == "A" || name == "B" || name == "C" || name == "D";
+  return name == "A" || name == "B" || name == "C" || name == "D" || name == "alexnet";
 }
 
 ModelSpec builtin_model(const std::string& name, const Shape& input) {
@@ -47,7 +47,16 @@ ModelSpec builtin_model(const std::string& name, const Shape& input) {
             {conv(5, 5, 2, 2), layer("relu"), layer("flatten"), layer("dense", {{"out", 100}}),
              layer("relu"), layer("dense", {{"out", 10}})}};
   }
-  fail("unknown model '{}': expected A, B, C, D or a model file (.json)", name);
+  if (name == "alexnet") {  // Falcon's CIFAR-10 variant
+    auto pool = [](long size, long stride) { return layer("maxpool2d", {{"size", size}, {"stride", stride}}); };
+    return {"alexnet", input,
+            {conv(96, 11, 4, 9), layer("relu"), pool(3, 2), layer("batchnorm"), conv(256, 5, 1, 1),
+             layer("relu"), layer("batchnorm"), pool(2, 1), conv(384, 3, 1, 1), layer("relu"),
+             conv(384, 3, 1, 1), layer("relu"), conv(256, 3, 1, 1), layer("relu"), layer("flatten"),
+             layer("dense", {{"out", 256}}), layer("relu"), layer("dense", {{"out", 256}}),
+             layer("relu"), layer("dense", {{"out", 10}})}};
+  }
+  fail("unknown model '{}': expected A, B, C, D, alexnet or a model file (.json)", name);
 }
 
 ModelSpec parse_model_file(const std::string& path) {

@@ -11,7 +11,8 @@
 //               {"type": "relu"}, {"type": "dense", "out": 10}]}
 // Dense layers take their input size from the previous layer's output.
 // conv2d: out, kernel, stride (1), padding (0); maxpool2d / avgpool2d: size,
-// stride (= size).
+// stride (= size); batchnorm (features from the input's first axis);
+// dropout: percent (50).
 #pragma once
 
 #include <map>
@@ -38,7 +39,7 @@ struct ModelSpec {
   std::vector<LayerSpec> layers;
 };
 
-// "A", "B", "C" (LeNet), "D" (REFERENCE.md section 3) for the given input shape.
+// "A", "B", "C" (LeNet), "D", "alexnet" (REFERENCE.md section 3) for the given input shape.
 ModelSpec builtin_model(const std::string& name, const Shape& input);
 bool is_builtin_model(const std::string& name);
 
