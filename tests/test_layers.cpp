@@ -319,3 +319,37 @@ TYPED_TEST(NormLayers, DropoutKeepsHalfAndScalesByTwo) {
 
 }  // namespace
 }  // namespace sqt
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Outputs = ProtocolTest<P>;
+TYPED_TEST_SUITE(Outputs, AllProtocols, ProtocolNames);
+
+TYPED_TEST(Outputs, SigmoidBinaryCrossEntropyGradientAndLoss) {
+  using R = typename TestFixture::R;
+  const int f = kDefaultFracBits<R>;
+  const std::size_t batch = 20;
+  Tensor<double> z = random_reals({batch, 1}, -4, 4, 25, f);
+  Tensor<R> y({batch, 1});
+  for (std::size_t i = 0; i < batch; ++i) y[i] = i % 3 == 0;
+  auto results = TestFixture::run_agreed([&](TypeParam& p) {
+    SigmoidBinaryCrossEntropy<TypeParam> loss;
+    auto labels = p.input(0, y, y.shape());
+    auto grad = loss.gradient(p, input_fixed(p, 0, z, z.shape()), labels);
+    return std::vector<Tensor<double>>{open_fixed(p, grad), open_fixed(p, loss.loss_sum(p, labels))};
+  });
+  double total = 0;
+  Tensor<double> grad(z.shape());
+  for (std::size_t i = 0; i < batch; ++i) {
+    double prob = 1 / (1 + std::exp(-z[i]));
+    grad[i] = prob - static_cast<double>(y[i]);
+    total -= y[i] ? std::log(prob) : std::log(1 - prob);
+  }
+  EXPECT_LT(worst_error(results[0], grad), std::ldexp(16.0, -f));
+  EXPECT_NEAR(results[1][0], total, batch * std::ldexp(512.0, -f));
+}
+
+}  // namespace
+}  // namespace sqt
