@@ -56,7 +56,8 @@ struct ProtocolTest : ::testing::Test {
   // Random full-ring values followed by 0, 1, -1, the most negative and the largest.
   static Tensor<R> ring_values(std::size_t n, std::uint64_t seed) {
     std::vector<R> values = random_values(n, seed).vector();
-    for (R edge : {R{0}, R{1}, R{0} - R{1}, pow2<R>(k - 1), pow2<R>(k - 1) - 1}) values.push_back(edge);
+    for (R edge : {R{0}, R{1}, R{0} - R{1}, pow2<R>(k - 1), pow2<R>(k - 1) - 1})
+      values.push_back(edge);
     return Tensor<R>({values.size()}, values);
   }
 };

@@ -1,8 +1,8 @@
 // Binary sharings, boolean circuits and the comparison primitives (msb,
 // eqz, mod2m, b2a) against exact references, for every protocol and ring.
 #include "core/bit_planes.h"
-#include "protocol_fixture.h"
 #include "proto/common/bit_circuits.h"
+#include "protocol_fixture.h"
 
 namespace sqt {
 namespace {
@@ -41,7 +41,7 @@ TYPED_TEST(Binary, LessThanCircuitIsExactIncludingTies) {
     for (std::size_t i = 0; i < n; ++i) {
       a[i] &= mask;
       b[i] &= mask;
-      if (i % 5 == 0) b[i] = a[i];                                     // ties
+      if (i % 5 == 0) b[i] = a[i];                                                // ties
       if (i % 7 == 0) b[i] = a[i] ^ (R{1} << (i % static_cast<std::size_t>(w)));  // one bit apart
     }
     auto opened = TestFixture::run_agreed([&](TypeParam& p) {
@@ -49,7 +49,8 @@ TYPED_TEST(Binary, LessThanCircuitIsExactIncludingTies) {
       auto y = p.binput(1 % TypeParam::kParties, to_planes(b, 0, w), n, w);
       return p.bopen(bit_less_than(p, x, y));
     });
-    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(opened.get(0, i), a[i] < b[i]) << "w " << w << " i " << i;
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_EQ(opened.get(0, i), a[i] < b[i]) << "w " << w << " i " << i;
   }
 }
 
@@ -67,7 +68,8 @@ TYPED_TEST(Binary, MsbIsTheSignOverTheWholeRange) {
     });
     for (std::size_t i = 0; i < x.size(); ++i) {
       bool nonnegative = to_signed(x[i]) >= 0;
-      ASSERT_EQ(opened.first.get(0, i), nonnegative) << "l " << l << " x " << to_string_signed(to_signed(x[i]));
+      ASSERT_EQ(opened.first.get(0, i), nonnegative)
+          << "l " << l << " x " << to_string_signed(to_signed(x[i]));
       ASSERT_TRUE(opened.second[i] == (nonnegative ? 0 : 1));
     }
   }
@@ -92,10 +94,10 @@ TYPED_TEST(Binary, Mod2mIsExactForAnyValue) {
   using R = typename TestFixture::R;
   Tensor<R> x = TestFixture::ring_values(3000, 7);
   for (int m : {1, 16, TestFixture::k / 2, TestFixture::k - 1}) {
-    auto opened = TestFixture::run_agreed([&](TypeParam& p) {
-      return p.open(p.mod2m(p.input(0, x, x.shape()), m));
-    });
-    for (std::size_t i = 0; i < x.size(); ++i) ASSERT_TRUE(opened[i] == (x[i] & (pow2<R>(m) - 1))) << m << " " << i;
+    auto opened = TestFixture::run_agreed(
+        [&](TypeParam& p) { return p.open(p.mod2m(p.input(0, x, x.shape()), m)); });
+    for (std::size_t i = 0; i < x.size(); ++i)
+      ASSERT_TRUE(opened[i] == (x[i] & (pow2<R>(m) - 1))) << m << " " << i;
   }
 }
 
@@ -103,12 +105,12 @@ TYPED_TEST(Binary, BitToArithmeticConvertsEveryPlane) {
   using R = typename TestFixture::R;
   const std::size_t n = 333;
   BitPlanes bits = random_planes(n, 3, 8);
-  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
-    return p.open(p.b2a(p.binput(0, bits, n, 3)));
-  });
+  auto opened =
+      TestFixture::run_agreed([&](TypeParam& p) { return p.open(p.b2a(p.binput(0, bits, n, 3))); });
   ASSERT_EQ(opened.size(), 3 * n);
   for (int j = 0; j < 3; ++j)
-    for (std::size_t i = 0; i < n; ++i) ASSERT_TRUE(opened[j * n + i] == (bits.get(j, i) ? R{1} : R{0}));
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_TRUE(opened[j * n + i] == (bits.get(j, i) ? R{1} : R{0}));
 }
 
 }  // namespace

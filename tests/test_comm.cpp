@@ -39,9 +39,9 @@ constexpr std::size_t kN = 1000;
 TYPED_TEST(Comm, MultiplicationSendsOneElementPerPartyInOneRound) {
   using R = typename TestFixture::R;
   auto values = TestFixture::random_values(kN, 1);
-  Cost cost = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, values, {kN}); },
-      [](TypeParam& p, auto& x) { p.mul(x, x); });
+  Cost cost =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
+                                      [](TypeParam& p, auto& x) { p.mul(x, x); });
   for (auto b : cost.bytes) EXPECT_EQ(b, kN * sizeof(R));
   EXPECT_EQ(cost.rounds, 1u);
 }
@@ -56,9 +56,9 @@ TYPED_TEST(Comm, MatrixProductSendsOnlyTheOutputSize) {
       [](TypeParam& p, auto& xy) { p.matmul(xy.first, xy.second); });
   for (auto bytes : cost.bytes) EXPECT_EQ(bytes, m * n * sizeof(R));
   EXPECT_EQ(cost.rounds, 1u);
-  Cost dots = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, a, a.shape()); },
-      [](TypeParam& p, auto& x) { p.dot_rows(x, x); });
+  Cost dots =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, a, a.shape()); },
+                                      [](TypeParam& p, auto& x) { p.dot_rows(x, x); });
   for (auto bytes : dots.bytes) EXPECT_EQ(bytes, m * sizeof(R));
   EXPECT_EQ(dots.rounds, 1u);
 }
@@ -66,12 +66,14 @@ TYPED_TEST(Comm, MatrixProductSendsOnlyTheOutputSize) {
 TYPED_TEST(Comm, OpenSendsOneElementPerPartyAndOpenToOneInTotal) {
   using R = typename TestFixture::R;
   auto values = TestFixture::random_values(kN, 4);
-  Cost open = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
-                                              [](TypeParam& p, auto& x) { p.open(x); });
+  Cost open =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
+                                      [](TypeParam& p, auto& x) { p.open(x); });
   for (auto b : open.bytes) EXPECT_EQ(b, kN * sizeof(R));
   EXPECT_EQ(open.rounds, 1u);
-  Cost to_two = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
-                                                [](TypeParam& p, auto& x) { p.open_to(2, x); });
+  Cost to_two =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
+                                      [](TypeParam& p, auto& x) { p.open_to(2, x); });
   EXPECT_EQ(to_two.bytes, (std::vector<std::uint64_t>{0, kN * sizeof(R), 0}));
   EXPECT_EQ(to_two.rounds, 1u);
 }
@@ -87,13 +89,13 @@ TYPED_TEST(Comm, InputSendsOneElementFromTheOwner) {
 
 TYPED_TEST(Comm, LocalOperationsSendNothing) {
   auto values = TestFixture::random_values(kN, 6);
-  Cost cost = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, values, {kN}); },
-      [&](TypeParam& p, auto& x) {
-        p.add_public(p.neg(p.sub(p.add(x, x), x)), values);
-        p.mul_public(x, values);
-        p.random({kN});
-      });
+  Cost cost =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {kN}); },
+                                      [&](TypeParam& p, auto& x) {
+                                        p.add_public(p.neg(p.sub(p.add(x, x), x)), values);
+                                        p.mul_public(x, values);
+                                        p.random({kN});
+                                      });
   EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{0, 0, 0}));
   EXPECT_EQ(cost.rounds, 0u);
 }
@@ -107,18 +109,19 @@ TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
                                              [](TypeParam& p, auto& x) { p.trunc_pr_gap(x, 8); });
   EXPECT_EQ(total(gap), 2 * n * sizeof(R));
   EXPECT_EQ(gap.rounds, 2u);
-  Cost nogap = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
-                                               [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 8); });
+  Cost nogap =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
+                                      [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 8); });
   // Two ring elements plus three 8-bit words (e and the two e*b summands mod 2^8).
   const std::size_t nogap_bytes = 2 * sizeof(R) + 3 * 1;
   EXPECT_EQ(total(nogap), nogap_bytes * n);
   EXPECT_EQ(nogap.rounds, 3u);
   // The receiver's role rotates: over three calls every party sends the same.
-  Cost three = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, values, {n}); },
-      [](TypeParam& p, auto& x) {
-        for (int i = 0; i < 3; ++i) p.trunc_pr_nogap(x, 8);
-      });
+  Cost three =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
+                                      [](TypeParam& p, auto& x) {
+                                        for (int i = 0; i < 3; ++i) p.trunc_pr_nogap(x, 8);
+                                      });
   EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, nogap_bytes * n)));
 }
 
@@ -127,9 +130,8 @@ TYPED_TEST(Comm, FixedPointMultiplyIsMultiplyThenTruncate) {
   auto values = TestFixture::bounded_values(kN, 20, 8);
   const std::size_t n = values.size();
   const bool gap = TestFixture::k == 128;  // the default variant per ring
-  Cost cost = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, values, {n}); },
-      [](TypeParam& p, auto& x) { fix_mul(p, x, x); });
+  Cost cost = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
+                                              [](TypeParam& p, auto& x) { fix_mul(p, x, x); });
   // mul: 3 elements; kGap: 2 elements; kNoGap: 2 elements and three f-bit (16-bit) words.
   EXPECT_EQ(cost.bytes[0] + cost.bytes[1] + cost.bytes[2],
             gap ? 5 * n * sizeof(R) : (5 * sizeof(R) + 3 * 2) * n);

@@ -38,7 +38,8 @@ double worst_error(const Tensor<double>& got, const Tensor<double>& want) {
 TYPED_TEST(Layers, DenseForwardAndBackwardMatchDoubles) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   const std::size_t batch = 16, in = 40, out = 7;
-  Tensor<double> x = random_reals({batch, in}, -2, 2, 1, f), dy = random_reals({batch, out}, -1, 1, 2, f);
+  Tensor<double> x = random_reals({batch, in}, -2, 2, 1, f),
+                 dy = random_reals({batch, out}, -1, 1, 2, f);
   reference::Params params{{"weights", random_reals({in, out}, -0.5, 0.5, 3, f)},
                            {"bias", random_reals({out}, -1, 1, 4, f)}};
   auto results = TestFixture::run_agreed([&](TypeParam& p) {
@@ -65,7 +66,8 @@ TYPED_TEST(Layers, DenseForwardAndBackwardMatchDoubles) {
 
 TYPED_TEST(Layers, ReluAndFlattenMatchDoubles) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
-  Tensor<double> x = random_reals({8, 2, 3, 5}, -3, 3, 5, f), dy = random_reals({8, 30}, -1, 1, 6, f);
+  Tensor<double> x = random_reals({8, 2, 3, 5}, -3, 3, 5, f),
+                 dy = random_reals({8, 30}, -1, 1, 6, f);
   x[0] = 0;  // ReLU'(0) counts as 1 in both implementations
   auto results = TestFixture::run_agreed([&](TypeParam& p) {
     Flatten<TypeParam> flatten;
@@ -120,7 +122,9 @@ TEST(GradientCheck, WholeNetworkMatchesFiniteDifferences) {
   Tensor<double> x = random_reals({batch, 1, 2, 3}, -1, 1, 8, 32);
   Tensor<u128> onehot({batch, 3}, u128{0});
   for (std::size_t i = 0; i < batch; ++i) onehot[i * 3 + i % 3] = 1;
-  ModelSpec spec{"tiny", {1, 2, 3}, {{"flatten", {}}, {"dense", {{"out", 5}}}, {"relu", {}}, {"dense", {{"out", 3}}}}};
+  ModelSpec spec{"tiny",
+                 {1, 2, 3},
+                 {{"flatten", {}}, {"dense", {{"out", 5}}}, {"relu", {}}, {"dense", {{"out", 3}}}}};
   run_local<P>(options, [&](P& p) {
     Sequential<P> model = build_model<P>(spec);
     model.initialize(p);
@@ -148,7 +152,8 @@ TEST(GradientCheck, WholeNetworkMatchesFiniteDifferences) {
         double down = loss_at();
         param->value = input_fixed(p, 0, values, values.shape());
         double numeric = (up - down) / (2 * h);
-        EXPECT_NEAR(analytic[i], numeric, 1e-4 + 1e-3 * std::abs(numeric)) << param->name << " " << i;
+        EXPECT_NEAR(analytic[i], numeric, 1e-4 + 1e-3 * std::abs(numeric))
+            << param->name << " " << i;
         ++checked;
       }
     }
@@ -171,7 +176,8 @@ TYPED_TEST(ConvLayers, ConvolutionWithStrideAndPaddingMatchesDoubles) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   const std::size_t B = 3, C = 2, H = 7, W = 6, O = 4, k = 3, stride = 2, pad = 1;
   const std::size_t OH = (H + 2 * pad - k) / stride + 1, OW = (W + 2 * pad - k) / stride + 1;
-  Tensor<double> x = random_reals({B, C, H, W}, -2, 2, 11, f), dy = random_reals({B, O, OH, OW}, -1, 1, 12, f);
+  Tensor<double> x = random_reals({B, C, H, W}, -2, 2, 11, f),
+                 dy = random_reals({B, O, OH, OW}, -1, 1, 12, f);
   reference::Params params{{"weights", random_reals({C * k * k, O}, -0.5, 0.5, 13, f)},
                            {"bias", random_reals({O}, -1, 1, 14, f)}};
   auto results = TestFixture::run_agreed([&](TypeParam& p) {
@@ -182,9 +188,9 @@ TYPED_TEST(ConvLayers, ConvolutionWithStrideAndPaddingMatchesDoubles) {
     ps[1]->value = input_fixed(p, 0, params["bias"], {O});
     auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
     auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
-    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx),
-                                       decode_fixed(p.open(ps[0]->grad), f + ps[0]->grad_extra_bits),
-                                       open_fixed(p, ps[1]->grad)};
+    return std::vector<Tensor<double>>{
+        open_fixed(p, y), open_fixed(p, dx),
+        decode_fixed(p.open(ps[0]->grad), f + ps[0]->grad_extra_bits), open_fixed(p, ps[1]->grad)};
   });
   reference::Params grads;
   reference::Conv conv{O, k, stride, pad};
@@ -224,7 +230,8 @@ TYPED_TEST(ConvLayers, MaxPoolingBackwardWithOverlapsAndTies) {
 
 TYPED_TEST(ConvLayers, AveragePoolingMatchesDoubles) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
-  Tensor<double> x = random_reals({2, 2, 6, 6}, -4, 4, 17, f), dy = random_reals({2, 2, 3, 3}, -1, 1, 18, f);
+  Tensor<double> x = random_reals({2, 2, 6, 6}, -4, 4, 17, f),
+                 dy = random_reals({2, 2, 3, 3}, -1, 1, 18, f);
   auto results = TestFixture::run_agreed([&](TypeParam& p) {
     AvgPool2D<TypeParam> layer(2, 2);
     auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
@@ -257,15 +264,16 @@ TYPED_TEST_SUITE(NormLayers, AllProtocols, ProtocolNames);
 TYPED_TEST(NormLayers, BatchNormForwardAndBackwardMatchDoubles) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   const std::size_t B = 8, C = 3, H = 2, W = 2, per = H * W;
-  Tensor<double> x = random_reals({B, C, H, W}, -2, 3, 21, f), dy = random_reals({B, C, H, W}, -1, 1, 22, f);
+  Tensor<double> x = random_reals({B, C, H, W}, -2, 3, 21, f),
+                 dy = random_reals({B, C, H, W}, -1, 1, 22, f);
   auto results = TestFixture::run_agreed([&](TypeParam& p) {
     BatchNorm<TypeParam> layer(C);
     layer.initialize(p);
     auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
     auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
     auto ps = layer.params();
-    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx), open_fixed(p, ps[0]->grad),
-                                       open_fixed(p, ps[1]->grad)};
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx),
+                                       open_fixed(p, ps[0]->grad), open_fixed(p, ps[1]->grad)};
   });
   // Reference with gamma = 1, beta = 0.
   const double n = static_cast<double>(B * per), eps = std::max(1e-5, std::ldexp(4.0, -f));
@@ -273,8 +281,10 @@ TYPED_TEST(NormLayers, BatchNormForwardAndBackwardMatchDoubles) {
   for (std::size_t c = 0; c < C; ++c) {
     auto at = [&](std::size_t b, std::size_t q) { return (b * C + c) * per + q; };
     double mean = 0, var = 0, mean_d = 0, mean_dx = 0;
-    for (std::size_t b = 0; b < B; ++b) for (std::size_t q = 0; q < per; ++q) mean += x[at(b, q)] / n;
-    for (std::size_t b = 0; b < B; ++b) for (std::size_t q = 0; q < per; ++q) var += std::pow(x[at(b, q)] - mean, 2) / n;
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t q = 0; q < per; ++q) mean += x[at(b, q)] / n;
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t q = 0; q < per; ++q) var += std::pow(x[at(b, q)] - mean, 2) / n;
     const double inv = 1 / std::sqrt(var + eps);
     for (std::size_t b = 0; b < B; ++b)
       for (std::size_t q = 0; q < per; ++q) {
@@ -286,7 +296,8 @@ TYPED_TEST(NormLayers, BatchNormForwardAndBackwardMatchDoubles) {
         mean_dx += dy[at(b, q)] * xh / n;
       }
     for (std::size_t b = 0; b < B; ++b)
-      for (std::size_t q = 0; q < per; ++q) dx[at(b, q)] = inv * (dy[at(b, q)] - mean_d - y[at(b, q)] * mean_dx);
+      for (std::size_t q = 0; q < per; ++q)
+        dx[at(b, q)] = inv * (dy[at(b, q)] - mean_d - y[at(b, q)] * mean_dx);
   }
   const double tolerance = std::ldexp(64.0, -f);
   EXPECT_LT(worst_error(results[0], y), tolerance);
@@ -304,7 +315,8 @@ TYPED_TEST(NormLayers, DropoutKeepsHalfAndScalesByTwo) {
     auto y = layer.forward(p, input_fixed(p, 0, x, x.shape()), true);
     auto dx = layer.backward(p, input_fixed(p, 0, dy, dy.shape()));
     auto inference = layer.forward(p, input_fixed(p, 0, x, x.shape()), false);
-    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx), open_fixed(p, inference)};
+    return std::vector<Tensor<double>>{open_fixed(p, y), open_fixed(p, dx),
+                                       open_fixed(p, inference)};
   });
   std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -338,7 +350,8 @@ TYPED_TEST(Outputs, SigmoidBinaryCrossEntropyGradientAndLoss) {
     SigmoidBinaryCrossEntropy<TypeParam> loss;
     auto labels = p.input(0, y, y.shape());
     auto grad = loss.gradient(p, input_fixed(p, 0, z, z.shape()), labels);
-    return std::vector<Tensor<double>>{open_fixed(p, grad), open_fixed(p, loss.loss_sum(p, labels))};
+    return std::vector<Tensor<double>>{open_fixed(p, grad),
+                                       open_fixed(p, loss.loss_sum(p, labels))};
   });
   double total = 0;
   Tensor<double> grad(z.shape());

@@ -82,8 +82,8 @@ TYPED_TEST(Math, ComparisonsAreExactIncludingTiesAndBounds) {
   using R = typename TestFixture::R;
   const std::size_t n = 3000;
   Tensor<R> a = TestFixture::bounded_values(n, 62, 1), b = TestFixture::bounded_values(n, 62, 2);
-  for (std::size_t i = 0; i < n; i += 4) b[i] = a[i];                    // ties
-  for (std::size_t i = 1; i < n; i += 4) b[i] = a[i] + 1;                // one unit apart
+  for (std::size_t i = 0; i < n; i += 4) b[i] = a[i];      // ties
+  for (std::size_t i = 1; i < n; i += 4) b[i] = a[i] + 1;  // one unit apart
   for (std::size_t i = 2; i < n; i += 8) b[i] = a[i] - 1;
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape()), y = p.input(0, b, b.shape());
@@ -125,10 +125,13 @@ TYPED_TEST(Math, NearestTruncationIsExactRoundHalfUp) {
   using R = typename TestFixture::R;
   const int m = TestFixture::k == 64 ? 16 : 32;
   Tensor<R> x = TestFixture::bounded_values(3000, 60, 4);
-  for (std::size_t i = 0; i < 3000; i += 5) x[i] = (x[i] & ~(pow2<R>(m) - 1)) | pow2<R>(m - 1);  // ties
-  auto y = TestFixture::run_agreed([&](TypeParam& p) { return p.open(trunc_nearest(p, p.input(0, x, x.shape()), m)); });
+  for (std::size_t i = 0; i < 3000; i += 5)
+    x[i] = (x[i] & ~(pow2<R>(m) - 1)) | pow2<R>(m - 1);  // ties
+  auto y = TestFixture::run_agreed(
+      [&](TypeParam& p) { return p.open(trunc_nearest(p, p.input(0, x, x.shape()), m)); });
   for (std::size_t i = 0; i < x.size(); ++i)
-    ASSERT_TRUE(y[i] == arith_shift_right(x[i] + pow2<R>(m - 1), m)) << to_string_signed(to_signed(x[i]));
+    ASSERT_TRUE(y[i] == arith_shift_right(x[i] + pow2<R>(m - 1), m))
+        << to_string_signed(to_signed(x[i]));
 }
 
 TYPED_TEST(Math, DivisionAndReciprocal) {
@@ -142,14 +145,16 @@ TYPED_TEST(Math, DivisionAndReciprocal) {
     auto x = input_fixed(p, 0, a, a.shape()), y = input_fixed(p, 0, b, b.shape());
     return open_fixed(p, divide(p, x, y));
   });
-  Tensor<double> inverse = evaluate<TestFixture, TypeParam>(b, [](auto& p, auto& x) { return reciprocal(p, x); });
+  Tensor<double> inverse =
+      evaluate<TestFixture, TypeParam>(b, [](auto& p, auto& x) { return reciprocal(p, x); });
   Errors e_div, e_rec;
   const double ulp = std::ldexp(1.0, -f);
   for (std::size_t i = 0; i < b.size(); ++i) {
     double want = a[i] / b[i], abs = std::abs(quotient[i] - want);
     e_div.max_abs = std::max(e_div.max_abs, abs);
     // error bound: a few ulps plus relative error of the reciprocal times |a/b|
-    ASSERT_LT(abs, 4 * ulp * (1 + std::abs(a[i])) + std::abs(want) * 0x1p-12) << a[i] << "/" << b[i];
+    ASSERT_LT(abs, 4 * ulp * (1 + std::abs(a[i])) + std::abs(want) * 0x1p-12)
+        << a[i] << "/" << b[i];
     double rel = std::abs(inverse[i] * b[i] - 1);
     e_rec.max_rel = std::max(e_rec.max_rel, std::abs(1 / b[i]) > 1 ? rel : 0);
     ASSERT_LT(std::abs(inverse[i] - 1 / b[i]), 3 * ulp + std::abs(1 / b[i]) * 8 * ulp) << b[i];
@@ -162,20 +167,24 @@ TYPED_TEST(Math, ExponentialOverMinus20To10) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   Tensor<double> x = on_grid(uniform(2000, -20, 10, 7), f);
   x[0] = 0;
-  Tensor<double> y = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return exp(p, s); });
-  Errors e = errors(y, x, [](double v) { return std::exp(v); }, std::ldexp(1.0, -f));
+  Tensor<double> y =
+      evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return exp(p, s); });
+  Errors e = errors(
+      y, x, [](double v) { return std::exp(v); }, std::ldexp(1.0, -f));
   SQT_REPORT("exp", e);
   for (std::size_t i = 0; i < x.size(); ++i) {
     double want = std::exp(x[i]);
     // relative error below 2^-(f-6) where the result is representable, else absolute 2 ulp
-    ASSERT_LT(std::abs(y[i] - want), std::max(want * std::ldexp(1.0, 6 - f), std::ldexp(2.0, -f))) << x[i];
+    ASSERT_LT(std::abs(y[i] - want), std::max(want * std::ldexp(1.0, 6 - f), std::ldexp(2.0, -f)))
+        << x[i];
   }
 }
 
 TYPED_TEST(Math, ExponentialUnderflowsToZero) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   Tensor<double> x({6}, std::vector<double>{-40, -1000, -35.5, -18, -f * 0.7, -f * 0.69});
-  Tensor<double> y = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return exp(p, s); });
+  Tensor<double> y =
+      evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return exp(p, s); });
   for (std::size_t i = 0; i < x.size(); ++i)
     EXPECT_LT(std::abs(y[i] - std::exp(x[i])), std::ldexp(2.0, -f)) << x[i];
 }
@@ -184,7 +193,8 @@ TYPED_TEST(Math, Logarithm) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   Tensor<double> x = on_grid(log_uniform(1500, -f + 2, f == 16 ? 15 : 29, 8), f);
   Tensor<double> y = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return ln(p, s); });
-  Errors e = errors(y, x, [](double v) { return std::log(v); }, 1);
+  Errors e = errors(
+      y, x, [](double v) { return std::log(v); }, 1);
   SQT_REPORT("ln", e);
   EXPECT_LT(e.max_abs, std::ldexp(1.0, 5 - f));
 }
@@ -192,16 +202,22 @@ TYPED_TEST(Math, Logarithm) {
 TYPED_TEST(Math, InverseSquareRootAndSquareRoot) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   Tensor<double> x = on_grid(log_uniform(1500, -f + 2, f == 16 ? 15 : 29, 9), f);
-  Tensor<double> inv = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return invsqrt(p, s); });
-  Tensor<double> root = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return sqrt(p, s); });
-  Errors ei = errors(inv, x, [](double v) { return 1 / std::sqrt(v); }, 1);
-  Errors es = errors(root, x, [](double v) { return std::sqrt(v); }, 1);
+  Tensor<double> inv =
+      evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return invsqrt(p, s); });
+  Tensor<double> root =
+      evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return sqrt(p, s); });
+  Errors ei = errors(
+      inv, x, [](double v) { return 1 / std::sqrt(v); }, 1);
+  Errors es = errors(
+      root, x, [](double v) { return std::sqrt(v); }, 1);
   SQT_REPORT("invsqrt", ei);
   SQT_REPORT("sqrt", es);
   for (std::size_t i = 0; i < x.size(); ++i) {
     double want = 1 / std::sqrt(x[i]);
     ASSERT_LT(std::abs(inv[i] - want), std::ldexp(4.0, -f) + want * std::ldexp(8.0, -f)) << x[i];
-    ASSERT_LT(std::abs(root[i] - std::sqrt(x[i])), std::ldexp(4.0, -f) + std::sqrt(x[i]) * std::ldexp(8.0, -f)) << x[i];
+    ASSERT_LT(std::abs(root[i] - std::sqrt(x[i])),
+              std::ldexp(4.0, -f) + std::sqrt(x[i]) * std::ldexp(8.0, -f))
+        << x[i];
   }
 }
 
@@ -209,8 +225,10 @@ TYPED_TEST(Math, Sigmoid) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   Tensor<double> x = on_grid(uniform(2000, -30, 30, 10), f);
   x[0] = 0;
-  Tensor<double> y = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return sigmoid(p, s); });
-  Errors e = errors(y, x, [](double v) { return 1 / (1 + std::exp(-v)); }, 1);
+  Tensor<double> y =
+      evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return sigmoid(p, s); });
+  Errors e = errors(
+      y, x, [](double v) { return 1 / (1 + std::exp(-v)); }, 1);
   SQT_REPORT("sigmoid", e);
   EXPECT_LT(e.max_abs, std::ldexp(8.0, -f));
 }
@@ -219,7 +237,8 @@ TYPED_TEST(Math, SoftmaxOfTenClasses) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   const std::size_t rows = 100, width = 10;
   Tensor<double> x = on_grid(tensor_part(uniform(rows * width, -15, 15, 11), 0, {rows, width}), f);
-  Tensor<double> y = evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return softmax(p, s); });
+  Tensor<double> y =
+      evaluate<TestFixture, TypeParam>(x, [](auto& p, auto& s) { return softmax(p, s); });
   double worst = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     double top = x[r * width], sum = 0;
@@ -235,7 +254,8 @@ TYPED_TEST(Math, SoftmaxOfTenClasses) {
 TYPED_TEST(Math, RandomFixedPointIsUniformInItsInterval) {
   const int f = kDefaultFracBits<typename TestFixture::R>;
   const std::size_t n = 20000;
-  Tensor<double> y = TestFixture::run_agreed([&](TypeParam& p) { return open_fixed(p, rand_fixed(p, {n}, -1.0, 1)); });
+  Tensor<double> y = TestFixture::run_agreed(
+      [&](TypeParam& p) { return open_fixed(p, rand_fixed(p, {n}, -1.0, 1)); });
   double sum = 0, lo = 10, hi = -10;
   for (double v : y) {
     sum += v;

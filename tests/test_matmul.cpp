@@ -13,8 +13,8 @@ using Rings = ::testing::Types<std::uint64_t, u128>;
 TYPED_TEST_SUITE(MatmulTest, Rings);
 
 template <class R>
-std::vector<R> naive(const std::vector<R>& a, const std::vector<R>& b, std::size_t m,
-                     std::size_t k, std::size_t n) {
+std::vector<R> naive(const std::vector<R>& a, const std::vector<R>& b, std::size_t m, std::size_t k,
+                     std::size_t n) {
   std::vector<R> c(m * n, 0);
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j)
@@ -25,7 +25,9 @@ std::vector<R> naive(const std::vector<R>& a, const std::vector<R>& b, std::size
 TYPED_TEST(MatmulTest, MatchesNaiveOnAwkwardShapesAndThreadCounts) {
   using R = TypeParam;
   Prg prg = Prg::from_seed(11);
-  struct Dims { std::size_t m, k, n; };
+  struct Dims {
+    std::size_t m, k, n;
+  };
   for (Dims d : {Dims{1, 1, 1}, Dims{7, 300, 37}, Dims{9, 513, 16}, Dims{4, 3, 50}}) {
     for (int threads : {1, 3}) {
       auto a = prg.random<R>({d.m, d.k}), b = prg.random<R>({d.k, d.n});
@@ -45,7 +47,8 @@ TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {
   auto a1 = prg.random<R>({m, k}), a2 = prg.random<R>({m, k});
   auto b1 = prg.random<R>({k, n}), b2 = prg.random<R>({k, n}), b3 = prg.random<R>({k, n});
   std::vector<R> c(m * n, 0);
-  const MatmulTerm<R> terms[2] = {{a1.data(), b1.data(), b2.data()}, {a2.data(), b3.data(), nullptr}};
+  const MatmulTerm<R> terms[2] = {{a1.data(), b1.data(), b2.data()},
+                                  {a2.data(), b3.data(), nullptr}};
   matmul_add_terms<R>(terms, c.data(), m, k, n, 2);
   std::vector<R> b12(k * n);
   for (std::size_t i = 0; i < k * n; ++i) b12[i] = b1[i] + b2[i];

@@ -1,7 +1,6 @@
 // Tests of channels and the network layer: in-memory and TCP (with and
 // without TLS), counters, round counting and every failure mode.
 #include <gtest/gtest.h>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,7 +19,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<std::unique_ptr<Network>> memory_networks(int n, std::chrono::milliseconds timeout = 5s) {
+std::vector<std::unique_ptr<Network>> memory_networks(int n,
+                                                      std::chrono::milliseconds timeout = 5s) {
   auto mesh = make_memory_mesh(n, timeout);
   std::vector<std::unique_ptr<Network>> nets;
   for (int i = 0; i < n; ++i) nets.push_back(std::make_unique<Network>(i, std::move(mesh[i])));
@@ -206,8 +206,12 @@ class TlsNetwork : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = std::filesystem::temp_directory_path() / ("sqt-tls-test-" + std::to_string(::getpid()));
     std::string script = std::string(SQT_SOURCE_DIR) + "/scripts/make-certs.sh";
-    ASSERT_EQ(0, std::system(("bash " + script + " " + (dir_ / "good").string() + " 3 >/dev/null").c_str()));
-    ASSERT_EQ(0, std::system(("bash " + script + " " + (dir_ / "other").string() + " 3 >/dev/null").c_str()));
+    ASSERT_EQ(
+        0,
+        std::system(("bash " + script + " " + (dir_ / "good").string() + " 3 >/dev/null").c_str()));
+    ASSERT_EQ(0,
+              std::system(
+                  ("bash " + script + " " + (dir_ / "other").string() + " 3 >/dev/null").c_str()));
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
 
@@ -249,10 +253,11 @@ TEST_F(TlsNetwork, CertificateOfTheWrongPartyIsRefused) {
   auto peers = loopback_peers(3);
   auto run = connect_all(peers, [](int i) {
     ConnectOptions options = options_for(i, "good");
-    if (i == 2) options = [] {  // party 2 presents party 1's (valid) certificate
-      ConnectOptions o = options_for(1, "good");
-      return o;
-    }();
+    if (i == 2)
+      options = [] {  // party 2 presents party 1's (valid) certificate
+        ConnectOptions o = options_for(1, "good");
+        return o;
+      }();
     return options;
   });
   bool named = false;

@@ -30,9 +30,8 @@ TYPED_TEST(Ops, OpenToRevealsOnlyToTheChosenParty) {
   using R = typename TestFixture::R;
   Tensor<R> values = TestFixture::ring_values(100, 2);
   for (int target = 0; target < TypeParam::kParties; ++target) {
-    auto results = TestFixture::run_all([&](TypeParam& p) {
-      return p.open_to(target, p.input(0, values, values.shape()));
-    });
+    auto results = TestFixture::run_all(
+        [&](TypeParam& p) { return p.open_to(target, p.input(0, values, values.shape())); });
     for (int party = 0; party < TypeParam::kParties; ++party) {
       if (party == target) {
         EXPECT_TRUE(results[party] == values);
@@ -51,9 +50,9 @@ TYPED_TEST(Ops, LinearOperationsAreExact) {
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape());
     auto y = p.input(TypeParam::kParties - 1, b, b.shape());
-    return std::vector<Tensor<R>>{p.open(p.add(x, y)),          p.open(p.sub(x, y)),
-                                  p.open(p.neg(x)),             p.open(p.add_public(x, c)),
-                                  p.open(p.mul_public(x, c)),   p.open(p.scale(y, factor))};
+    return std::vector<Tensor<R>>{p.open(p.add(x, y)),        p.open(p.sub(x, y)),
+                                  p.open(p.neg(x)),           p.open(p.add_public(x, c)),
+                                  p.open(p.mul_public(x, c)), p.open(p.scale(y, factor))};
   });
   EXPECT_TRUE(opened[0] == add(a, b));
   EXPECT_TRUE(opened[1] == sub(a, b));
@@ -133,8 +132,8 @@ void expect_truncated(const Tensor<R>& x, const Tensor<R>& y, int m) {
     R floor = arith_shift_right(x[i], m);
     bool exact = (x[i] & (pow2<R>(m) - 1)) == 0;
     EXPECT_TRUE(y[i] == floor || (!exact && y[i] == floor + 1))
-        << "element " << i << ": x = " << to_string_signed(to_signed(x[i])) << ", y = "
-        << to_string_signed(to_signed(y[i]));
+        << "element " << i << ": x = " << to_string_signed(to_signed(x[i]))
+        << ", y = " << to_string_signed(to_signed(y[i]));
   }
 }
 
@@ -143,9 +142,8 @@ TYPED_TEST(Ops, ProbabilisticTruncationRoundsDownOrUpOverTheWholeRange) {
   for (int m : {1, 16, TestFixture::k / 4}) {
     auto range_bits = TestFixture::run_all([](TypeParam& p) { return p.trunc_range_bits(); })[0];
     Tensor<R> a = TestFixture::bounded_values(5000, range_bits, 11 + m);
-    auto opened = TestFixture::run_agreed([&](TypeParam& p) {
-      return p.open(p.trunc_pr(p.input(0, a, a.shape()), m));
-    });
+    auto opened = TestFixture::run_agreed(
+        [&](TypeParam& p) { return p.open(p.trunc_pr(p.input(0, a, a.shape()), m)); });
     expect_truncated(a, opened, m);
   }
 }
@@ -180,7 +178,8 @@ TYPED_TEST(Ops, FixedPointProductsMatchDoublesWithinOneUlp) {
   for (std::size_t i = 0; i < rows; ++i) {
     for (std::size_t j = 0; j < rows; ++j) {
       double exact = 0;
-      for (std::size_t q = 0; q < inner; ++q) exact += encoded(u[i * inner + q]) * encoded(v[q * rows + j]);
+      for (std::size_t q = 0; q < inner; ++q)
+        exact += encoded(u[i * inner + q]) * encoded(v[q * rows + j]);
       EXPECT_LT(std::abs(opened[1][i * rows + j] - exact), std::ldexp(1.0, -f) * (1 + 1e-9));
     }
   }

@@ -36,7 +36,8 @@ void check_stochastic_rounding(Variant variant, int value_bits) {
   const R fraction = static_cast<R>(std::llround(0.3 * 65536));
   for (std::size_t i = n; i < 2 * n; ++i)
     x[i] = (arith_shift_right(x[i], kRingBits<R> - value_bits) & ~(pow2<R>(m) - 1)) + fraction;
-  auto y = Fixture::run_agreed([&](P& p) { return p.open(truncate(p, p.input(0, x, x.shape()), m, variant)); });
+  auto y = Fixture::run_agreed(
+      [&](P& p) { return p.open(truncate(p, p.input(0, x, x.shape()), m, variant)); });
 
   double error_sum = 0, variance_sum = 0;
   std::size_t ups = 0;

@@ -64,11 +64,14 @@ void add_step_command(CLI::App& bench) {
   step->add_option("--protocol", options->protocol, "rep3 or plain (INSECURE emulator)")
       ->check(CLI::IsMember({"rep3", "plain"}))
       ->capture_default_str();
-  step->add_option("--ring", options->ring, "64 or 128")->check(CLI::IsMember({64, 128}))->capture_default_str();
+  step->add_option("--ring", options->ring, "64 or 128")
+      ->check(CLI::IsMember({64, 128}))
+      ->capture_default_str();
   step->add_option("--model", options->model, "A, B, C or D")
       ->check(CLI::IsMember({"A", "B", "C", "D"}))
       ->capture_default_str();
-  step->add_option("--batch-size", options->batch, "Batch size (power of two)")->capture_default_str();
+  step->add_option("--batch-size", options->batch, "Batch size (power of two)")
+      ->capture_default_str();
   step->add_option("--optimizer", options->optimizer, "sgd, adam or amsgrad")
       ->check(CLI::IsMember({"sgd", "adam", "amsgrad"}))
       ->capture_default_str();
@@ -112,8 +115,8 @@ void add_bench_command(CLI::App& app) {
     if (options->protocol == "plain" && !*json)
       fmt::print("NOTE: protocol 'plain' is the INSECURE emulator (cleartext, no parties).\n");
     if (!*json)
-      fmt::print("{:<18} {:>9} {:>11} {:>14} {:>12} {:>7}\n", "op", "n", "seconds",
-                 "bytes/party", "bits/elem", "rounds");
+      fmt::print("{:<18} {:>9} {:>11} {:>14} {:>12} {:>7}\n", "op", "n", "seconds", "bytes/party",
+                 "bits/elem", "rounds");
     double local = 0, cleartext = 0;
     run_ops_bench(*options, [&](const OpsBenchRow& row) {
       if (row.op == "matmul_local") local = row.seconds;
@@ -122,10 +125,11 @@ void add_bench_command(CLI::App& app) {
     });
     if (!*json && local > 0 && cleartext > 0) {
       double macs = static_cast<double>(options->matmul_m) * options->matmul_k * options->matmul_n;
-      fmt::print("\nmatmul {}x{} by {}x{}: rep3 local work {:.2f}x one cleartext ring product "
-                 "({:.2f} vs {:.2f} G multiply-adds/s)\n",
-                 options->matmul_m, options->matmul_k, options->matmul_k, options->matmul_n,
-                 local / cleartext, macs / local / 1e9, macs / cleartext / 1e9);
+      fmt::print(
+          "\nmatmul {}x{} by {}x{}: rep3 local work {:.2f}x one cleartext ring product "
+          "({:.2f} vs {:.2f} G multiply-adds/s)\n",
+          options->matmul_m, options->matmul_k, options->matmul_k, options->matmul_n,
+          local / cleartext, macs / local / 1e9, macs / cleartext / 1e9);
     }
   });
 }

@@ -61,7 +61,8 @@ void run_selftest(const SelftestOptions& options) {
     u[i] = std::ldexp(static_cast<double>(data.next_u64() % 2000) - 1000.0, -7);
     v[i] = std::ldexp(static_cast<double>(data.next_u64() % 2000) - 1000.0, -7);
   }
-  Tensor<double> product = open_fixed(p, fix_mul(p, input_fixed(p, 0, u, {n}), input_fixed(p, 1, v, {n})));
+  Tensor<double> product =
+      open_fixed(p, fix_mul(p, input_fixed(p, 0, u, {n}), input_fixed(p, 1, v, {n})));
   for (std::size_t i = 0; i < n; ++i) {
     SQT_CHECK(std::abs(product[i] - u[i] * v[i]) <= std::ldexp(1.0, -p.frac_bits()) * 1.01,
               "selftest: fixed-point product {} of {} * {} is off: got {}", i, u[i], v[i],
@@ -83,7 +84,8 @@ void add_selftest_command(CLI::App& app) {
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
   command->add_option("--n", options->n, "Elements to multiply")->capture_default_str();
-  command->add_option("--seed", options->seed, "Public seed of the test data")->capture_default_str();
+  command->add_option("--seed", options->seed, "Public seed of the test data")
+      ->capture_default_str();
   command->callback([options] {
     if (options->ring == 64) {
       run_selftest<std::uint64_t>(*options);

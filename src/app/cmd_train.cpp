@@ -1,7 +1,6 @@
 // cmd_train.cpp — `sqt train` (all parties in this process) and `sqt eval`.
-#include <unistd.h>
-
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -60,11 +59,12 @@ void run_ring(const TrainJob& job) {
   SQT_CHECK(f >= 8 && 2 * f + 16 < kRingBits<R>, "--frac-bits {} does not fit the {}-bit ring", f,
             kRingBits<R>);
   Loaded loaded = load_for(job);
-  fmt::print("{} on {} ({} training, {} test samples), protocol {}{}, k = {}, f = {}, batch {}, {} "
-             "lr {}\n",
-             loaded.spec.name, job.dataset, loaded.info.train_count, loaded.info.test_count,
-             job.protocol, job.protocol == "plain" ? " (INSECURE emulator)" : "", kRingBits<R>, f,
-             job.train.batch, job.optimizer.kind, job.optimizer.lr);
+  fmt::print(
+      "{} on {} ({} training, {} test samples), protocol {}{}, k = {}, f = {}, batch {}, {} "
+      "lr {}\n",
+      loaded.spec.name, job.dataset, loaded.info.train_count, loaded.info.test_count, job.protocol,
+      job.protocol == "plain" ? " (INSECURE emulator)" : "", kRingBits<R>, f, job.train.batch,
+      job.optimizer.kind, job.optimizer.lr);
   if (job.protocol == "rep3") {
     run_local_training<Rep3<R>>(job, loaded, f);
   } else {
@@ -73,8 +73,10 @@ void run_ring(const TrainJob& job) {
 }
 
 void add_train_flags(CLI::App& command, TrainJob& job) {
-  command.add_option("--model", job.model, "Built-in model (A) or a JSON model file")->capture_default_str();
-  command.add_option("--dataset", job.dataset, "mnist, fashion-mnist or cifar10")->capture_default_str();
+  command.add_option("--model", job.model, "Built-in model (A) or a JSON model file")
+      ->capture_default_str();
+  command.add_option("--dataset", job.dataset, "mnist, fashion-mnist or cifar10")
+      ->capture_default_str();
   command.add_option("--data-dir", job.data_dir, "Data root (default: $SQT_DATA_DIR)");
   command.add_option("--protocol", job.protocol, "rep3 or plain (the INSECURE emulator)")
       ->check(CLI::IsMember({"rep3", "plain"}))
@@ -82,30 +84,39 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
   command.add_option("--ring", job.ring, "Ring bit width: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
-  command.add_option("--frac-bits", job.frac_bits, "Fractional bits (default 16 on k=64, 32 on k=128)");
-  command.add_option("--rounding", [&job](const CLI::results_t& r) {
-           job.nearest = r[0] == "nearest";
-           return true;
-         }, "Fixed-point rounding: prob (default) or nearest")
+  command.add_option("--frac-bits", job.frac_bits,
+                     "Fractional bits (default 16 on k=64, 32 on k=128)");
+  command
+      .add_option(
+          "--rounding",
+          [&job](const CLI::results_t& r) {
+            job.nearest = r[0] == "nearest";
+            return true;
+          },
+          "Fixed-point rounding: prob (default) or nearest")
       ->check(CLI::IsMember({"prob", "nearest"}));
   command.add_option("--epochs", job.train.epochs, "Epochs")->capture_default_str();
-  command.add_option("--batch-size", job.train.batch, "Batch size (a power of two)")->capture_default_str();
+  command.add_option("--batch-size", job.train.batch, "Batch size (a power of two)")
+      ->capture_default_str();
   command.add_option("--optimizer", job.optimizer.kind, "sgd, adam or amsgrad")
       ->check(CLI::IsMember({"sgd", "adam", "amsgrad"}))
       ->capture_default_str();
   command.add_option("--lr", job.optimizer.lr, "Learning rate")->capture_default_str();
   command.add_option("--momentum", job.optimizer.momentum, "SGD momentum")->capture_default_str();
-  command.add_option("--threads", job.threads, "Threads per party for matrix products")->capture_default_str();
+  command.add_option("--threads", job.threads, "Threads per party for matrix products")
+      ->capture_default_str();
   command.add_option("--seed", job.train.seed, "Seed of the public shuffle (and of the emulator)")
       ->capture_default_str();
   command.add_option("--train-limit", job.train_limit, "Use the first N training samples (0: all)");
   command.add_option("--test-limit", job.test_limit, "Use the first N test samples (0: all)");
   command.add_option("--metrics-out", job.metrics_out, "Write one JSON object per epoch to FILE");
-  command.add_option("--save-model", job.save_model, "Reveal the trained model and save it to FILE");
+  command.add_option("--save-model", job.save_model,
+                     "Reveal the trained model and save it to FILE");
   command.add_option("--reveal-to", job.reveal_to, "Party that receives the model (-1: nobody)")
       ->capture_default_str();
-  command.add_flag("--no-loss", [&job](std::int64_t) { job.train.compute_loss = false; },
-                   "Skip the (MPC) computation of the training loss");
+  command.add_flag(
+      "--no-loss", [&job](std::int64_t) { job.train.compute_loss = false; },
+      "Skip the (MPC) computation of the training loss");
 }
 
 // Options every party must share, compared at session start.
@@ -138,11 +149,11 @@ DataInfo share_data_info(Network& net, const Loaded* loaded) {
     return loaded->info;
   }
   std::vector<std::byte> bytes = net.recv_any(0);
-  nlohmann::json j = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                                           nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(
+      std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), nullptr, false);
   SQT_CHECK(j.is_object(), "party 0 sent a malformed description of the data");
-  return {j["sample_shape"].get<Shape>(), j["classes"].get<int>(), j["train_count"].get<std::size_t>(),
-          j["test_count"].get<std::size_t>()};
+  return {j["sample_shape"].get<Shape>(), j["classes"].get<int>(),
+          j["train_count"].get<std::size_t>(), j["test_count"].get<std::size_t>()};
 }
 
 template <RingElement R>
@@ -153,7 +164,8 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   if (me == 0) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder
   auto peers = resolve_peers(flags);
   SQT_CHECK(peers.size() == 3, "rep3 needs 3 parties in --peers, got {}", peers.size());
-  auto network = std::make_unique<Network>(me, connect_parties(me, peers, resolve_connect_options(flags)));
+  auto network =
+      std::make_unique<Network>(me, connect_parties(me, peers, resolve_connect_options(flags)));
   SessionOptions options;
   options.frac_bits = f;
   options.threads = job.threads;
@@ -165,20 +177,23 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   Rep3<R> p(session);
   EpochMetrics last = train_party(p, job, spec, info, loaded ? &loaded->data : nullptr);
   if (me == 0)
-    fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct, last.tested);
+    fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
+               last.tested);
 }
 
 }  // namespace
 
 void add_party_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "party", "Run one party of a rep3 training over TCP/TLS (start all three; party 0 holds the data)");
+      "party",
+      "Run one party of a rep3 training over TCP/TLS (start all three; party 0 holds the data)");
   auto job = std::make_shared<TrainJob>();
   auto flags = std::make_shared<PartyFlags>();
   add_party_flags(*command, *flags);
   add_train_flags(*command, *job);
   command->callback([job, flags] {
-    SQT_CHECK(job->protocol == "rep3", "sqt party runs rep3; the emulator runs in one process (sqt train)");
+    SQT_CHECK(job->protocol == "rep3",
+              "sqt party runs rep3; the emulator runs in one process (sqt train)");
     job->progress_bar = ::isatty(STDOUT_FILENO) && flags->party == 0;
     if (job->ring == 64) {
       run_party<std::uint64_t>(*job, *flags);
@@ -207,8 +222,10 @@ void add_eval_command(CLI::App& app) {
   auto* command = app.add_subcommand("eval", "Evaluate a saved (revealed) model in plaintext");
   auto model_file = std::make_shared<std::string>();
   auto job = std::make_shared<TrainJob>();
-  command->add_option("--model-file", *model_file, "Model saved by sqt train --save-model")->required();
-  command->add_option("--dataset", job->dataset, "mnist, fashion-mnist or cifar10")->capture_default_str();
+  command->add_option("--model-file", *model_file, "Model saved by sqt train --save-model")
+      ->required();
+  command->add_option("--dataset", job->dataset, "mnist, fashion-mnist or cifar10")
+      ->capture_default_str();
   command->add_option("--data-dir", job->data_dir, "Data root (default: $SQT_DATA_DIR)");
   command->add_option("--test-limit", job->test_limit, "Use the first N test samples (0: all)");
   command->callback([model_file, job] {

@@ -1,9 +1,9 @@
 // main.cpp — the `sqt` command-line tool: parses the command and reports
 // errors as one line ("sqt: error: ...") with a non-zero exit status.
+#include <fmt/core.h>
+
 #include <csignal>
 #include <exception>
-
-#include <fmt/core.h>
 
 #include "app/commands.h"
 #include "core/error.h"

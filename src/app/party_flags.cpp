@@ -10,7 +10,9 @@ namespace sqt {
 
 void add_party_flags(CLI::App& command, PartyFlags& flags) {
   command.add_option("--party,--id", flags.party, "This party's id (0-based)")->required();
-  command.add_option("--peers", flags.peers, "host:port of every party, in party order, comma-separated")
+  command
+      .add_option("--peers", flags.peers,
+                  "host:port of every party, in party order, comma-separated")
       ->required();
   command.add_option("--certs", flags.certs_dir,
                      "Directory with ca.pem, party<ID>.pem, party<ID>.key (scripts/make-certs.sh)");
@@ -19,11 +21,13 @@ void add_party_flags(CLI::App& command, PartyFlags& flags) {
   command.add_option("--key", flags.key, "This party's private key (overrides --certs)");
   command.add_flag("--insecure-no-tls", flags.insecure_no_tls,
                    "Turn TLS off (benchmarks on a private network only)");
-  command.add_option("--connect-timeout", flags.connect_timeout_s,
-                     "Seconds to keep retrying peers that are not up yet")
+  command
+      .add_option("--connect-timeout", flags.connect_timeout_s,
+                  "Seconds to keep retrying peers that are not up yet")
       ->capture_default_str();
-  command.add_option("--recv-timeout", flags.recv_timeout_s,
-                     "Seconds to wait for a message before giving up on a peer")
+  command
+      .add_option("--recv-timeout", flags.recv_timeout_s,
+                  "Seconds to wait for a message before giving up on a peer")
       ->capture_default_str();
 }
 
@@ -37,7 +41,8 @@ std::vector<PeerAddress> resolve_peers(const PartyFlags& flags) {
 ConnectOptions resolve_connect_options(const PartyFlags& flags) {
   ConnectOptions options;
   options.tls = !flags.insecure_no_tls;
-  options.connect_timeout = std::chrono::milliseconds(static_cast<long>(flags.connect_timeout_s * 1000));
+  options.connect_timeout =
+      std::chrono::milliseconds(static_cast<long>(flags.connect_timeout_s * 1000));
   options.recv_timeout = std::chrono::milliseconds(static_cast<long>(flags.recv_timeout_s * 1000));
   if (!options.tls) {
     fmt::print(stderr,

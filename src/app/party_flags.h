@@ -5,9 +5,8 @@
 // switch that turns TLS off, and the connection timeouts.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "net/tcp_connect.h"
 

@@ -3,15 +3,16 @@
 #include <fmt/core.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 namespace sqt {
 
 ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
   if (is_builtin_model(job.model)) return builtin_model(job.model, sample_shape);
-  SQT_CHECK(std::filesystem::exists(job.model),
-            "--model '{}' is neither a built-in model (A, B, C, D, alexnet) nor an existing model file", job.model);
+  SQT_CHECK(
+      std::filesystem::exists(job.model),
+      "--model '{}' is neither a built-in model (A, B, C, D, alexnet) nor an existing model file",
+      job.model);
   ModelSpec spec = parse_model_file(job.model);
   SQT_CHECK(spec.input == sample_shape, "model file '{}' expects input {} but {} samples are {}",
             job.model, shape_string(spec.input), job.dataset, shape_string(sample_shape));
@@ -42,10 +43,11 @@ void TrainReporter::progress(const BatchProgress& b) {
 }
 
 void TrainReporter::epoch(const EpochMetrics& m) {
-  fmt::print("epoch {}: train_loss {:.4f}  test_accuracy {:.4f} ({}/{})  {:.1f} s  {:.1f} MB per "
-             "party  {} rounds\n",
-             m.epoch, m.train_loss, m.test_accuracy, m.correct, m.tested, m.seconds,
-             m.bytes_per_party / 1e6, m.rounds);
+  fmt::print(
+      "epoch {}: train_loss {:.4f}  test_accuracy {:.4f} ({}/{})  {:.1f} s  {:.1f} MB per "
+      "party  {} rounds\n",
+      m.epoch, m.train_loss, m.test_accuracy, m.correct, m.tested, m.seconds,
+      m.bytes_per_party / 1e6, m.rounds);
   std::fflush(stdout);
   if (metrics_.is_open()) {
     nlohmann::ordered_json j;

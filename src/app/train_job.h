@@ -84,12 +84,14 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
       for (Param<P>* param : model.layers()[i]->params()) {
         Tensor<typename P::Ring> values = p.open_to(job.reveal_to, param->value);
         if (p.party() == job.reveal_to || P::kParties == 1)
-          revealed.params[i].emplace(param->name, decode_fixed(values, p.frac_bits()).reshaped(param->shape));
+          revealed.params[i].emplace(param->name,
+                                     decode_fixed(values, p.frac_bits()).reshaped(param->shape));
       }
     }
     if (p.party() == job.reveal_to || P::kParties == 1) {
       save_model_file(job.save_model, revealed, kRingBits<typename P::Ring>, p.frac_bits());
-      std::printf("model revealed to party %d and saved to %s\n", job.reveal_to, job.save_model.c_str());
+      std::printf("model revealed to party %d and saved to %s\n", job.reveal_to,
+                  job.save_model.c_str());
     }
   }
   return last;

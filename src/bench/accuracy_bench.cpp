@@ -25,7 +25,9 @@ struct Case {
   std::function<typename P::Share(P&, const typename P::Share&)> secure;
 };
 
-double uniform01(Prg& prg) { return static_cast<double>(prg.next_u64() >> 11) / 0x1p53; }
+double uniform01(Prg& prg) {
+  return static_cast<double>(prg.next_u64() >> 11) / 0x1p53;
+}
 
 Tensor<double> uniform(Prg& prg, std::size_t n, double lo, double hi) {
   Tensor<double> t({n});
@@ -55,28 +57,38 @@ std::vector<Case<P>> cases(int f) {
   auto unary = [&](std::string name, std::string domain, auto inputs, auto ref, auto secure) {
     list.push_back({name, domain, inputs, elementwise(ref), secure});
   };
-  unary("exp", "[-20, 10]", [](Prg& g, std::size_t n) { return uniform(g, n, -20, 10); },
-        [](double x) { return std::exp(x); }, [](P& p, const auto& x) { return exp(p, x); });
-  unary("log", fmt::format("[2^-{}, 2^{}]", f - 2, top), [=](Prg& g, std::size_t n) { return log_uniform(g, n, 2 - f, top); },
-        [](double x) { return std::log(x); }, [](P& p, const auto& x) { return ln(p, x); });
-  unary("reciprocal", fmt::format("+-[2^-{}, 2^{}]", f / 2, top),
-        [=](Prg& g, std::size_t n) {
-          Tensor<double> t = log_uniform(g, n, -f / 2.0, top);
-          for (std::size_t i = 0; i < n; i += 2) t[i] = -t[i];
-          return t;
-        },
-        [](double x) { return 1 / x; }, [](P& p, const auto& x) { return reciprocal(p, x); });
-  unary("invsqrt", fmt::format("[2^-{}, 2^{}]", f - 2, top), [=](Prg& g, std::size_t n) { return log_uniform(g, n, 2 - f, top); },
-        [](double x) { return 1 / std::sqrt(x); }, [](P& p, const auto& x) { return invsqrt(p, x); });
-  unary("sqrt", fmt::format("[2^-{}, 2^{}]", f - 2, top), [=](Prg& g, std::size_t n) { return log_uniform(g, n, 2 - f, top); },
-        [](double x) { return std::sqrt(x); }, [](P& p, const auto& x) { return sqrt(p, x); });
-  unary("sigmoid", "[-30, 30]", [](Prg& g, std::size_t n) { return uniform(g, n, -30, 30); },
-        [](double x) { return 1 / (1 + std::exp(-x)); },
-        [](P& p, const auto& x) { return sigmoid(p, x); });
+  unary(
+      "exp", "[-20, 10]", [](Prg& g, std::size_t n) { return uniform(g, n, -20, 10); },
+      [](double x) { return std::exp(x); }, [](P& p, const auto& x) { return exp(p, x); });
+  unary(
+      "log", fmt::format("[2^-{}, 2^{}]", f - 2, top),
+      [=](Prg& g, std::size_t n) { return log_uniform(g, n, 2 - f, top); },
+      [](double x) { return std::log(x); }, [](P& p, const auto& x) { return ln(p, x); });
+  unary(
+      "reciprocal", fmt::format("+-[2^-{}, 2^{}]", f / 2, top),
+      [=](Prg& g, std::size_t n) {
+        Tensor<double> t = log_uniform(g, n, -f / 2.0, top);
+        for (std::size_t i = 0; i < n; i += 2) t[i] = -t[i];
+        return t;
+      },
+      [](double x) { return 1 / x; }, [](P& p, const auto& x) { return reciprocal(p, x); });
+  unary(
+      "invsqrt", fmt::format("[2^-{}, 2^{}]", f - 2, top),
+      [=](Prg& g, std::size_t n) { return log_uniform(g, n, 2 - f, top); },
+      [](double x) { return 1 / std::sqrt(x); }, [](P& p, const auto& x) { return invsqrt(p, x); });
+  unary(
+      "sqrt", fmt::format("[2^-{}, 2^{}]", f - 2, top),
+      [=](Prg& g, std::size_t n) { return log_uniform(g, n, 2 - f, top); },
+      [](double x) { return std::sqrt(x); }, [](P& p, const auto& x) { return sqrt(p, x); });
+  unary(
+      "sigmoid", "[-30, 30]", [](Prg& g, std::size_t n) { return uniform(g, n, -30, 30); },
+      [](double x) { return 1 / (1 + std::exp(-x)); },
+      [](P& p, const auto& x) { return sigmoid(p, x); });
   // Division a / b: inputs are [a..., b...].
   list.push_back({"div", fmt::format("a in [-100, 100], |b| in [2^-{}, 2^{}]", f / 2, top),
                   [=](Prg& g, std::size_t n) {
-                    Tensor<double> a = uniform(g, n, -100, 100), b = log_uniform(g, n, -f / 2.0, top);
+                    Tensor<double> a = uniform(g, n, -100, 100),
+                                   b = log_uniform(g, n, -f / 2.0, top);
                     std::vector<double> both(a.begin(), a.end());
                     for (std::size_t i = 0; i < n; ++i) both.push_back(i % 2 ? b[i] : -b[i]);
                     return Tensor<double>({2 * n}, both);
@@ -99,7 +111,8 @@ std::vector<Case<P>> cases(int f) {
                       double top = x[r * 10], sum = 0;
                       for (int j = 0; j < 10; ++j) top = std::max(top, x[r * 10 + j]);
                       for (int j = 0; j < 10; ++j) sum += std::exp(x[r * 10 + j] - top);
-                      for (int j = 0; j < 10; ++j) out[r * 10 + j] = std::exp(x[r * 10 + j] - top) / sum;
+                      for (int j = 0; j < 10; ++j)
+                        out[r * 10 + j] = std::exp(x[r * 10 + j] - top) / sum;
                     }
                     return out;
                   },
@@ -124,7 +137,8 @@ void run_cases(const AccuracyOptions& options, int f,
     auto got = run_local<P>(session, [&](P& p) {
       return open_fixed(p, c.secure(p, input_fixed(p, 0, x, x.shape())));
     })[0];
-    AccuracyRow row{c.name, std::string(P::kName), c.domain, kRingBits<typename P::Ring>, f, want.size()};
+    AccuracyRow row{c.name,     std::string(P::kName), c.domain, kRingBits<typename P::Ring>, f,
+                    want.size()};
     std::size_t relative_count = 0;
     for (std::size_t i = 0; i < want.size(); ++i) {
       double abs = std::abs(got[i] - want[i]);
@@ -143,7 +157,8 @@ void run_cases(const AccuracyOptions& options, int f,
 }
 
 template <RingElement R>
-void run_ring(const AccuracyOptions& options, const std::function<void(const AccuracyRow&)>& on_row) {
+void run_ring(const AccuracyOptions& options,
+              const std::function<void(const AccuracyRow&)>& on_row) {
   const int f = kDefaultFracBits<R>;
   if (options.protocol == "rep3") {
     run_cases<Rep3<R>>(options, f, on_row);

@@ -138,7 +138,8 @@ class PartyBench {
       for (int rep = 0; rep < options_.reps; ++rep) {
         auto start = Clock::now();
         auto result = run_op();
-        m.seconds = std::min(m.seconds, std::chrono::duration<double>(Clock::now() - start).count());
+        m.seconds =
+            std::min(m.seconds, std::chrono::duration<double>(Clock::now() - start).count());
       }
     }
     synchronize();
@@ -190,7 +191,8 @@ void bench_protocol(const OpsBenchOptions& options, int frac_bits,
 }
 
 template <RingElement R>
-void bench_ring(const OpsBenchOptions& options, const std::function<void(const OpsBenchRow&)>& on_row) {
+void bench_ring(const OpsBenchOptions& options,
+                const std::function<void(const OpsBenchRow&)>& on_row) {
   int frac_bits = options.frac_bits < 0 ? kDefaultFracBits<R> : options.frac_bits;
   SQT_CHECK(frac_bits > 0 && 2 * frac_bits + 8 < kRingBits<R>,
             "--frac-bits {} does not fit the {}-bit ring", frac_bits, kRingBits<R>);
@@ -206,10 +208,18 @@ void bench_ring(const OpsBenchOptions& options, const std::function<void(const O
 }  // namespace
 
 std::vector<std::string> ops_bench_operation_names() {
-  return {"input",   "open",     "mul",     "matmul",        "matmul_local", "matmul_cleartext",
-          "trunc_pr", "fixmul",  "bitdec",  "bitdec_summands",  "ltz",           "eqz",          "select",
-          "max",      "trunc_nearest", "div", "exp",         "log",          "sqrt",
-          "invsqrt",  "sigmoid", "softmax", "rand_fix"};
+  return {"input",         "open",
+          "mul",           "matmul",
+          "matmul_local",  "matmul_cleartext",
+          "trunc_pr",      "fixmul",
+          "bitdec",        "bitdec_summands",
+          "ltz",           "eqz",
+          "select",        "max",
+          "trunc_nearest", "div",
+          "exp",           "log",
+          "sqrt",          "invsqrt",
+          "sigmoid",       "softmax",
+          "rand_fix"};
 }
 
 void run_ops_bench(const OpsBenchOptions& options,

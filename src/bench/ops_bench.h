@@ -15,10 +15,10 @@
 namespace sqt {
 
 struct OpsBenchOptions {
-  std::string protocol = "rep3";  // rep3 | plain
-  int ring = 64;                  // 64 | 128
-  int frac_bits = -1;             // -1: 16 on k = 64, 32 on k = 128
-  std::size_t n = 1'000'000;      // elements for elementwise operations
+  std::string protocol = "rep3";    // rep3 | plain
+  int ring = 64;                    // 64 | 128
+  int frac_bits = -1;               // -1: 16 on k = 64, 32 on k = 128
+  std::size_t n = 1'000'000;        // elements for elementwise operations
   std::size_t function_n = 10'000;  // elements for comparisons and functions (max and
                                     // softmax: n/10 groups of 10)
   std::size_t matmul_m = 128, matmul_k = 800, matmul_n = 500;

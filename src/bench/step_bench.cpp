@@ -26,12 +26,15 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
     auto start = Clock::now();
     auto result = fn();
     CommStats used = p.session().stats() - before;
-    rows.push_back({part, std::chrono::duration<double>(Clock::now() - start).count(), used.bytes_sent,
-                    used.rounds});
+    rows.push_back({part, std::chrono::duration<double>(Clock::now() - start).count(),
+                    used.bytes_sent, used.rounds});
     return result;
   };
   Sequential<P> model = build_model<P>(spec);
-  timed("initialize", [&] { model.initialize(p); return 0; });
+  timed("initialize", [&] {
+    model.initialize(p);
+    return 0;
+  });
   Shape x_shape{options.batch};
   x_shape.insert(x_shape.end(), spec.input.begin(), spec.input.end());
   Prg data = Prg::from_seed(5);
@@ -42,12 +45,14 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
   Share onehot = p.input(0, onehot_values, onehot_values.shape());
   auto& layers = model.layers();
   for (std::size_t i = 0; i < layers.size(); ++i)
-    x = timed(fmt::format("forward {}", layers[i]->name()), [&] { return layers[i]->forward(p, x, true); });
+    x = timed(fmt::format("forward {}", layers[i]->name()),
+              [&] { return layers[i]->forward(p, x, true); });
   SoftmaxCrossEntropy<P> loss;
   Share grad = timed("softmax + gradient", [&] { return loss.gradient(p, x, onehot); });
   timed("loss (ln)", [&] { return loss.loss_sum(p, onehot); });
   for (std::size_t i = layers.size(); i-- > 0;)
-    grad = timed(fmt::format("backward {}", layers[i]->name()), [&] { return layers[i]->backward(p, grad); });
+    grad = timed(fmt::format("backward {}", layers[i]->name()),
+                 [&] { return layers[i]->backward(p, grad); });
   OptimizerOptions optimizer;
   optimizer.kind = options.optimizer;
   Optimizer<P> step(optimizer);
@@ -59,11 +64,13 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
 }
 
 template <class P>
-void bench(const StepBenchOptions& options, const std::function<void(const StepBenchRow&)>& on_row) {
+void bench(const StepBenchOptions& options,
+           const std::function<void(const StepBenchRow&)>& on_row) {
   SessionOptions session;
   session.frac_bits = kDefaultFracBits<typename P::Ring>;
   session.threads = options.threads;
-  ModelSpec spec = builtin_model(options.model, options.model == "alexnet" ? Shape{3, 32, 32} : Shape{1, 28, 28});
+  ModelSpec spec = builtin_model(options.model,
+                                 options.model == "alexnet" ? Shape{3, 32, 32} : Shape{1, 28, 28});
   auto per_party = run_local<P>(session, [&](P& p) { return party_step(p, options, spec); });
   StepBenchRow total{"training step (input to update)"};
   for (std::size_t i = 0; i < per_party[0].size(); ++i) {
@@ -84,7 +91,8 @@ void bench(const StepBenchOptions& options, const std::function<void(const StepB
 }
 
 template <RingElement R>
-void bench_ring(const StepBenchOptions& options, const std::function<void(const StepBenchRow&)>& on_row) {
+void bench_ring(const StepBenchOptions& options,
+                const std::function<void(const StepBenchRow&)>& on_row) {
   if (options.protocol == "rep3") {
     bench<Rep3<R>>(options, on_row);
   } else {

@@ -30,7 +30,9 @@ class BitPlanes {
   std::size_t words_per_plane() const { return words_for(n_); }
   std::vector<std::uint64_t>& words() { return words_; }
   const std::vector<std::uint64_t>& words() const { return words_; }
-  std::uint64_t* plane(int j) { return words_.data() + static_cast<std::size_t>(j) * words_per_plane(); }
+  std::uint64_t* plane(int j) {
+    return words_.data() + static_cast<std::size_t>(j) * words_per_plane();
+  }
   const std::uint64_t* plane(int j) const {
     return words_.data() + static_cast<std::size_t>(j) * words_per_plane();
   }
@@ -50,7 +52,8 @@ class BitPlanes {
   }
   void clear_padding() {
     if (n_ % 64 == 0) return;
-    for (int j = 0; j < planes_; ++j) plane(j)[words_per_plane() - 1] &= valid_mask(words_per_plane() - 1);
+    for (int j = 0; j < planes_; ++j)
+      plane(j)[words_per_plane() - 1] &= valid_mask(words_per_plane() - 1);
   }
 
   BitPlanes& operator^=(const BitPlanes& o) {
@@ -75,8 +78,8 @@ class BitPlanes {
 
   // Planes [from, from + count) as a new BitPlanes.
   BitPlanes slice(int from, int count) const {
-    SQT_CHECK(from >= 0 && count >= 0 && from + count <= planes_, "bit planes: slice [{}, {}) of {}",
-              from, from + count, planes_);
+    SQT_CHECK(from >= 0 && count >= 0 && from + count <= planes_,
+              "bit planes: slice [{}, {}) of {}", from, from + count, planes_);
     BitPlanes out(n_, count);
     std::copy(plane(from), plane(from) + static_cast<std::size_t>(count) * words_per_plane(),
               out.words_.begin());
@@ -106,8 +109,8 @@ class BitPlanes {
 
  private:
   void check_compatible(const BitPlanes& o, const char* what) const {
-    SQT_CHECK(o.n_ == n_ && o.planes_ == planes_, "bit planes {}: {}x{} vs {}x{}", what, planes_, n_,
-              o.planes_, o.n_);
+    SQT_CHECK(o.n_ == n_ && o.planes_ == planes_, "bit planes {}: {}x{} vs {}x{}", what, planes_,
+              n_, o.planes_, o.n_);
   }
 
   std::size_t n_ = 0;

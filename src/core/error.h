@@ -5,10 +5,10 @@
 // the CLI catches it in main() and prints it on one line.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace sqt {
 
@@ -24,11 +24,11 @@ template <class... Args>
 }
 
 // Throws Error(message) unless condition holds.
-#define SQT_CHECK(condition, ...)     \
-  do {                                \
-    if (!(condition)) {               \
-      ::sqt::fail(__VA_ARGS__);       \
-    }                                 \
+#define SQT_CHECK(condition, ...) \
+  do {                            \
+    if (!(condition)) {           \
+      ::sqt::fail(__VA_ARGS__);   \
+    }                             \
   } while (false)
 
 // The text of errno as a string, for system-call failures.

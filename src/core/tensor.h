@@ -33,8 +33,9 @@ class Tensor {
   explicit Tensor(Shape shape) : shape_(std::move(shape)), data_(shape_size(shape_)) {}
   Tensor(Shape shape, T fill) : shape_(std::move(shape)), data_(shape_size(shape_), fill) {}
   Tensor(Shape shape, std::vector<T> data) : shape_(std::move(shape)), data_(std::move(data)) {
-    SQT_CHECK(data_.size() == shape_size(shape_), "tensor data has {} elements but shape {} needs {}",
-              data_.size(), shape_string(shape_), shape_size(shape_));
+    SQT_CHECK(data_.size() == shape_size(shape_),
+              "tensor data has {} elements but shape {} needs {}", data_.size(),
+              shape_string(shape_), shape_size(shape_));
   }
 
   const Shape& shape() const { return shape_; }

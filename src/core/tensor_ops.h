@@ -92,7 +92,8 @@ Tensor<T> tensor_gather(const Tensor<T>& t, const std::vector<std::size_t>& indi
 template <class T>
 Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>& targets,
                              const Shape& shape) {
-  SQT_CHECK(targets.size() == t.size(), "scatter: {} targets for {} elements", targets.size(), t.size());
+  SQT_CHECK(targets.size() == t.size(), "scatter: {} targets for {} elements", targets.size(),
+            t.size());
   Tensor<T> out(shape, T{0});
   for (std::size_t i = 0; i < targets.size(); ++i) out[targets[i]] += t[i];
   return out;
@@ -108,7 +109,8 @@ Tensor<T> tensor_transpose(const Tensor<T>& t) {
   for (std::size_t r0 = 0; r0 < rows; r0 += kBlock)
     for (std::size_t c0 = 0; c0 < cols; c0 += kBlock)
       for (std::size_t r = r0; r < std::min(rows, r0 + kBlock); ++r)
-        for (std::size_t c = c0; c < std::min(cols, c0 + kBlock); ++c) out[c * rows + r] = t[r * cols + c];
+        for (std::size_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
+          out[c * rows + r] = t[r * cols + c];
   return out;
 }
 

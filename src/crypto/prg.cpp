@@ -9,7 +9,9 @@
 
 namespace sqt {
 
-void Prg::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+void Prg::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const {
+  EVP_CIPHER_CTX_free(ctx);
+}
 
 Prg::Prg(const Key128& key) : ctx_(EVP_CIPHER_CTX_new()) {
   SQT_CHECK(ctx_ != nullptr, "OpenSSL: cannot allocate a cipher context");
@@ -22,7 +24,9 @@ Prg::~Prg() = default;
 Prg::Prg(Prg&&) noexcept = default;
 Prg& Prg::operator=(Prg&&) noexcept = default;
 
-Prg Prg::from_os() { return Prg(os_random_key()); }
+Prg Prg::from_os() {
+  return Prg(os_random_key());
+}
 
 Prg Prg::from_seed(std::uint64_t seed) {
   Key128 key{};

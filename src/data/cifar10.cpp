@@ -28,7 +28,8 @@ Dataset parse_cifar10(const std::vector<std::string>& paths) {
 
 TrainTest load_cifar10(const std::string& dir) {
   std::vector<std::string> train;
-  for (int i = 1; i <= 5; ++i) train.push_back(find_file(dir, "data_batch_" + std::to_string(i) + ".bin"));
+  for (int i = 1; i <= 5; ++i)
+    train.push_back(find_file(dir, "data_batch_" + std::to_string(i) + ".bin"));
   return {parse_cifar10(train), parse_cifar10({find_file(dir, "test_batch.bin")})};
 }
 

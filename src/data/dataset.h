@@ -15,7 +15,7 @@ namespace sqt {
 
 struct Dataset {
   std::string name;
-  Shape sample_shape;                // e.g. {1, 28, 28} (channels, height, width)
+  Shape sample_shape;  // e.g. {1, 28, 28} (channels, height, width)
   int classes = 10;
   std::vector<std::uint8_t> pixels;  // count * size(sample_shape)
   std::vector<std::uint8_t> labels;  // count

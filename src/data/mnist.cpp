@@ -21,10 +21,13 @@ Dataset parse_idx(const std::string& images_path, const std::string& labels_path
   SQT_CHECK(labels.size() >= 8, "{}: {} bytes is too short for an IDX label header (8 bytes)",
             labels_path, labels.size());
   std::uint32_t magic = big_endian(images, 0);
-  SQT_CHECK(magic == 2051, "{}: magic number is {}, expected 2051 (IDX images)", images_path, magic);
+  SQT_CHECK(magic == 2051, "{}: magic number is {}, expected 2051 (IDX images)", images_path,
+            magic);
   magic = big_endian(labels, 0);
-  SQT_CHECK(magic == 2049, "{}: magic number is {}, expected 2049 (IDX labels)", labels_path, magic);
-  std::size_t count = big_endian(images, 4), rows = big_endian(images, 8), cols = big_endian(images, 12);
+  SQT_CHECK(magic == 2049, "{}: magic number is {}, expected 2049 (IDX labels)", labels_path,
+            magic);
+  std::size_t count = big_endian(images, 4), rows = big_endian(images, 8),
+              cols = big_endian(images, 12);
   std::size_t label_count = big_endian(labels, 4);
   SQT_CHECK(rows > 0 && cols > 0 && rows <= 4096 && cols <= 4096, "{}: image size {}x{} is invalid",
             images_path, rows, cols);
@@ -50,8 +53,10 @@ Dataset parse_idx(const std::string& images_path, const std::string& labels_path
 }
 
 TrainTest load_mnist(const std::string& dir, const std::string& name) {
-  return {parse_idx(find_file(dir, "train-images-idx3-ubyte"), find_file(dir, "train-labels-idx1-ubyte"), name),
-          parse_idx(find_file(dir, "t10k-images-idx3-ubyte"), find_file(dir, "t10k-labels-idx1-ubyte"), name)};
+  return {parse_idx(find_file(dir, "train-images-idx3-ubyte"),
+                    find_file(dir, "train-labels-idx1-ubyte"), name),
+          parse_idx(find_file(dir, "t10k-images-idx3-ubyte"),
+                    find_file(dir, "t10k-labels-idx1-ubyte"), name)};
 }
 
 }  // namespace sqt

@@ -79,7 +79,8 @@ void matmul_rows_u64(std::span<const MatmulTerm<u64>> terms, const u64* packed, 
         std::size_t i = row_begin;
         for (; i + 4 <= row_end; i += 4)
           tile<4>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
-        for (; i < row_end; ++i) tile<1>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
+        for (; i < row_end; ++i)
+          tile<1>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
       }
     }
   }
@@ -120,7 +121,8 @@ template <>
 void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, std::size_t m,
                             std::size_t k, std::size_t n, int threads) {
   parallel_ranges(m, threads, [&](std::size_t begin, std::size_t end) {
-    for (const auto& term : terms) matmul_rows_generic(term.a, term.b, term.b2, c, begin, end, k, n);
+    for (const auto& term : terms)
+      matmul_rows_generic(term.a, term.b, term.b2, c, begin, end, k, n);
   });
 }
 
@@ -131,8 +133,8 @@ void matmul_add(const R* a, const R* b, R* c, std::size_t m, std::size_t k, std:
   matmul_add_terms<R>(std::span(&term, 1), c, m, k, n, threads);
 }
 
-template void matmul_add<u64>(const u64*, const u64*, u64*, std::size_t, std::size_t,
-                              std::size_t, int);
+template void matmul_add<u64>(const u64*, const u64*, u64*, std::size_t, std::size_t, std::size_t,
+                              int);
 template void matmul_add<u128>(const u128*, const u128*, u128*, std::size_t, std::size_t,
                                std::size_t, int);
 

@@ -60,20 +60,23 @@ typename P::Share mul_int(P& p, const typename P::Share& x, const typename P::Sh
   return p.mul(x, y);
 }
 
-// Elementwise products of several pairs in one round.
+// Splits a joined share back into pieces shaped like `like`.
 template <Protocol P>
-std::vector<typename P::Share> mul_many(P& p, const std::vector<typename P::Share>& xs,
-                                        const std::vector<typename P::Share>& ys) {
-  using Share = typename P::Share;
-  Share products = p.mul(P::join(xs), P::join(ys));
-  std::vector<Share> out;
+std::vector<typename P::Share> split_like(const typename P::Share& joined,
+                                          const std::vector<typename P::Share>& like) {
+  std::vector<typename P::Share> out;
   std::size_t offset = 0;
-  for (const Share& x : xs) {
-    out.push_back(P::part(products, offset, P::shape(x)));
+  for (const auto& x : like) {
+    out.push_back(P::part(joined, offset, P::shape(x)));
     offset += shape_size(P::shape(x));
   }
   return out;
 }
 
-// Fixed-point products of several pairs in one multiplication and one truncation.
+// Elementwise products of several pairs in one round.
+template <Protocol P>
+std::vector<typename P::Share> mul_many(P& p, const std::vector<typename P::Share>& xs,
+                                        const std::vector<typename P::Share>& ys) {
+  return split_like<P>(p.mul(P::join(xs), P::join(ys)), xs);
+}
 }  // namespace sqt

@@ -102,7 +102,8 @@ MaxResult<P> max_last_axis(P& p, const typename P::Share& x, bool with_argmax = 
     } else {
       chosen = p.add(l, p.mul(right_wins, p.sub(r, l)));
     }
-    result.levels.push_back(P::reshaped(transpose_pairs(p, right_wins, pairs, rows), {rows, pairs}));
+    result.levels.push_back(
+        P::reshaped(transpose_pairs(p, right_wins, pairs, rows), {rows, pairs}));
     std::vector<Share> next_cols, next_idx;
     for (std::size_t i = 0; i < pairs; ++i) {
       next_cols.push_back(P::part(chosen, i * rows, {rows}));

@@ -52,7 +52,8 @@ typename P::Share exp2(P& p, const typename P::Share& x) {
   }
   Share frac = p.sub(y, p.scale(u, pow2<R>(f)));
   const ChebyshevSeries& series = cached_fit("exp2", f, [f] {
-    return chebyshev_fit([](double t) { return std::exp2(t); }, 0, 1, std::ldexp(1.0, -f - 2), true);
+    return chebyshev_fit([](double t) { return std::exp2(t); }, 0, 1, std::ldexp(1.0, -f - 2),
+                         true);
   });
   Share two_frac = clenshaw(p, series, frac);
   Share result = p.trunc_pr_wide(p.mul(two_frac, factors[0]), f + 1);

@@ -30,27 +30,19 @@ typename P::Share fix_matmul(P& p, const typename P::Share& x, const typename P:
   return truncate_product(p, p.matmul(x, y));
 }
 
+// Fixed-point products of several pairs in one multiplication and one truncation.
 template <Protocol P>
 std::vector<typename P::Share> fix_mul_many(P& p, const std::vector<typename P::Share>& xs,
                                             const std::vector<typename P::Share>& ys) {
-  using Share = typename P::Share;
-  Share products = truncate_product(p, p.mul(P::join(xs), P::join(ys)));
-  std::vector<Share> out;
-  std::size_t offset = 0;
-  for (const Share& x : xs) {
-    out.push_back(P::part(products, offset, P::shape(x)));
-    offset += shape_size(P::shape(x));
-  }
-  return out;
+  return split_like<P>(truncate_product(p, p.mul(P::join(xs), P::join(ys))), xs);
 }
 
 // Party `owner` inputs reals (others pass an empty tensor) as fixed point.
 template <Protocol P>
 typename P::Share input_fixed(P& p, int owner, const Tensor<double>& values, const Shape& shape) {
   using R = typename P::Ring;
-  Tensor<R> encoded = p.party() == owner || p.parties() == 1
-                          ? encode_fixed<R>(values, p.frac_bits())
-                          : Tensor<R>{};
+  Tensor<R> encoded =
+      p.party() == owner || p.parties() == 1 ? encode_fixed<R>(values, p.frac_bits()) : Tensor<R>{};
   return p.input(owner, encoded, shape);
 }
 

@@ -20,7 +20,8 @@ typename P::Share log2(P& p, const typename P::Share& x) {
   const int f = p.frac_bits(), L = normalize_bits(p);
   Normalized<P> n = normalize(p, x, L, false, false);
   Share j = p.constant(Tensor<R>(P::shape(x), R{0}));
-  for (std::size_t i = 0; i < n.steps.size(); ++i) j = p.add(j, p.scale(n.bits[i], static_cast<R>(n.steps[i])));
+  for (std::size_t i = 0; i < n.steps.size(); ++i)
+    j = p.add(j, p.scale(n.bits[i], static_cast<R>(n.steps[i])));
   Share t = add_scalar(p, p.trunc_pr(n.y, L - 1 - f), R{0} - pow2<R>(f));  // 2m - 1
   const ChebyshevSeries& series = cached_fit("log2_1p", f, [f] {
     return chebyshev_fit([](double v) { return std::log2(1 + v); }, 0, 1, std::ldexp(1.0, -f - 2));

@@ -18,10 +18,10 @@ namespace sqt {
 
 template <BinaryProtocol P>
 struct Normalized {
-  typename P::Share y;                        // x 2^j
-  std::vector<int> steps;                     // t, descending
-  std::vector<typename P::Share> bits;        // b_t (arithmetic 0/1), same order
-  std::optional<typename P::Share> scale;     // 2^j
+  typename P::Share y;                          // x 2^j
+  std::vector<int> steps;                       // t, descending
+  std::vector<typename P::Share> bits;          // b_t (arithmetic 0/1), same order
+  std::optional<typename P::Share> scale;       // 2^j
   std::optional<typename P::Share> half_scale;  // prod over t >= 2 of 2^(b_t t / 2)
 };
 

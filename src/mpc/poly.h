@@ -11,8 +11,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <string>
 #include <numbers>
+#include <string>
 #include <vector>
 
 #include "core/error.h"

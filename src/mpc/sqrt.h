@@ -4,9 +4,8 @@
 // 1/sqrt(x) = m^(-1/2) 2^(j/2) 2^(-(L - f)/2), where m^(-1/2) comes from a
 // half-precision Chebyshev interpolant on [0.5, 1] refined by one Newton
 // step, 2^(j/2) = 2^(b_1/2) prod_{t>=2} (1 + b_t (2^(t/2) - 1)) is accumulated
-// during normalisation from the shift bits, and (L - f) is even. Lu et al. (2020); Keller and Sun (2022). sqrt(x) reuses the same
-// parts (see below).
-// Valid for 2^-f <= x < 2^(L - f).
+// during normalisation from the shift bits, and (L - f) is even. Lu et al. (2020); Keller and Sun
+// (2022). sqrt(x) reuses the same parts (see below). Valid for 2^-f <= x < 2^(L - f).
 #pragma once
 
 #include <numbers>

@@ -1,20 +1,21 @@
 #include "net/memory_channel.h"
 
+#include <fmt/format.h>
+
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 
 namespace sqt {
 
 void fail_size_mismatch(const std::string& peer, std::size_t expected, std::size_t got) {
-  fail("{} sent a {}-byte message where {} bytes were expected: the parties are not running "
-       "the same computation (check that every party uses the same options)",
-       peer, got, expected);
+  fail(
+      "{} sent a {}-byte message where {} bytes were expected: the parties are not running "
+      "the same computation (check that every party uses the same options)",
+      peer, got, expected);
 }
 
 namespace {
@@ -36,7 +37,9 @@ class MemoryChannel final : public Channel {
  public:
   MemoryChannel(std::shared_ptr<Pipe> out, std::shared_ptr<Pipe> in, int peer,
                 std::chrono::milliseconds timeout)
-      : out_(std::move(out)), in_(std::move(in)), name_(fmt::format("party {}", peer)),
+      : out_(std::move(out)),
+        in_(std::move(in)),
+        name_(fmt::format("party {}", peer)),
         timeout_(timeout) {}
   ~MemoryChannel() override { close(); }
 
@@ -49,7 +52,8 @@ class MemoryChannel final : public Channel {
 
   std::uint64_t recv(std::span<std::byte> out) override {
     Message message = pop();
-    if (message.bytes.size() != out.size()) fail_size_mismatch(name_, out.size(), message.bytes.size());
+    if (message.bytes.size() != out.size())
+      fail_size_mismatch(name_, out.size(), message.bytes.size());
     if (!out.empty()) std::memcpy(out.data(), message.bytes.data(), out.size());
     return message.depth;
   }
@@ -69,8 +73,8 @@ class MemoryChannel final : public Channel {
  private:
   Message pop() {
     std::unique_lock lock(in_->mutex);
-    bool ready = in_->ready.wait_for(lock, timeout_,
-                                     [&] { return !in_->queue.empty() || in_->closed; });
+    bool ready =
+        in_->ready.wait_for(lock, timeout_, [&] { return !in_->queue.empty() || in_->closed; });
     if (!ready) fail("no message from {} for {} s (timeout)", name_, timeout_.count() / 1000.0);
     if (in_->queue.empty()) fail("{} disconnected", name_);
     Message message = std::move(in_->queue.front());

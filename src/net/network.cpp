@@ -15,7 +15,9 @@ Network::Network(int id, ChannelRow channels) : id_(id), channels_(std::move(cha
   }
 }
 
-Network::~Network() { close(); }
+Network::~Network() {
+  close();
+}
 
 void Network::close() {
   for (auto& channel : channels_) {
@@ -29,7 +31,9 @@ Channel& Network::channel(int peer) const {
   return *channels_[peer];
 }
 
-const std::string& Network::peer_name(int peer) const { return channel(peer).peer_name(); }
+const std::string& Network::peer_name(int peer) const {
+  return channel(peer).peer_name();
+}
 
 void Network::send(int peer, std::span<const std::byte> message) {
   std::uint64_t depth = received_depth_ + 1;

@@ -50,7 +50,9 @@ struct Hello {
   std::uint32_t id = 0;
 };
 
-std::string address_text(const PeerAddress& peer) { return fmt::format("{}:{}", peer.host, peer.port); }
+std::string address_text(const PeerAddress& peer) {
+  return fmt::format("{}:{}", peer.host, peer.port);
+}
 
 int listen_on(std::uint16_t port) {
   int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
@@ -156,9 +158,10 @@ ssl_st* tls_handshake(TlsContext& context, int fd, bool client, const std::strin
     if (verify != X509_V_OK) detail += fmt::format(" ({})", X509_verify_cert_error_string(verify));
     SSL_free(ssl);
     ::close(fd);
-    fail("TLS handshake with {} failed: {}; each party's certificate must be signed by the CA "
-         "that all parties use (--ca)",
-         who, detail);
+    fail(
+        "TLS handshake with {} failed: {}; each party's certificate must be signed by the CA "
+        "that all parties use (--ca)",
+        who, detail);
   }
   return ssl;
 }
@@ -215,8 +218,10 @@ ChannelRow connect_parties(int me, const std::vector<PeerAddress>& peers,
       auto channel = std::make_unique<SocketChannel>(fd, ssl, who, options.recv_timeout);
       Hello hello = exchange_hello(*channel, me);
       int j = static_cast<int>(hello.id);
-      SQT_CHECK(j > me && j < n && !channels[j], "a peer claiming to be party {} connected to party {}"
-                " unexpectedly", j, me);
+      SQT_CHECK(j > me && j < n && !channels[j],
+                "a peer claiming to be party {} connected to party {}"
+                " unexpectedly",
+                j, me);
       std::string name = fmt::format("party {} ({})", j, address_text(peers[j]));
       check_identity(ssl, j, name);
       clear_handshake_timeout(fd);

@@ -13,7 +13,9 @@
 
 namespace sqt {
 
-std::string party_common_name(int id) { return fmt::format("sqt-party-{}", id); }
+std::string party_common_name(int id) {
+  return fmt::format("sqt-party-{}", id);
+}
 
 std::string openssl_error_text() {
   std::string text;
@@ -46,7 +48,9 @@ TlsContext::TlsContext(const TlsFiles& files) : ctx_(SSL_CTX_new(TLS_method())) 
   SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
 }
 
-TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
+TlsContext::~TlsContext() {
+  SSL_CTX_free(ctx_);
+}
 
 SocketChannel::SocketChannel(int fd, ssl_st* ssl, std::string peer_name,
                              std::chrono::milliseconds timeout)
@@ -102,7 +106,8 @@ void SocketChannel::read_all(void* data, std::size_t n) {
       if (got <= 0) {
         int reason = SSL_get_error(ssl_, static_cast<int>(got));
         if (reason == SSL_ERROR_WANT_READ) continue;
-        if (reason == SSL_ERROR_ZERO_RETURN || (reason == SSL_ERROR_SYSCALL && ERR_peek_error() == 0))
+        if (reason == SSL_ERROR_ZERO_RETURN ||
+            (reason == SSL_ERROR_SYSCALL && ERR_peek_error() == 0))
           fail("{} disconnected", name_);
         fail("{} disconnected or rejected us: {}", name_, openssl_error_text());
       }

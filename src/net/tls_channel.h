@@ -21,9 +21,9 @@ struct ssl_ctx_st;
 namespace sqt {
 
 struct TlsFiles {
-  std::string ca_cert;    // PEM: the CA that signed every party's certificate
-  std::string cert;       // PEM: this party's certificate (CN = sqt-party-<id>)
-  std::string key;        // PEM: this party's private key
+  std::string ca_cert;  // PEM: the CA that signed every party's certificate
+  std::string cert;     // PEM: this party's certificate (CN = sqt-party-<id>)
+  std::string key;      // PEM: this party's private key
 };
 
 // The certificate common name expected of party `id`.

@@ -32,8 +32,9 @@ class BatchNorm final : public Layer<P> {
 
   std::string name() const override { return fmt::format("batchnorm {}", features_); }
   Shape output_shape(const Shape& input) const override {
-    SQT_CHECK(!input.empty() && input[0] == features_, "{}: input {} does not have {} features/channels first",
-              name(), shape_string(input), features_);
+    SQT_CHECK(!input.empty() && input[0] == features_,
+              "{}: input {} does not have {} features/channels first", name(), shape_string(input),
+              features_);
     return input;
   }
 
@@ -54,8 +55,10 @@ class BatchNorm final : public Layer<P> {
     Share variance = mul_const(p, sum_features(fix_mul(p, centered_, centered_)), inv_n);
     inv_std_ = invsqrt(p, add_const(p, variance, epsilon(p)));
     normalized_ = fix_mul(p, centered_, expand(inv_std_));
-    running_mean_ = p.add(mul_const(p, running_mean_, kMomentum), mul_const(p, mean, 1 - kMomentum));
-    running_inv_std_ = p.add(mul_const(p, running_inv_std_, kMomentum), mul_const(p, inv_std_, 1 - kMomentum));
+    running_mean_ =
+        p.add(mul_const(p, running_mean_, kMomentum), mul_const(p, mean, 1 - kMomentum));
+    running_inv_std_ =
+        p.add(mul_const(p, running_inv_std_, kMomentum), mul_const(p, inv_std_, 1 - kMomentum));
     return p.add(fix_mul(p, normalized_, expand(gamma_.value)), expand(beta_.value));
   }
 
@@ -89,11 +92,16 @@ class BatchNorm final : public Layer<P> {
     const std::size_t batch = shape_[0], per_sample = shape_size(shape_) / batch;
     const std::size_t spatial = per_sample / features_;
     feature_of_.resize(shape_size(shape_));
-    for (std::size_t i = 0; i < feature_of_.size(); ++i) feature_of_[i] = (i % per_sample) / spatial;
+    for (std::size_t i = 0; i < feature_of_.size(); ++i)
+      feature_of_[i] = (i % per_sample) / spatial;
     count_ = batch * spatial;
   }
-  Share sum_features(const Share& x) const { return P::scatter_add(P::reshaped(x, {shape_size(shape_)}), feature_of_, {features_}); }
-  Share expand(const Share& per_feature) const { return P::gather(per_feature, feature_of_, shape_); }
+  Share sum_features(const Share& x) const {
+    return P::scatter_add(P::reshaped(x, {shape_size(shape_)}), feature_of_, {features_});
+  }
+  Share expand(const Share& per_feature) const {
+    return P::gather(per_feature, feature_of_, shape_);
+  }
 
   std::size_t features_, count_ = 1;
   Param<P> gamma_, beta_;
@@ -118,8 +126,8 @@ class Dropout final : public Layer<P> {
   Share forward(P& p, const Share& x, bool training) override {
     if (!training) return x;
     using R = typename P::Ring;
-    Share u = rand_fixed(p, P::shape(x), 0.0, 0);                  // uniform in [0, 1)
-    Share drop = ltz(p, add_const(p, u, -rate_));                  // [u < rate]
+    Share u = rand_fixed(p, P::shape(x), 0.0, 0);  // uniform in [0, 1)
+    Share drop = ltz(p, add_const(p, u, -rate_));  // [u < rate]
     Share keep = add_scalar(p, p.neg(drop), R{1});
     scaled_mask_ = p.scale(keep, encode_fixed<R>(1 / (1 - rate_), p.frac_bits()));
     return fix_mul(p, x, scaled_mask_);

@@ -25,7 +25,8 @@ struct ConvGeometry {
 // For each (sample, output position) row and (channel, ky, kx) column, the
 // flat input index it reads, or `zero` (= batch*C*H*W) for padding.
 inline std::vector<std::size_t> im2col_indices(const ConvGeometry& g, std::size_t batch) {
-  const std::size_t oh = g.out_height(), ow = g.out_width(), zero = batch * g.channels * g.height * g.width;
+  const std::size_t oh = g.out_height(), ow = g.out_width(),
+                    zero = batch * g.channels * g.height * g.width;
   std::vector<std::size_t> indices(batch * oh * ow * g.patch());
   std::size_t i = 0;
   for (std::size_t b = 0; b < batch; ++b)
@@ -36,10 +37,13 @@ inline std::vector<std::size_t> im2col_indices(const ConvGeometry& g, std::size_
             for (std::size_t kx = 0; kx < g.kernel; ++kx) {
               long iy = static_cast<long>(oy * g.stride + ky) - static_cast<long>(g.padding);
               long ix = static_cast<long>(ox * g.stride + kx) - static_cast<long>(g.padding);
-              bool inside = iy >= 0 && ix >= 0 && iy < static_cast<long>(g.height) && ix < static_cast<long>(g.width);
-              indices[i++] = inside ? ((b * g.channels + c) * g.height + static_cast<std::size_t>(iy)) * g.width +
-                                          static_cast<std::size_t>(ix)
-                                    : zero;
+              bool inside = iy >= 0 && ix >= 0 && iy < static_cast<long>(g.height) &&
+                            ix < static_cast<long>(g.width);
+              indices[i++] =
+                  inside
+                      ? ((b * g.channels + c) * g.height + static_cast<std::size_t>(iy)) * g.width +
+                            static_cast<std::size_t>(ix)
+                      : zero;
             }
   return indices;
 }
@@ -69,20 +73,23 @@ class Conv2D final : public Layer<P> {
   }
 
   std::string name() const override {
-    return fmt::format("conv2d {}->{} {}x{} stride {} padding {}", in_, out_, kernel_, kernel_, stride_, padding_);
+    return fmt::format("conv2d {}->{} {}x{} stride {} padding {}", in_, out_, kernel_, kernel_,
+                       stride_, padding_);
   }
 
   Shape output_shape(const Shape& input) const override {
-    SQT_CHECK(input.size() == 3 && input[0] == in_, "{}: input {} is not [{}, height, width]", name(),
-              shape_string(input), in_);
-    SQT_CHECK(input[1] + 2 * padding_ >= kernel_ && input[2] + 2 * padding_ >= kernel_ && stride_ >= 1,
-              "{}: the kernel does not fit the input {}", name(), shape_string(input));
+    SQT_CHECK(input.size() == 3 && input[0] == in_, "{}: input {} is not [{}, height, width]",
+              name(), shape_string(input), in_);
+    SQT_CHECK(
+        input[1] + 2 * padding_ >= kernel_ && input[2] + 2 * padding_ >= kernel_ && stride_ >= 1,
+        "{}: the kernel does not fit the input {}", name(), shape_string(input));
     ConvGeometry g = geometry(input);
     return {out_, g.out_height(), g.out_width()};
   }
 
   void initialize(P& p) override {
-    weights_.value = glorot_uniform(p, weights_.shape, in_ * kernel_ * kernel_, out_ * kernel_ * kernel_);
+    weights_.value =
+        glorot_uniform(p, weights_.shape, in_ * kernel_ * kernel_, out_ * kernel_ * kernel_);
     bias_.value = zeros(p, bias_.shape);
   }
 
@@ -100,8 +107,9 @@ class Conv2D final : public Layer<P> {
     cols_ = P::gather(padded, cols_index_, {rows, g_.patch()});
     Share y;
     if (defer_truncation_) {  // 2f fractional bits; the next layer truncates
-      y = p.add(p.matmul(cols_, weights_.value),
-                broadcast_rows<P>(p.scale(bias_.value, pow2<typename P::Ring>(p.frac_bits())), rows));
+      y = p.add(
+          p.matmul(cols_, weights_.value),
+          broadcast_rows<P>(p.scale(bias_.value, pow2<typename P::Ring>(p.frac_bits())), rows));
     } else {
       y = p.add(fix_matmul(p, cols_, weights_.value), broadcast_rows<P>(bias_.value, rows));
     }
@@ -117,7 +125,8 @@ class Conv2D final : public Layer<P> {
     if (!this->needs_input_grad_) return grad;
     const std::size_t inputs = batch_ * in_ * g_.height * g_.width;
     Share dx = p.matmul_scatter(dy, transpose<P>(weights_.value), cols_index_, {inputs + 1});
-    return P::reshaped(truncate_product(p, P::part(dx, 0, {inputs})), {batch_, in_, g_.height, g_.width});
+    return P::reshaped(truncate_product(p, P::part(dx, 0, {inputs})),
+                       {batch_, in_, g_.height, g_.width});
   }
 
   std::vector<Param<P>*> params() override { return {&weights_, &bias_}; }

@@ -13,7 +13,8 @@
 namespace sqt {
 
 template <BinaryProtocol P>
-typename P::Share glorot_uniform(P& p, const Shape& shape, std::size_t fan_in, std::size_t fan_out) {
+typename P::Share glorot_uniform(P& p, const Shape& shape, std::size_t fan_in,
+                                 std::size_t fan_out) {
   const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
   const int e = static_cast<int>(std::ceil(std::log2(2 * limit)));
   auto u = rand_fixed(p, shape, 0.0, e);

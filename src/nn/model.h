@@ -8,8 +8,8 @@
 #include "nn/batchnorm.h"
 #include "nn/conv.h"
 #include "nn/dense.h"
-#include "nn/pool.h"
 #include "nn/model_spec.h"
+#include "nn/pool.h"
 #include "nn/relu.h"
 
 namespace sqt {
@@ -86,10 +86,9 @@ LayerPtr<P> make_layer(const LayerSpec& spec, const Shape& input, std::size_t in
               "{}: needs positive 'out', 'kernel', 'stride' and padding >= 0", where());
     SQT_CHECK(input.size() == 3, "{}: input {} is not [channels, height, width]", where(),
               shape_string(input));
-    return std::make_unique<Conv2D<P>>(input[0], static_cast<std::size_t>(out),
-                                       static_cast<std::size_t>(kernel),
-                                       static_cast<std::size_t>(stride),
-                                       static_cast<std::size_t>(padding));
+    return std::make_unique<Conv2D<P>>(
+        input[0], static_cast<std::size_t>(out), static_cast<std::size_t>(kernel),
+        static_cast<std::size_t>(stride), static_cast<std::size_t>(padding));
   }
   if (spec.type == "batchnorm") {
     SQT_CHECK(!input.empty(), "{}: empty input", where());
@@ -104,13 +103,16 @@ LayerPtr<P> make_layer(const LayerSpec& spec, const Shape& input, std::size_t in
     long size = spec.attr("size", 0), stride = spec.attr("stride", size);
     SQT_CHECK(size > 0 && stride > 0, "{}: needs a positive 'size' (and 'stride')", where());
     if (spec.type == "maxpool2d")
-      return std::make_unique<MaxPool2D<P>>(static_cast<std::size_t>(size), static_cast<std::size_t>(stride));
-    return std::make_unique<AvgPool2D<P>>(static_cast<std::size_t>(size), static_cast<std::size_t>(stride));
+      return std::make_unique<MaxPool2D<P>>(static_cast<std::size_t>(size),
+                                            static_cast<std::size_t>(stride));
+    return std::make_unique<AvgPool2D<P>>(static_cast<std::size_t>(size),
+                                          static_cast<std::size_t>(stride));
   }
   if (spec.type == "flatten") return std::make_unique<Flatten<P>>();
-  fail("{}: unknown layer type '{}' (known: dense, relu, flatten, conv2d, maxpool2d, "
-       "avgpool2d, batchnorm, dropout)",
-       where(), spec.type);
+  fail(
+      "{}: unknown layer type '{}' (known: dense, relu, flatten, conv2d, maxpool2d, "
+      "avgpool2d, batchnorm, dropout)",
+      where(), spec.type);
 }
 
 // Builds the layers and returns them with the output shape of one sample.

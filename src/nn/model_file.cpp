@@ -1,12 +1,12 @@
 #include "nn/model_file.h"
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 namespace sqt {
 
-void save_model_file(const std::string& path, const reference::Model& model, int ring, int frac_bits) {
+void save_model_file(const std::string& path, const reference::Model& model, int ring,
+                     int frac_bits) {
   nlohmann::ordered_json j;
   j["format"] = "sqt-model-1";
   j["name"] = model.spec.name;
@@ -48,8 +48,9 @@ reference::Model load_model_file(const std::string& path) {
       for (auto& [name, p] : layer["params"].items()) {
         Shape shape = p.at("shape").get<Shape>();
         std::vector<double> values = p.at("values").get<std::vector<double>>();
-        SQT_CHECK(values.size() == shape_size(shape), "{}: layer {} param '{}' has {} values for shape {}",
-                  path, i, name, values.size(), shape_string(shape));
+        SQT_CHECK(values.size() == shape_size(shape),
+                  "{}: layer {} param '{}' has {} values for shape {}", path, i, name,
+                  values.size(), shape_string(shape));
         params.emplace(name, Tensor<double>(shape, std::move(values)));
       }
     }

@@ -15,7 +15,8 @@
 
 namespace sqt {
 
-void save_model_file(const std::string& path, const reference::Model& model, int ring, int frac_bits);
+void save_model_file(const std::string& path, const reference::Model& model, int ring,
+                     int frac_bits);
 reference::Model load_model_file(const std::string& path);
 
 }  // namespace sqt

@@ -1,7 +1,6 @@
 #include "nn/model_spec.h"
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -22,39 +21,50 @@ bool is_builtin_model(const std::string& name) {
 ModelSpec builtin_model(const std::string& name, const Shape& input) {
   if (name == "A") {
     // SecureNN network A: 784-128-128-10 with ReLU.
-    return {"A", input,
+    return {"A",
+            input,
             {layer("flatten"), layer("dense", {{"out", 128}}), layer("relu"),
              layer("dense", {{"out", 128}}), layer("relu"), layer("dense", {{"out", 10}})}};
   }
   auto conv = [](long out, long kernel, long stride = 1, long padding = 0) {
-    return layer("conv2d", {{"out", out}, {"kernel", kernel}, {"stride", stride}, {"padding", padding}});
+    return layer("conv2d",
+                 {{"out", out}, {"kernel", kernel}, {"stride", stride}, {"padding", padding}});
   };
   auto maxpool = [](long size) { return layer("maxpool2d", {{"size", size}, {"stride", size}}); };
   if (name == "B") {
-    return {"B", input,
+    return {"B",
+            input,
             {conv(16, 5), maxpool(2), layer("relu"), conv(16, 5), maxpool(2), layer("relu"),
              layer("flatten"), layer("dense", {{"out", 100}}), layer("relu"),
              layer("dense", {{"out", 10}})}};
   }
   if (name == "C") {  // LeNet; pooling before ReLU (same result, fewer comparisons)
-    return {"C", input,
+    return {"C",
+            input,
             {conv(20, 5), maxpool(2), layer("relu"), conv(50, 5), maxpool(2), layer("relu"),
              layer("flatten"), layer("dense", {{"out", 500}}), layer("relu"),
              layer("dense", {{"out", 10}})}};
   }
   if (name == "D") {
-    return {"D", input,
+    return {"D",
+            input,
             {conv(5, 5, 2, 2), layer("relu"), layer("flatten"), layer("dense", {{"out", 100}}),
              layer("relu"), layer("dense", {{"out", 10}})}};
   }
   if (name == "alexnet") {  // Falcon's CIFAR-10 variant
-    auto pool = [](long size, long stride) { return layer("maxpool2d", {{"size", size}, {"stride", stride}}); };
-    return {"alexnet", input,
-            {conv(96, 11, 4, 9), layer("relu"), pool(3, 2), layer("batchnorm"), conv(256, 5, 1, 1),
-             layer("relu"), layer("batchnorm"), pool(2, 1), conv(384, 3, 1, 1), layer("relu"),
-             conv(384, 3, 1, 1), layer("relu"), conv(256, 3, 1, 1), layer("relu"), layer("flatten"),
-             layer("dense", {{"out", 256}}), layer("relu"), layer("dense", {{"out", 256}}),
-             layer("relu"), layer("dense", {{"out", 10}})}};
+    auto pool = [](long size, long stride) {
+      return layer("maxpool2d", {{"size", size}, {"stride", stride}});
+    };
+    return {"alexnet", input, {conv(96, 11, 4, 9), layer("relu"),
+                               pool(3, 2),         layer("batchnorm"),
+                               conv(256, 5, 1, 1), layer("relu"),
+                               layer("batchnorm"), pool(2, 1),
+                               conv(384, 3, 1, 1), layer("relu"),
+                               conv(384, 3, 1, 1), layer("relu"),
+                               conv(256, 3, 1, 1), layer("relu"),
+                               layer("flatten"),   layer("dense", {{"out", 256}}),
+                               layer("relu"),      layer("dense", {{"out", 256}}),
+                               layer("relu"),      layer("dense", {{"out", 10}})}};
   }
   fail("unknown model '{}': expected A, B, C, D, alexnet or a model file (.json)", name);
 }
@@ -69,7 +79,8 @@ ModelSpec parse_model_file(const std::string& path) {
   SQT_CHECK(j.contains("input") && j["input"].is_array() && !j["input"].empty(),
             "{}: field 'input' must be a list of sizes, e.g. [1, 28, 28]", path);
   for (auto& d : j["input"]) {
-    SQT_CHECK(d.is_number_integer() && d.get<long>() > 0, "{}: 'input' sizes must be positive integers", path);
+    SQT_CHECK(d.is_number_integer() && d.get<long>() > 0,
+              "{}: 'input' sizes must be positive integers", path);
     spec.input.push_back(d.get<std::size_t>());
   }
   SQT_CHECK(j.contains("layers") && j["layers"].is_array() && !j["layers"].empty(),

@@ -24,7 +24,7 @@
 namespace sqt {
 
 struct LayerSpec {
-  std::string type;  // dense | relu | flatten | conv2d | maxpool2d | avgpool2d
+  std::string type;                   // dense | relu | flatten | conv2d | maxpool2d | avgpool2d
   std::map<std::string, long> attrs;  // e.g. {"out", 128}
 
   long attr(const std::string& key, long fallback) const {

@@ -53,7 +53,11 @@ class Optimizer {
                           : p.scale(param->grad, pow2<R>(f - param->grad_extra_bits)));
     }
     Share w = P::join(values), g = P::join(grads);
-    if (state_.empty()) state_.assign(options_.kind == "amsgrad" ? 3 : options_.kind == "adam" ? 2 : 1, zeros(p, P::shape(w)));
+    if (state_.empty())
+      state_.assign(options_.kind == "amsgrad" ? 3
+                    : options_.kind == "adam"  ? 2
+                                               : 1,
+                    zeros(p, P::shape(w)));
     Share updated = options_.kind == "sgd" ? sgd(p, w, g, log2_batch) : adam(p, w, g, log2_batch);
     std::size_t offset = 0;
     for (Param<P>* param : params) {

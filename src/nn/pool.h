@@ -61,8 +61,12 @@ class PoolBase : public Layer<P> {
       windows_index_ = window_indices(g_, s[0]);
     }
   }
-  std::size_t windows() const { return input_shape_[0] * g_.channels * g_.out_height() * g_.out_width(); }
-  Shape out_shape() const { return {input_shape_[0], g_.channels, g_.out_height(), g_.out_width()}; }
+  std::size_t windows() const {
+    return input_shape_[0] * g_.channels * g_.out_height() * g_.out_width();
+  }
+  Shape out_shape() const {
+    return {input_shape_[0], g_.channels, g_.out_height(), g_.out_width()};
+  }
 
   std::size_t size_, stride_;
   PoolGeometry g_{};
@@ -130,7 +134,8 @@ class MaxPool2D final : public PoolBase<P> {
   }
 
  private:
-  static std::vector<std::size_t> column_of(std::size_t rows, std::size_t width, std::size_t column) {
+  static std::vector<std::size_t> column_of(std::size_t rows, std::size_t width,
+                                            std::size_t column) {
     std::vector<std::size_t> indices(rows);
     for (std::size_t r = 0; r < rows; ++r) indices[r] = r * width + column;
     return indices;
@@ -154,8 +159,8 @@ class AvgPool2D final : public PoolBase<P> {
     const std::size_t w = this->size_ * this->size_;
     std::vector<std::size_t> to_window(this->windows() * w);
     for (std::size_t i = 0; i < to_window.size(); ++i) to_window[i] = i / w;
-    Share sums = P::scatter_add(P::gather(x, this->windows_index_, {this->windows() * w}), to_window,
-                                {this->windows()});
+    Share sums = P::scatter_add(P::gather(x, this->windows_index_, {this->windows() * w}),
+                                to_window, {this->windows()});
     return P::reshaped(mul_const(p, sums, 1.0 / static_cast<double>(w)), this->out_shape());
   }
 

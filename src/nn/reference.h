@@ -23,8 +23,8 @@ inline Tensor<double> dense_forward(const Tensor<double>& x, const Params& param
   const Tensor<double>& w = params.at("weights");
   const Tensor<double>& b = params.at("bias");
   const std::size_t batch = x.dim(0), in = w.dim(0), out = w.dim(1);
-  SQT_CHECK(x.size() == batch * in, "dense: input {} does not match weights {}", shape_string(x.shape()),
-            shape_string(w.shape()));
+  SQT_CHECK(x.size() == batch * in, "dense: input {} does not match weights {}",
+            shape_string(x.shape()), shape_string(w.shape()));
   Tensor<double> y(Shape{batch, out}, 0.0);
   for (std::size_t n = 0; n < batch; ++n)
     for (std::size_t i = 0; i < in; ++i) {
@@ -71,7 +71,8 @@ inline Tensor<double> softmax_rows(Tensor<double> z) {
   for (std::size_t r = 0; r < rows; ++r) {
     double top = z[r * cols], sum = 0;
     for (std::size_t c = 0; c < cols; ++c) top = std::max(top, z[r * cols + c]);
-    for (std::size_t c = 0; c < cols; ++c) sum += (z[r * cols + c] = std::exp(z[r * cols + c] - top));
+    for (std::size_t c = 0; c < cols; ++c)
+      sum += (z[r * cols + c] = std::exp(z[r * cols + c] - top));
     for (std::size_t c = 0; c < cols; ++c) z[r * cols + c] /= sum;
   }
   return z;
@@ -86,7 +87,8 @@ inline Tensor<double> conv_forward(const Tensor<double>& x, const Params& params
   const Tensor<double>& w = params.at("weights");
   const Tensor<double>& bias = params.at("bias");
   const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), k = c.kernel;
-  const std::size_t OH = (H + 2 * c.padding - k) / c.stride + 1, OW = (W + 2 * c.padding - k) / c.stride + 1;
+  const std::size_t OH = (H + 2 * c.padding - k) / c.stride + 1,
+                    OW = (W + 2 * c.padding - k) / c.stride + 1;
   Tensor<double> y(Shape{B, c.out, OH, OW}, 0.0);
   for (std::size_t b = 0; b < B; ++b)
     for (std::size_t o = 0; o < c.out; ++o)
@@ -98,8 +100,10 @@ inline Tensor<double> conv_forward(const Tensor<double>& x, const Params& params
               for (std::size_t kx = 0; kx < k; ++kx) {
                 long iy = static_cast<long>(oy * c.stride + ky) - static_cast<long>(c.padding);
                 long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.padding);
-                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
-                sum += x[((b * C + ch) * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)] *
+                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W))
+                  continue;
+                sum += x[((b * C + ch) * H + static_cast<std::size_t>(iy)) * W +
+                         static_cast<std::size_t>(ix)] *
                        w[((ch * k + ky) * k + kx) * c.out + o];
               }
           y[((b * c.out + o) * OH + oy) * OW + ox] = sum;
@@ -124,8 +128,10 @@ inline Tensor<double> conv_backward(const Tensor<double>& x, const Params& param
               for (std::size_t kx = 0; kx < k; ++kx) {
                 long iy = static_cast<long>(oy * c.stride + ky) - static_cast<long>(c.padding);
                 long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.padding);
-                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
-                std::size_t xi = ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix);
+                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W))
+                  continue;
+                std::size_t xi = ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W +
+                                 static_cast<std::size_t>(ix);
                 std::size_t wi = ((ch * k + ky) * k + kx) * c.out + o;
                 dw[wi] += x[xi] * g;
                 dx[xi] += w[wi] * g;
@@ -138,7 +144,8 @@ inline Tensor<double> conv_backward(const Tensor<double>& x, const Params& param
 
 // Max pooling; the gradient goes to the first maximal element of each window.
 inline Tensor<double> maxpool_forward(const Tensor<double>& x, std::size_t size, std::size_t stride,
-                                      Tensor<double>* dx_for = nullptr, const Tensor<double>* dy = nullptr) {
+                                      Tensor<double>* dx_for = nullptr,
+                                      const Tensor<double>* dy = nullptr) {
   const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
   const std::size_t OH = (H - size) / stride + 1, OW = (W - size) / stride + 1;
   Tensor<double> y(Shape{B, C, OH, OW});
@@ -177,8 +184,10 @@ struct Model {
       } else if (type == "conv2d") {
         const LayerSpec& l = spec.layers[i];
         x = conv_forward(x, params[i],
-                         {static_cast<std::size_t>(l.attr("out", 0)), static_cast<std::size_t>(l.attr("kernel", 0)),
-                          static_cast<std::size_t>(l.attr("stride", 1)), static_cast<std::size_t>(l.attr("padding", 0))});
+                         {static_cast<std::size_t>(l.attr("out", 0)),
+                          static_cast<std::size_t>(l.attr("kernel", 0)),
+                          static_cast<std::size_t>(l.attr("stride", 1)),
+                          static_cast<std::size_t>(l.attr("padding", 0))});
       } else if (type == "maxpool2d") {
         const LayerSpec& l = spec.layers[i];
         x = maxpool_forward(x, static_cast<std::size_t>(l.attr("size", 0)),

@@ -57,11 +57,13 @@ struct BatchProgress {
 
 // log2 of a power of two, or an error naming the value.
 inline int checked_log2_batch(std::size_t batch) {
-  SQT_CHECK(batch >= 1 && (batch & (batch - 1)) == 0,
-            "batch size {} is not a power of two (the 1/batch factor is applied as a shift); try "
-            "{} or {}",
-            batch, std::size_t{1} << static_cast<int>(std::floor(std::log2(std::max<std::size_t>(batch, 1)))),
-            std::size_t{1} << static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(batch, 1)))));
+  SQT_CHECK(
+      batch >= 1 && (batch & (batch - 1)) == 0,
+      "batch size {} is not a power of two (the 1/batch factor is applied as a shift); try "
+      "{} or {}",
+      batch,
+      std::size_t{1} << static_cast<int>(std::floor(std::log2(std::max<std::size_t>(batch, 1)))),
+      std::size_t{1} << static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(batch, 1)))));
   return static_cast<int>(std::log2(static_cast<double>(batch)));
 }
 
@@ -74,8 +76,13 @@ class Trainer {
 
   Trainer(P& p, Sequential<P>& model, OptimizerOptions optimizer, TrainOptions options,
           DataInfo info, const TrainTest* data)
-      : p_(p), model_(model), optimizer_(std::move(optimizer)), options_(options),
-        info_(std::move(info)), data_(data), log2_batch_(checked_log2_batch(options.batch)) {
+      : p_(p),
+        model_(model),
+        optimizer_(std::move(optimizer)),
+        options_(options),
+        info_(std::move(info)),
+        data_(data),
+        log2_batch_(checked_log2_batch(options.batch)) {
     SQT_CHECK(p.party() != kHolder || data != nullptr, "the data holder has no data");
     SQT_CHECK(info_.train_count >= options_.batch,
               "{} training samples are fewer than one batch of {}", info_.train_count,
@@ -91,8 +98,8 @@ class Trainer {
     SoftmaxCrossEntropy<P> loss;
     Share loss_total = zeros(p_, {1});
     for (std::size_t b = 0; b < batches; ++b) {
-      auto [x, onehot, labels] = input_batch(data_ ? &data_->train : nullptr, order, b * options_.batch,
-                                             options_.batch);
+      auto [x, onehot, labels] =
+          input_batch(data_ ? &data_->train : nullptr, order, b * options_.batch, options_.batch);
       Share logits = model_.forward(p_, x, true);
       Share grad = loss.gradient(p_, logits, onehot);
       if (options_.compute_loss) loss_total = p_.add(loss_total, loss.loss_sum(p_, onehot));
@@ -111,7 +118,8 @@ class Trainer {
                            static_cast<double>(batches * options_.batch);
     metrics.correct = evaluate();
     metrics.tested = info_.test_count;
-    metrics.test_accuracy = info_.test_count ? static_cast<double>(metrics.correct) / info_.test_count : 0;
+    metrics.test_accuracy =
+        info_.test_count ? static_cast<double>(metrics.correct) / info_.test_count : 0;
     metrics.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     CommStats used = stats() - before;
     metrics.bytes_per_party = max_over_parties(used.bytes_sent);

@@ -55,7 +55,8 @@ auto run_local(const SessionOptions& options, Fn&& fn) {
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        if (std::string(e.what()).find("disconnected") == std::string::npos) std::rethrow_exception(error);
+        if (std::string(e.what()).find("disconnected") == std::string::npos)
+          std::rethrow_exception(error);
       }
     }
     if (first) std::rethrow_exception(first);

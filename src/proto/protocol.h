@@ -36,8 +36,8 @@
 
 #include <concepts>
 #include <span>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "core/bit_planes.h"
 #include "core/ring.h"
@@ -82,24 +82,24 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
 };
 
 template <class P>
-concept BinaryProtocol =
-    Protocol<P> && requires(P& p, const typename P::Share& x, const typename P::BShare& b,
-                            const BitPlanes& bits, int party, int l) {
-      { P::planes(b) } -> std::same_as<int>;
-      { p.binput(party, bits, std::size_t{}, l) } -> std::same_as<typename P::BShare>;
-      { p.bxor(b, b) } -> std::same_as<typename P::BShare>;
-      { p.bnot(b) } -> std::same_as<typename P::BShare>;
-      { p.band(b, b) } -> std::same_as<typename P::BShare>;
-      { p.bopen(b) } -> std::same_as<BitPlanes>;
-      { p.bslice(b, l, l) } -> std::same_as<typename P::BShare>;
-      { p.bgather(b, l, l, l) } -> std::same_as<typename P::BShare>;
-      { p.bconcat(b, b) } -> std::same_as<typename P::BShare>;
-      { p.msb(x, l) } -> std::same_as<typename P::BShare>;
-      { p.eqz_bits(x, l) } -> std::same_as<typename P::BShare>;
-      { p.bit_decompose(x, l) } -> std::same_as<typename P::BShare>;
-      { p.bit_decompose_summands(x) } -> std::same_as<typename P::BShare>;
-      { p.mod2m(x, l) } -> std::same_as<typename P::Share>;
-      { p.b2a(b) } -> std::same_as<typename P::Share>;
-    };
+concept BinaryProtocol = Protocol<P> &&
+    requires(P& p, const typename P::Share& x, const typename P::BShare& b, const BitPlanes& bits,
+             int party, int l) {
+  { P::planes(b) } -> std::same_as<int>;
+  { p.binput(party, bits, std::size_t{}, l) } -> std::same_as<typename P::BShare>;
+  { p.bxor(b, b) } -> std::same_as<typename P::BShare>;
+  { p.bnot(b) } -> std::same_as<typename P::BShare>;
+  { p.band(b, b) } -> std::same_as<typename P::BShare>;
+  { p.bopen(b) } -> std::same_as<BitPlanes>;
+  { p.bslice(b, l, l) } -> std::same_as<typename P::BShare>;
+  { p.bgather(b, l, l, l) } -> std::same_as<typename P::BShare>;
+  { p.bconcat(b, b) } -> std::same_as<typename P::BShare>;
+  { p.msb(x, l) } -> std::same_as<typename P::BShare>;
+  { p.eqz_bits(x, l) } -> std::same_as<typename P::BShare>;
+  { p.bit_decompose(x, l) } -> std::same_as<typename P::BShare>;
+  { p.bit_decompose_summands(x) } -> std::same_as<typename P::BShare>;
+  { p.mod2m(x, l) } -> std::same_as<typename P::Share>;
+  { p.b2a(b) } -> std::same_as<typename P::Share>;
+};
 
 }  // namespace sqt

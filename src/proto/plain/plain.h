@@ -46,7 +46,9 @@ class Plain {
   bool nearest_rounding() const { return session_.nearest_rounding(); }
   int trunc_range_bits() const { return kRing - 2; }
   static const Shape& shape(const Share& x) { return x.value.shape(); }
-  static Share reshaped(Share x, const Shape& shape) { return {std::move(x.value).reshaped(shape)}; }
+  static Share reshaped(Share x, const Shape& shape) {
+    return {std::move(x.value).reshaped(shape)};
+  }
   static Share part(const Share& x, std::size_t offset, const Shape& shape) {
     return {tensor_part(x.value, offset, shape)};
   }
@@ -54,9 +56,7 @@ class Plain {
     return {tensor_gather(x.value, indices, shape)};
   }
   // [rows, cols] -> [cols, rows] (local).
-  static Share transposed(const Share& x) {
-    return {tensor_transpose(x.value)};
-  }
+  static Share transposed(const Share& x) { return {tensor_transpose(x.value)}; }
   static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
                            const Shape& shape) {
     return {tensor_scatter_add(x.value, targets, shape)};
@@ -145,7 +145,8 @@ class Plain {
   // Bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
   BShare msb(const Share& x, int l) {
     Tensor<R> bits(Shape{x.value.size()});
-    for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = (x.value[i] + pow2<R>(l - 1)) >> (l - 1) & 1;
+    for (std::size_t i = 0; i < bits.size(); ++i)
+      bits[i] = (x.value[i] + pow2<R>(l - 1)) >> (l - 1) & 1;
     return {to_planes(bits, 0, 1)};
   }
   BShare eqz_bits(const Share& x, int l) {

@@ -175,7 +175,8 @@ class Rep3 {
     Tensor<R> z(shape(x));
     const R *x0 = x.own.data(), *x1 = x.next.data(), *y0 = y.own.data(), *y1 = y.next.data();
     R* out = z.data();
-    for (std::size_t i = 0, n = z.size(); i < n; ++i) out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
+    for (std::size_t i = 0, n = z.size(); i < n; ++i)
+      out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
     return reshare(std::move(z));
   }
 
@@ -218,7 +219,8 @@ class Rep3 {
     const R *x0 = x.own.data(), *x1 = x.next.data(), *y0 = y.own.data(), *y1 = y.next.data();
     for (std::size_t r = 0; r < rows; ++r) {
       R sum = 0;
-      for (std::size_t j = r * k; j < (r + 1) * k; ++j) sum += x0[j] * (y0[j] + y1[j]) + x1[j] * y0[j];
+      for (std::size_t j = r * k; j < (r + 1) * k; ++j)
+        sum += x0[j] * (y0[j] + y1[j]) + x1[j] * y0[j];
       z[r] = sum;
     }
     return reshare(std::move(z));
@@ -280,11 +282,13 @@ class Rep3 {
   // The key K_{R+2} that S and T share (R does not hold it).
   Prg& helper_key(const Roles& roles) { return roles.role == 1 ? prg_next_ : prg_prev_; }
   Tensor<R> mask_to_receiver(const Roles& roles, const Share& x, int bits);
-  BShare bin_input_by_receiver(const Roles& roles, const BitPlanes& bits, std::size_t n, int planes);
+  BShare bin_input_by_receiver(const Roles& roles, const BitPlanes& bits, std::size_t n,
+                               int planes);
   BShare bin_known_by_helpers(const Roles& roles, const BitPlanes& bits, std::size_t n,
                               int planes) const;
   Share arith_input_by_receiver(const Roles& roles, const Tensor<R>& value, const Shape& shape);
-  Share arith_known_by_helpers(const Roles& roles, const Tensor<R>& value, const Shape& shape) const;
+  Share arith_known_by_helpers(const Roles& roles, const Tensor<R>& value,
+                               const Shape& shape) const;
 
   // Turns a 3-out-of-3 additive sharing z_i into replicated shares: add a
   // zero sharing, send to party i-1, receive z_{i+1} from party i+1.

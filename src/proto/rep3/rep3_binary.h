@@ -70,7 +70,7 @@ BitPlanes Rep3<R>::bopen(const BShare& a) {
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::bin_input_by_receiver(const Roles& roles, const BitPlanes& bits,
-                                                         std::size_t n, int planes) {
+                                                        std::size_t n, int planes) {
   BitPlanes zero(n, planes);
   if (roles.role == 0) {
     BitPlanes mask(n, planes);
@@ -93,7 +93,7 @@ typename Rep3<R>::BShare Rep3<R>::bin_input_by_receiver(const Roles& roles, cons
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::bin_known_by_helpers(const Roles& roles, const BitPlanes& bits,
-                                                        std::size_t n, int planes) const {
+                                                       std::size_t n, int planes) const {
   BitPlanes zero(n, planes);
   if (roles.role == 0) return {zero, zero};
   if (roles.role == 1) return {std::move(zero), bits};

@@ -78,7 +78,8 @@ typename Rep3<R>::BShare Rep3<R>::eqz_bits(const Share& x, int l) {
   const Roles roles = next_roles();
   const std::size_t n = x.own.size();
   BitPlanes bits = to_planes(mask_to_receiver(roles, x, l), 0, l);
-  BShare differ = bxor(bin_input_by_receiver(roles, bits, n, l), bin_known_by_helpers(roles, bits, n, l));
+  BShare differ =
+      bxor(bin_input_by_receiver(roles, bits, n, l), bin_known_by_helpers(roles, bits, n, l));
   return bit_all(*this, bnot(differ));
 }
 
