@@ -97,7 +97,6 @@ class MaxPool2D final : public PoolBase<P> {
   void truncate_output() { truncate_output_ = true; }
 
   Share backward(P& p, const Share& grad) override {
-    using R = typename P::Ring;
     const std::size_t rows = this->windows(), w = this->size_ * this->size_;
     // Top-down: the selection mask of each node of the comparison tree.
     std::vector<std::size_t> widths{w};
@@ -129,7 +128,6 @@ class MaxPool2D final : public PoolBase<P> {
       }
       mask = P::gather(joined, order, {rows, below});
     }
-    (void)sizeof(R);
     return P::scatter_add(P::reshaped(mask, {rows * w}), this->windows_index_, this->input_shape_);
   }
 
