@@ -151,6 +151,7 @@ BitPlanes to_planes_generic(const Tensor<R>& t, int from, int count) {
 template <RingElement R>
 BitPlanes to_planes(const Tensor<R>& t, int from, int count) {
   if constexpr (std::is_same_v<R, std::uint64_t>) {
+    if (count < 8) return to_planes_generic(t, from, count);  // a transpose does not pay off
     BitPlanes out(t.size(), count);
     std::uint64_t block[64];
     for (std::size_t w = 0; w < out.words_per_plane(); ++w) {
