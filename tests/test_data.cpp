@@ -104,3 +104,70 @@ TEST(Data, MalformedIdxHeadersAreNamed) {
 
 }  // namespace
 }  // namespace sqt
+
+#include "data/fetch.h"
+
+namespace sqt {
+namespace {
+
+TEST(Fetch, MnistFromAMirrorIsVerifiedAndLoadable) {
+  TempDir dir;
+  std::filesystem::path root = std::filesystem::temp_directory_path() / ("sqt-fetch-" + std::to_string(::getpid()));
+  FetchOptions options{"mnist", root.string(), "file://" + data_dir() + "/mnist", 60};
+  EXPECT_NE(fetch_dataset(options).find("verified"), std::string::npos);
+  EXPECT_EQ(load_dataset("mnist", root.string()).train.count(), 60000u);
+  std::filesystem::remove_all(root);
+}
+
+TEST(Fetch, ATamperedFileIsRejectedAndNothingIsLeft) {
+  std::filesystem::path mirror = std::filesystem::temp_directory_path() / ("sqt-mirror-" + std::to_string(::getpid()));
+  std::filesystem::path root = mirror / "root";
+  std::filesystem::create_directories(mirror);
+  for (const char* name : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                           "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"})
+    std::filesystem::copy_file(data_dir() + "/mnist/" + name, mirror / name);
+  // Replace the test labels with other (valid gzip) content.
+  gzFile out = gzopen((mirror / "t10k-labels-idx1-ubyte.gz").string().c_str(), "wb");
+  gzwrite(out, "tampered", 8);
+  gzclose(out);
+  FetchOptions options{"mnist", root.string(), "file://" + mirror.string(), 60};
+  std::string error = error_of([&] { fetch_dataset(options); });
+  EXPECT_NE(error.find("checksum mismatch for file://"), std::string::npos) << error;
+  EXPECT_NE(error.find("t10k-labels-idx1-ubyte.gz"), std::string::npos) << error;
+  EXPECT_FALSE(std::filesystem::exists(root / "mnist" / "t10k-labels-idx1-ubyte.gz"));
+  EXPECT_FALSE(std::filesystem::exists(root / "mnist" / "t10k-labels-idx1-ubyte.gz.part"));
+  std::filesystem::remove_all(mirror);
+}
+
+TEST(Fetch, AnUnreachableHostGivesAClearOfflineError) {
+  FetchOptions options{"cifar10", std::filesystem::temp_directory_path().string() + "/sqt-offline",
+                       "https://sqt-no-such-host.invalid/", 20};
+  std::string error = error_of([&] { fetch_dataset(options); });
+  EXPECT_NE(error.find("cannot download https://sqt-no-such-host.invalid/cifar-10-binary.tar.gz"),
+            std::string::npos) << error;
+  EXPECT_NE(error.find("no network?"), std::string::npos) << error;
+  std::filesystem::remove_all(options.data_dir);
+}
+
+TEST(Fetch, CifarBatchesAreExtractedFromATarArchive) {
+  std::filesystem::path work = std::filesystem::temp_directory_path() / ("sqt-tar-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(work / "cifar-10-batches-bin");
+  std::vector<std::string> names{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                                 "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    std::ofstream(work / "cifar-10-batches-bin" / names[i]) << std::string(3073 * (i + 1), static_cast<char>(i));
+  std::ofstream(work / "cifar-10-batches-bin" / "batches.meta.txt") << "airplane\n";
+  ASSERT_EQ(0, std::system(("tar -C " + work.string() + " -cf " + (work / "a.tar").string() +
+                            " cifar-10-batches-bin").c_str()));
+  std::ifstream in(work / "a.tar", std::ios::binary);
+  std::vector<std::uint8_t> tar((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::create_directories(work / "out");
+  extract_cifar_batches(tar, (work / "out").string(), "a.tar");
+  for (std::size_t i = 0; i < names.size(); ++i)
+    EXPECT_EQ(std::filesystem::file_size(work / "out" / names[i]), 3073 * (i + 1)) << names[i];
+  EXPECT_FALSE(std::filesystem::exists(work / "out" / "batches.meta.txt"));
+  std::filesystem::remove_all(work);
+}
+
+}  // namespace
+}  // namespace sqt

@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "app/party_flags.h"
 #include "app/train_job.h"
+#include "data/fetch.h"
 #include "net/tcp_connect.h"
 #include "proto/local_run.h"
 #include "proto/plain/plain.h"
@@ -182,6 +183,23 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
 }
 
 }  // namespace
+
+void add_data_command(CLI::App& app) {
+  auto* data = app.add_subcommand("data", "Datasets");
+  data->require_subcommand(1);
+  auto* fetch = data->add_subcommand("fetch", "Download and verify a dataset into the data root");
+  auto options = std::make_shared<FetchOptions>();
+  auto dir = std::make_shared<std::string>();
+  fetch->add_option("dataset", options->dataset, "mnist, fashion-mnist or cifar10")
+      ->required()
+      ->check(CLI::IsMember({"mnist", "fashion-mnist", "cifar10"}));
+  fetch->add_option("--data-dir", *dir, "Data root (default: $SQT_DATA_DIR)");
+  fetch->add_option("--from", options->source, "Base URL of a mirror (http, https or file://)");
+  fetch->callback([options, dir] {
+    options->data_dir = resolve_data_dir(*dir);
+    fmt::print("{}\n", fetch_dataset(*options));
+  });
+}
 
 void add_party_command(CLI::App& app) {
   auto* command = app.add_subcommand(

@@ -10,5 +10,6 @@ void add_selftest_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_party_command(CLI::App& app);
+void add_data_command(CLI::App& app);
 
 }  // namespace sqt
