@@ -82,19 +82,15 @@ struct Conv {
   std::size_t out, kernel, stride, padding;
 };
 
-// x [B, C, H, W], weights [C*k*k, O] (as the secure layer stores them), bias [O].
-inline Tensor<double> conv_forward(const Tensor<double>& x, const Params& params, const Conv& c) {
-  const Tensor<double>& w = params.at("weights");
-  const Tensor<double>& bias = params.at("bias");
-  const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), k = c.kernel;
-  const std::size_t OH = (H + 2 * c.padding - k) / c.stride + 1,
-                    OW = (W + 2 * c.padding - k) / c.stride + 1;
-  Tensor<double> y(Shape{B, c.out, OH, OW}, 0.0);
+// Calls tap(y_index, x_index, w_index) for every multiply-add of the
+// convolution of x [B, C, H, W] into y [B, O, OH, OW] (padding taps skipped).
+template <class Tap>
+void for_each_conv_tap(const Shape& xs, const Conv& c, std::size_t OH, std::size_t OW, Tap&& tap) {
+  const std::size_t B = xs[0], C = xs[1], H = xs[2], W = xs[3], k = c.kernel;
   for (std::size_t b = 0; b < B; ++b)
     for (std::size_t o = 0; o < c.out; ++o)
       for (std::size_t oy = 0; oy < OH; ++oy)
-        for (std::size_t ox = 0; ox < OW; ++ox) {
-          double sum = bias[o];
+        for (std::size_t ox = 0; ox < OW; ++ox)
           for (std::size_t ch = 0; ch < C; ++ch)
             for (std::size_t ky = 0; ky < k; ++ky)
               for (std::size_t kx = 0; kx < k; ++kx) {
@@ -102,41 +98,37 @@ inline Tensor<double> conv_forward(const Tensor<double>& x, const Params& params
                 long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.padding);
                 if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W))
                   continue;
-                sum += x[((b * C + ch) * H + static_cast<std::size_t>(iy)) * W +
-                         static_cast<std::size_t>(ix)] *
-                       w[((ch * k + ky) * k + kx) * c.out + o];
+                tap(((b * c.out + o) * OH + oy) * OW + ox,
+                    ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix),
+                    ((ch * k + ky) * k + kx) * c.out + o);
               }
-          y[((b * c.out + o) * OH + oy) * OW + ox] = sum;
-        }
+}
+
+// x [B, C, H, W], weights [C*k*k, O] (as the secure layer stores them), bias [O].
+inline Tensor<double> conv_forward(const Tensor<double>& x, const Params& params, const Conv& c) {
+  const Tensor<double>& w = params.at("weights");
+  const Tensor<double>& bias = params.at("bias");
+  const std::size_t B = x.dim(0), H = x.dim(2), W = x.dim(3), k = c.kernel;
+  const std::size_t OH = (H + 2 * c.padding - k) / c.stride + 1,
+                    OW = (W + 2 * c.padding - k) / c.stride + 1;
+  Tensor<double> y(Shape{B, c.out, OH, OW});
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = bias[(i / (OH * OW)) % c.out];
+  for_each_conv_tap(x.shape(), c, OH, OW, [&](std::size_t yi, std::size_t xi, std::size_t wi) {
+    y[yi] += x[xi] * w[wi];
+  });
   return y;
 }
 
 inline Tensor<double> conv_backward(const Tensor<double>& x, const Params& params, const Conv& c,
                                     const Tensor<double>& dy, Params& grads) {
   const Tensor<double>& w = params.at("weights");
-  const std::size_t B = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), k = c.kernel;
   const std::size_t OH = dy.dim(2), OW = dy.dim(3);
   Tensor<double> dx(x.shape(), 0.0), dw(w.shape(), 0.0), db(Shape{c.out}, 0.0);
-  for (std::size_t b = 0; b < B; ++b)
-    for (std::size_t o = 0; o < c.out; ++o)
-      for (std::size_t oy = 0; oy < OH; ++oy)
-        for (std::size_t ox = 0; ox < OW; ++ox) {
-          double g = dy[((b * c.out + o) * OH + oy) * OW + ox];
-          db[o] += g;
-          for (std::size_t ch = 0; ch < C; ++ch)
-            for (std::size_t ky = 0; ky < k; ++ky)
-              for (std::size_t kx = 0; kx < k; ++kx) {
-                long iy = static_cast<long>(oy * c.stride + ky) - static_cast<long>(c.padding);
-                long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.padding);
-                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W))
-                  continue;
-                std::size_t xi = ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W +
-                                 static_cast<std::size_t>(ix);
-                std::size_t wi = ((ch * k + ky) * k + kx) * c.out + o;
-                dw[wi] += x[xi] * g;
-                dx[xi] += w[wi] * g;
-              }
-        }
+  for (std::size_t i = 0; i < dy.size(); ++i) db[(i / (OH * OW)) % c.out] += dy[i];
+  for_each_conv_tap(x.shape(), c, OH, OW, [&](std::size_t yi, std::size_t xi, std::size_t wi) {
+    dw[wi] += x[xi] * dy[yi];
+    dx[xi] += w[wi] * dy[yi];
+  });
   grads["weights"] = dw;
   grads["bias"] = db;
   return dx;
