@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "net/network.h"
 #include "net/tcp_connect.h"
+#include "test_util.h"
 
 namespace sqt {
 namespace {
@@ -25,15 +26,6 @@ std::vector<std::unique_ptr<Network>> memory_networks(int n,
   std::vector<std::unique_ptr<Network>> nets;
   for (int i = 0; i < n; ++i) nets.push_back(std::make_unique<Network>(i, std::move(mesh[i])));
   return nets;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(MemoryNetwork, DeliversInOrderAndCountsBytes) {

@@ -282,6 +282,11 @@ class Rep3 {
   // The key K_{R+2} that S and T share (R does not hold it).
   Prg& helper_key(const Roles& roles) { return roles.role == 1 ? prg_next_ : prg_prev_; }
   Tensor<R> mask_to_receiver(const Roles& roles, const Share& x, int bits);
+  struct MaskedBits {
+    Tensor<R> value;  // c at R, r at S and T
+    BShare c, r;      // binary sharings of their low bits
+  };
+  MaskedBits masked_bits(const Roles& roles, const Share& x, int l);
   BShare bin_input_by_receiver(const Roles& roles, const BitPlanes& bits, std::size_t n,
                                int planes);
   BShare bin_known_by_helpers(const Roles& roles, const BitPlanes& bits, std::size_t n,

@@ -59,38 +59,40 @@ Tensor<R> Rep3<R>::mask_to_receiver(const Roles& roles, const Share& x, int bits
   return r;
 }
 
+// The masked step shared by msb, eqz, bit_decompose and mod2m: R learns
+// c = x + r, and the low l bits of c (input by R) and of r (free) become
+// binary sharings. `value` is c at R and r at S and T.
+template <RingElement R>
+typename Rep3<R>::MaskedBits Rep3<R>::masked_bits(const Roles& roles, const Share& x, int l) {
+  const std::size_t n = x.own.size();
+  MaskedBits masked{mask_to_receiver(roles, x, l), {}, {}};
+  BitPlanes bits = to_planes(masked.value, 0, l);
+  masked.c = bin_input_by_receiver(roles, bits, n, l);
+  masked.r = bin_known_by_helpers(roles, bits, n, l);
+  return masked;
+}
+
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::msb(const Share& x, int l) {
   SQT_CHECK(l >= 2 && l <= kRing, "msb: bit length {} is outside [2, {}]", l, kRing);
-  const Roles roles = next_roles();
-  const std::size_t n = x.own.size();
   Share shifted = add_public(x, Tensor<R>(shape(x), pow2<R>(l - 1)));
-  BitPlanes bits = to_planes(mask_to_receiver(roles, shifted, l), 0, l);
-  BShare c = bin_input_by_receiver(roles, bits, n, l);
-  BShare r = bin_known_by_helpers(roles, bits, n, l);
-  BShare lt = bit_less_than(*this, bslice(c, 0, l - 1), bslice(r, 0, l - 1));
-  return bxor(bxor(bslice(c, l - 1, 1), bslice(r, l - 1, 1)), lt);
+  MaskedBits m = masked_bits(next_roles(), shifted, l);
+  BShare lt = bit_less_than(*this, bslice(m.c, 0, l - 1), bslice(m.r, 0, l - 1));
+  return bxor(bxor(bslice(m.c, l - 1, 1), bslice(m.r, l - 1, 1)), lt);
 }
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::eqz_bits(const Share& x, int l) {
   SQT_CHECK(l >= 1 && l <= kRing, "eqz: bit length {} is outside [1, {}]", l, kRing);
-  const Roles roles = next_roles();
-  const std::size_t n = x.own.size();
-  BitPlanes bits = to_planes(mask_to_receiver(roles, x, l), 0, l);
-  BShare differ =
-      bxor(bin_input_by_receiver(roles, bits, n, l), bin_known_by_helpers(roles, bits, n, l));
-  return bit_all(*this, bnot(differ));
+  MaskedBits m = masked_bits(next_roles(), x, l);
+  return bit_all(*this, bnot(bxor(m.c, m.r)));
 }
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::bit_decompose(const Share& x, int l) {
   SQT_CHECK(l >= 1 && l <= kRing, "bit_decompose: bit length {} is outside [1, {}]", l, kRing);
-  const Roles roles = next_roles();
-  const std::size_t n = x.own.size();
-  BitPlanes bits = to_planes(mask_to_receiver(roles, x, l), 0, l);
-  return bit_subtract(*this, bin_input_by_receiver(roles, bits, n, l),
-                      bin_known_by_helpers(roles, bits, n, l));
+  MaskedBits m = masked_bits(next_roles(), x, l);
+  return bit_subtract(*this, m.c, m.r);
 }
 
 template <RingElement R>
@@ -114,12 +116,10 @@ typename Rep3<R>::Share Rep3<R>::mod2m(const Share& x, int m) {
   SQT_CHECK(m >= 1 && m < kRing, "mod2m: cannot reduce modulo 2^{} in a {}-bit ring", m, kRing);
   const Roles roles = next_roles();
   const Shape& sh = shape(x);
-  const std::size_t n = x.own.size();
-  Tensor<R> v = mask_to_receiver(roles, x, m);
+  MaskedBits masked = masked_bits(roles, x, m);
+  Tensor<R>& v = masked.value;
   for (R& e : v) e &= pow2<R>(m) - 1;
-  BitPlanes bits = to_planes(v, 0, m);
-  BShare lt = bit_less_than(*this, bin_input_by_receiver(roles, bits, n, m),
-                            bin_known_by_helpers(roles, bits, n, m));
+  BShare lt = bit_less_than(*this, masked.c, masked.r);
   Share c = arith_input_by_receiver(roles, v, sh);
   Share r = arith_known_by_helpers(roles, v, sh);
   Share borrow = b2a(lt);
