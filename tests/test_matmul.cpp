@@ -1,7 +1,11 @@
-// Tests of the local ring matrix kernels against a naive triple loop.
+// Tests of the local ring matrix kernels against a naive triple loop, with
+// every kernel variant this CPU supports forced in turn.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "crypto/prg.h"
+#include "kernels/kernel_isa.h"
 #include "kernels/matmul.h"
 
 namespace sqt {
@@ -22,8 +26,20 @@ std::vector<R> naive(const std::vector<R>& a, const std::vector<R>& b, std::size
   return c;
 }
 
-TYPED_TEST(MatmulTest, MatchesNaiveOnAwkwardShapesAndThreadCounts) {
-  using R = TypeParam;
+// Runs body once per supported kernel variant, then restores the default.
+template <class Body>
+void for_each_kernel(Body&& body) {
+  KernelIsa before = active_kernel_isa();
+  for (KernelIsa isa : supported_kernel_isas()) {
+    SCOPED_TRACE(std::string(kernel_isa_name(isa)));
+    force_kernel_isa(isa);
+    body();
+  }
+  force_kernel_isa(before);
+}
+
+template <class R>
+void check_awkward_shapes() {
   Prg prg = Prg::from_seed(11);
   struct Dims {
     std::size_t m, k, n;
@@ -40,8 +56,8 @@ TYPED_TEST(MatmulTest, MatchesNaiveOnAwkwardShapesAndThreadCounts) {
   }
 }
 
-TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {
-  using R = TypeParam;
+template <class R>
+void check_sum_of_terms() {
   Prg prg = Prg::from_seed(12);
   const std::size_t m = 6, k = 270, n = 21;
   auto a1 = prg.random<R>({m, k}), a2 = prg.random<R>({m, k});
@@ -56,6 +72,26 @@ TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {
   auto second = naive(a2.vector(), b3.vector(), m, k, n);
   for (std::size_t i = 0; i < m * n; ++i) expected[i] += second[i];
   EXPECT_EQ(c, expected);
+}
+
+TEST(KernelIsa, PortableIsAlwaysSupportedAndTheDefaultIsTheWidest) {
+  auto isas = supported_kernel_isas();
+  ASSERT_FALSE(isas.empty());
+  EXPECT_EQ(isas.front(), KernelIsa::portable);
+  if (std::getenv("SQT_KERNEL") == nullptr) {
+    EXPECT_EQ(active_kernel_isa(), isas.back());
+  }
+#if defined(__x86_64__)
+  EXPECT_EQ(isas.size() >= 2, __builtin_cpu_supports("avx2") != 0);
+#endif
+}
+
+TYPED_TEST(MatmulTest, MatchesNaiveOnAwkwardShapesAndThreadCounts) {
+  for_each_kernel([] { check_awkward_shapes<TypeParam>(); });
+}
+
+TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {
+  for_each_kernel([] { check_sum_of_terms<TypeParam>(); });
 }
 
 }  // namespace

@@ -27,7 +27,29 @@ void add_party_flags(CLI::App& command, PartyFlags& flags) {
       ->capture_default_str();
   command
       .add_option("--recv-timeout", flags.recv_timeout_s,
-                  "Seconds to wait for a message before giving up on a peer")
+                  "Seconds a message may take to arrive, or queued bytes to leave, before the "
+                  "run stops")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      .add_option("--peer-timeout", flags.peer_timeout_s,
+                  "Seconds without any data or heartbeat (sent every second) before a peer "
+                  "counts as lost")
+      ->check(CLI::Range(2.0, 86400.0))
+      ->capture_default_str();
+  add_link_emulation_flags(command, flags.emulate_rtt_ms, flags.emulate_gbit);
+}
+
+void add_link_emulation_flags(CLI::App& command, double& rtt_ms, double& gbit) {
+  command
+      .add_option("--emulate-rtt-ms", rtt_ms,
+                  "Emulate a link with this round-trip time (ms): every message waits half of it")
+      ->check(CLI::Range(0.0, 10000.0))
+      ->capture_default_str();
+  command
+      .add_option("--emulate-gbit", gbit,
+                  "Emulate a link of this bandwidth (Gbit/s; 0 = as fast as the real one)")
+      ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
 }
 
@@ -43,7 +65,10 @@ ConnectOptions resolve_connect_options(const PartyFlags& flags) {
   options.tls = !flags.insecure_no_tls;
   options.connect_timeout =
       std::chrono::milliseconds(static_cast<long>(flags.connect_timeout_s * 1000));
-  options.recv_timeout = std::chrono::milliseconds(static_cast<long>(flags.recv_timeout_s * 1000));
+  auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long>(s * 1000)); };
+  options.link.io_timeout = ms(flags.recv_timeout_s);
+  options.link.peer_timeout = ms(flags.peer_timeout_s);
+  options.link.emulation = {flags.emulate_rtt_ms, flags.emulate_gbit};
   if (!options.tls) {
     fmt::print(stderr,
                "sqt: WARNING: TLS is off (--insecure-no-tls): traffic, including the pairwise PRG "

@@ -4,33 +4,27 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/kernel_isa.h"
+#include "kernels/matmul_variants.h"
+
 namespace sqt {
 namespace {
 
-constexpr std::size_t kPanel = 16;   // columns of B per packed panel
-constexpr std::size_t kDepth = 256;  // inner-dimension block (panel slice fits in L1)
-
 using u64 = std::uint64_t;
-typedef u64 v8u __attribute__((vector_size(64)));
-
-inline v8u load8(const u64* p) {
-  v8u v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
+using kernels::kPanelWidth;
 
 // Packs the B (+ B2) of every term into ceil(n/16) panels; panel j holds, for
 // each term t, the k x 16 slice of that term's B (+ B2), zero-padded.
 std::vector<u64> pack_panels(std::span<const MatmulTerm<u64>> terms, std::size_t k, std::size_t n) {
-  std::size_t panels = (n + kPanel - 1) / kPanel, depth = terms.size() * k;
-  std::vector<u64> packed(panels * depth * kPanel, 0);
+  std::size_t panels = (n + kPanelWidth - 1) / kPanelWidth, depth = terms.size() * k;
+  std::vector<u64> packed(panels * depth * kPanelWidth, 0);
   for (std::size_t panel = 0; panel < panels; ++panel) {
-    std::size_t col0 = panel * kPanel, width = std::min(kPanel, n - col0);
+    std::size_t col0 = panel * kPanelWidth, width = std::min(kPanelWidth, n - col0);
     for (std::size_t t = 0; t < terms.size(); ++t) {
-      u64* out = packed.data() + (panel * depth + t * k) * kPanel;
+      u64* out = packed.data() + (panel * depth + t * k) * kPanelWidth;
       for (std::size_t p = 0; p < k; ++p) {
         const u64* row = terms[t].b + p * n + col0;
-        u64* dst = out + p * kPanel;
+        u64* dst = out + p * kPanelWidth;
         if (terms[t].b2 == nullptr) {
           std::memcpy(dst, row, width * 8);
         } else {
@@ -43,46 +37,18 @@ std::vector<u64> pack_panels(std::span<const MatmulTerm<u64>> terms, std::size_t
   return packed;
 }
 
-// C[rows x width] += A[rows x depth] * panel[depth x 16].
-template <int Rows>
-void tile(std::size_t depth, const u64* a, std::size_t lda, const u64* panel, u64* c,
-          std::size_t ldc, std::size_t width) {
-  v8u acc[Rows][2] = {};
-  for (std::size_t p = 0; p < depth; ++p) {
-    v8u b0 = load8(panel + p * kPanel), b1 = load8(panel + p * kPanel + 8);
-    for (int r = 0; r < Rows; ++r) {
-      u64 scalar = a[r * lda + p];
-      v8u broadcast = {scalar, scalar, scalar, scalar, scalar, scalar, scalar, scalar};
-      acc[r][0] += broadcast * b0;
-      acc[r][1] += broadcast * b1;
-    }
-  }
-  for (int r = 0; r < Rows; ++r) {
-    u64 sums[kPanel];
-    std::memcpy(sums, &acc[r][0], 64);
-    std::memcpy(sums + 8, &acc[r][1], 64);
-    u64* row = c + r * ldc;
-    for (std::size_t j = 0; j < width; ++j) row[j] += sums[j];
-  }
-}
+using RowsKernel = void (*)(const kernels::PackedTerms&, u64*, std::size_t, std::size_t);
 
-void matmul_rows_u64(std::span<const MatmulTerm<u64>> terms, const u64* packed, u64* c,
-                     std::size_t row_begin, std::size_t row_end, std::size_t k, std::size_t n) {
-  std::size_t panels = (n + kPanel - 1) / kPanel, depth_all = terms.size() * k;
-  for (std::size_t panel = 0; panel < panels; ++panel) {
-    std::size_t col0 = panel * kPanel, width = std::min(kPanel, n - col0);
-    for (std::size_t t = 0; t < terms.size(); ++t) {
-      const u64* a = terms[t].a;
-      for (std::size_t p0 = 0; p0 < k; p0 += kDepth) {
-        std::size_t depth = std::min(kDepth, k - p0);
-        const u64* slice = packed + (panel * depth_all + t * k + p0) * kPanel;
-        std::size_t i = row_begin;
-        for (; i + 4 <= row_end; i += 4)
-          tile<4>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
-        for (; i < row_end; ++i)
-          tile<1>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
-      }
-    }
+RowsKernel rows_kernel(KernelIsa isa) {
+  switch (isa) {
+#ifdef SQT_KERNELS_X86
+    case KernelIsa::avx512:
+      return kernels::matmul_rows_avx512;
+    case KernelIsa::avx2:
+      return kernels::matmul_rows_avx2;
+#endif
+    default:
+      return kernels::matmul_rows_portable;
   }
 }
 
@@ -112,9 +78,12 @@ void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::
                            std::size_t k, std::size_t n, int threads) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
   std::vector<u64> packed = pack_panels(terms, k, n);
-  parallel_ranges(m, threads, [&](std::size_t begin, std::size_t end) {
-    matmul_rows_u64(terms, packed.data(), c, begin, end, k, n);
-  });
+  std::vector<const u64*> lefts;
+  for (const auto& term : terms) lefts.push_back(term.a);
+  kernels::PackedTerms job{lefts.data(), lefts.size(), packed.data(), k, n};
+  RowsKernel kernel = rows_kernel(active_kernel_isa());
+  parallel_ranges(m, threads,
+                  [&](std::size_t begin, std::size_t end) { kernel(job, c, begin, end); });
 }
 
 template <>

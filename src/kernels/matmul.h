@@ -4,9 +4,9 @@
 // C (m x n), wrapping modulo 2^k. This is the local work of every secure
 // matrix product, dot product and convolution, so it is our own tuned code:
 // B is packed into 16-column panels and a 4 x 16 register tile of C is
-// accumulated over a cache-sized block of the inner dimension (AVX-512 on
-// machines that have it, through GCC vector extensions). Rows of C are split
-// across `threads` threads.
+// accumulated over a cache-sized block of the inner dimension, with the
+// widest vectors the CPU has (portable, AVX2 or AVX-512, chosen at run time:
+// kernels/kernel_isa.h). Rows of C are split across `threads` threads.
 #pragma once
 
 #include <cstddef>

@@ -31,6 +31,7 @@ struct Pipe {
   std::condition_variable ready;
   std::deque<Message> queue;
   bool closed = false;
+  std::string stop_reason;  // set when the writer aborted
 };
 
 class MemoryChannel final : public Channel {
@@ -45,7 +46,7 @@ class MemoryChannel final : public Channel {
 
   void send(std::span<const std::byte> message, std::uint64_t depth) override {
     std::lock_guard lock(out_->mutex);
-    if (out_->closed) fail("{} disconnected", name_);
+    if (out_->closed) fail("{} disconnected", name_);  // (either side closed)
     out_->queue.push_back({std::vector<std::byte>(message.begin(), message.end()), depth});
     out_->ready.notify_one();
   }
@@ -68,6 +69,14 @@ class MemoryChannel final : public Channel {
     }
   }
 
+  void abort(const std::string& reason) override {
+    {
+      std::lock_guard lock(out_->mutex);
+      if (!out_->closed) out_->stop_reason = reason;
+    }
+    close();
+  }
+
   const std::string& peer_name() const override { return name_; }
 
  private:
@@ -76,7 +85,10 @@ class MemoryChannel final : public Channel {
     bool ready =
         in_->ready.wait_for(lock, timeout_, [&] { return !in_->queue.empty() || in_->closed; });
     if (!ready) fail("no message from {} for {} s (timeout)", name_, timeout_.count() / 1000.0);
-    if (in_->queue.empty()) fail("{} disconnected", name_);
+    if (in_->queue.empty()) {
+      if (!in_->stop_reason.empty()) fail("{} stopped: {}", name_, in_->stop_reason);
+      fail("{} disconnected", name_);
+    }
     Message message = std::move(in_->queue.front());
     in_->queue.pop_front();
     return message;

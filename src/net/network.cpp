@@ -25,6 +25,12 @@ void Network::close() {
   }
 }
 
+void Network::abort(const std::string& reason) {
+  for (auto& channel : channels_) {
+    if (channel) channel->abort(reason);
+  }
+}
+
 Channel& Network::channel(int peer) const {
   SQT_CHECK(peer >= 0 && peer < parties() && peer != id_, "party {} cannot talk to party {}", id_,
             peer);

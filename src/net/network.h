@@ -59,8 +59,11 @@ class Network {
   // counters agree afterwards (used before measuring an operation).
   void synchronize();
 
-  // Closes every channel (peers see a disconnect).
+  // Closes every channel after its queued messages have left (peers see a
+  // disconnect).
   void close();
+  // Tells every peer why this party stops, then closes (see Channel::abort).
+  void abort(const std::string& reason);
 
  private:
   Channel& channel(int peer) const;

@@ -1,5 +1,7 @@
 #include "net/tcp_connect.h"
 
+#include <arpa/inet.h>
+#include <fmt/core.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,6 +16,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "net/connection.h"
 
 namespace sqt {
 
@@ -43,10 +46,8 @@ std::vector<PeerAddress> parse_peers(const std::string& list) {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 struct Hello {
-  char magic[4] = {'S', 'Q', 'T', '1'};
+  char magic[4] = {'S', 'Q', 'T', '2'};  // version 2: framed with heartbeats and aborts
   std::uint32_t id = 0;
 };
 
@@ -54,12 +55,23 @@ std::string address_text(const PeerAddress& peer) {
   return fmt::format("{}:{}", peer.host, peer.port);
 }
 
-int listen_on(std::uint16_t port) {
-  int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+std::chrono::milliseconds left_until(Clock::time_point deadline) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+}
+
+void set_buffers(int fd, int bytes) {
+  if (bytes <= 0) return;
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
+int listen_on(std::uint16_t port, int buffer_bytes) {
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
   SQT_CHECK(fd >= 0, "cannot create a socket: {}", errno_text(errno));
   int on = 1, off = 0;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  set_buffers(fd, buffer_bytes);  // accepted sockets inherit them
   sockaddr_in6 address{};
   address.sin6_family = AF_INET6;
   address.sin6_addr = in6addr_any;
@@ -73,21 +85,26 @@ int listen_on(std::uint16_t port) {
   return fd;
 }
 
-void tune_socket(int fd, std::chrono::milliseconds handshake_timeout) {
+void set_no_delay(int fd) {
   int on = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  timeval tv{static_cast<time_t>(handshake_timeout.count() / 1000),
-             static_cast<suseconds_t>((handshake_timeout.count() % 1000) * 1000)};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
-void clear_handshake_timeout(int fd) {
-  timeval none{0, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+// Waits for a non-blocking connect to finish; returns 0 or the error.
+int finish_connect(int fd, Clock::time_point deadline) {
+  pollfd descriptor{fd, POLLOUT, 0};
+  auto left = std::max<long>(0, left_until(deadline).count());
+  int ready = ::poll(&descriptor, 1, static_cast<int>(std::min<long>(left, 5000)));
+  if (ready <= 0) return ETIMEDOUT;
+  int err = 0;
+  socklen_t size = sizeof err;
+  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &size);
+  return err;
 }
 
 // One connection attempt; returns -1 (and the reason) if the peer is not up.
-int try_connect(const PeerAddress& peer, std::string& reason) {
+int try_connect(const PeerAddress& peer, int buffer_bytes, Clock::time_point deadline,
+                std::string& reason) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -100,10 +117,13 @@ int try_connect(const PeerAddress& peer, std::string& reason) {
   }
   int fd = -1;
   for (addrinfo* ai = results; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) continue;
-    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-      reason = errno_text(errno);
+    set_buffers(fd, buffer_bytes);
+    int err = ::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
+    if (err == EINPROGRESS) err = finish_connect(fd, deadline);
+    if (err != 0) {
+      reason = errno_text(err);
       ::close(fd);
       fd = -1;
     }
@@ -112,11 +132,12 @@ int try_connect(const PeerAddress& peer, std::string& reason) {
   return fd;
 }
 
-int connect_with_retry(const PeerAddress& peer, int peer_id, Clock::time_point deadline) {
+int connect_with_retry(const PeerAddress& peer, int peer_id, int buffer_bytes,
+                       Clock::time_point deadline) {
   auto backoff = std::chrono::milliseconds(20);
   std::string reason;
   while (true) {
-    int fd = try_connect(peer, reason);
+    int fd = try_connect(peer, buffer_bytes, deadline, reason);
     if (fd >= 0) return fd;
     if (Clock::now() + backoff > deadline) {
       fail("cannot connect to party {} at {}: {} (gave up after the connect timeout)", peer_id,
@@ -136,45 +157,120 @@ std::string peer_common_name(ssl_st* ssl) {
   return name;
 }
 
-void check_identity(ssl_st* ssl, int expected_id, const std::string& who) {
-  if (ssl == nullptr) return;
-  std::string name = peer_common_name(ssl);
+void check_identity(const Connection& connection, int expected_id) {
+  if (connection.ssl() == nullptr) return;
+  std::string name = peer_common_name(connection.ssl());
   SQT_CHECK(name == party_common_name(expected_id),
-            "{} presented a certificate for '{}', expected '{}': refusing the connection", who,
-            name, party_common_name(expected_id));
+            "{} presented a certificate for '{}', expected '{}': refusing the connection",
+            connection.peer_name(), name, party_common_name(expected_id));
 }
 
-// TLS handshake on a connected socket (client or server side).
-ssl_st* tls_handshake(TlsContext& context, int fd, bool client, const std::string& who) {
-  ssl_st* ssl = SSL_new(context.get());
-  SQT_CHECK(ssl != nullptr, "OpenSSL: {}", openssl_error_text());
-  SSL_set_fd(ssl, fd);
-  int ok = client ? SSL_connect(ssl) : SSL_accept(ssl);
-  if (ok != 1) {
-    long verify = SSL_get_verify_result(ssl);
-    std::string detail = openssl_error_text();
-    if (detail == "unknown TLS error")
-      detail = "the connection closed during the handshake (the peer stopped or rejected us)";
-    if (verify != X509_V_OK) detail += fmt::format(" ({})", X509_verify_cert_error_string(verify));
-    SSL_free(ssl);
-    ::close(fd);
-    fail(
-        "TLS handshake with {} failed: {}; each party's certificate must be signed by the CA "
-        "that all parties use (--ca)",
-        who, detail);
-  }
-  return ssl;
-}
-
-Hello exchange_hello(SocketChannel& channel, int me) {
+Hello exchange_hello(Connection& connection, int me, Clock::time_point deadline) {
   Hello mine;
   mine.id = static_cast<std::uint32_t>(me);
-  channel.write_all(&mine, sizeof mine);
+  connection.write_all(&mine, sizeof mine, deadline);
   Hello theirs;
-  channel.read_all(&theirs, sizeof theirs);
+  connection.read_all(&theirs, sizeof theirs, deadline);
   SQT_CHECK(std::memcmp(theirs.magic, mine.magic, 4) == 0,
-            "{} does not speak the sqt protocol (bad greeting)", channel.peer_name());
+            "{} does not speak this version of the sqt protocol (bad greeting)",
+            connection.peer_name());
   return theirs;
+}
+
+std::string client_address(const sockaddr_storage& address) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  std::uint16_t port = 0;
+  if (address.ss_family == AF_INET6) {
+    const auto& a6 = reinterpret_cast<const sockaddr_in6&>(address);
+    inet_ntop(AF_INET6, &a6.sin6_addr, host, sizeof host);
+    port = ntohs(a6.sin6_port);
+  } else if (address.ss_family == AF_INET) {
+    const auto& a4 = reinterpret_cast<const sockaddr_in&>(address);
+    inet_ntop(AF_INET, &a4.sin_addr, host, sizeof host);
+    port = ntohs(a4.sin_port);
+  }
+  return fmt::format("{}:{}", host, port);
+}
+
+// Connects to every lower-numbered party.
+void connect_down(int me, const std::vector<PeerAddress>& peers, const ConnectOptions& options,
+                  TlsContext* context, Clock::time_point deadline, ChannelRow& channels) {
+  for (int i = 0; i < me; ++i) {
+    std::string who = fmt::format("party {} ({})", i, address_text(peers[i]));
+    int fd = connect_with_retry(peers[i], i, options.socket_buffer_bytes, deadline);
+    set_no_delay(fd);
+    auto connection = std::make_unique<Connection>(fd, who);
+    auto step_deadline = std::min(deadline, Clock::now() + options.handshake_timeout);
+    if (context) connection->handshake(*context, true, step_deadline);
+    check_identity(*connection, i);
+    Hello hello = exchange_hello(*connection, me, step_deadline);
+    SQT_CHECK(static_cast<int>(hello.id) == i, "{} says it is party {}", who, hello.id);
+    channels[i] = std::make_unique<SocketChannel>(std::move(connection), options.link);
+  }
+}
+
+// Authenticates one incoming connection; returns the party it is, or throws
+// why it is refused.
+int admit(Connection& connection, int me, const std::vector<PeerAddress>& peers,
+          const ConnectOptions& options, TlsContext* context, Clock::time_point deadline,
+          const ChannelRow& channels) {
+  auto step_deadline = std::min(deadline, Clock::now() + options.handshake_timeout);
+  if (context) connection.handshake(*context, false, step_deadline);
+  Hello hello = exchange_hello(connection, me, step_deadline);
+  int n = static_cast<int>(peers.size());
+  int j = static_cast<int>(hello.id);
+  SQT_CHECK(hello.id < static_cast<std::uint32_t>(n) && j > me && !channels[j],
+            "{} claims to be party {}, which is not expected to connect to party {}",
+            connection.peer_name(), hello.id, me);
+  connection.set_peer_name(fmt::format("party {} ({})", j, address_text(peers[j])));
+  check_identity(connection, j);
+  return j;
+}
+
+// Accepts every higher-numbered party; refuses (and logs) anything else.
+void accept_up(int me, int listener, const std::vector<PeerAddress>& peers,
+               const ConnectOptions& options, TlsContext* context, Clock::time_point deadline,
+               ChannelRow& channels) {
+  int n = static_cast<int>(peers.size());
+  int refused = 0;
+  std::string last_refusal;
+  auto missing = [&] {
+    std::string text;
+    for (int j = me + 1; j < n; ++j)
+      if (!channels[j]) text += fmt::format(" {}", j);
+    return text;
+  };
+  while (!missing().empty()) {
+    auto left = left_until(deadline);
+    pollfd descriptor{listener, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) {
+      std::string detail = refused == 0 ? ""
+                                        : fmt::format(" (refused {} connection(s); the last: {})",
+                                                      refused, last_refusal);
+      fail("parties{} did not connect to party {} within the connect timeout{}", missing(), me,
+           detail);
+    }
+    sockaddr_storage address{};
+    socklen_t size = sizeof address;
+    int fd = ::accept4(listener, reinterpret_cast<sockaddr*>(&address), &size, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    set_no_delay(fd);
+    auto connection = std::make_unique<Connection>(
+        fd, fmt::format("a connection from {}", client_address(address)));
+    try {
+      int j = admit(*connection, me, peers, options, context, deadline, channels);
+      channels[j] = std::make_unique<SocketChannel>(std::move(connection), options.link);
+    } catch (const Error& e) {
+      ++refused;
+      last_refusal = e.what();
+      std::string notice = fmt::format("party {}: refused a connection: {}", me, e.what());
+      if (options.log) {
+        options.log(notice);
+      } else {
+        fmt::print(stderr, "sqt: {}\n", notice);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -186,48 +282,11 @@ ChannelRow connect_parties(int me, const std::vector<PeerAddress>& peers,
   std::unique_ptr<TlsContext> context;
   if (options.tls) context = std::make_unique<TlsContext>(options.tls_files);
   auto deadline = Clock::now() + options.connect_timeout;
-  int listener = listen_on(peers[me].port);
+  int listener = listen_on(peers[me].port, options.socket_buffer_bytes);
   ChannelRow channels(n);
   try {
-    for (int i = 0; i < me; ++i) {
-      std::string who = fmt::format("party {} ({})", i, address_text(peers[i]));
-      int fd = connect_with_retry(peers[i], i, deadline);
-      tune_socket(fd, options.connect_timeout);
-      ssl_st* ssl = context ? tls_handshake(*context, fd, true, who) : nullptr;
-      auto channel = std::make_unique<SocketChannel>(fd, ssl, who, options.recv_timeout);
-      check_identity(ssl, i, who);
-      Hello hello = exchange_hello(*channel, me);
-      SQT_CHECK(static_cast<int>(hello.id) == i, "{} says it is party {}", who, hello.id);
-      clear_handshake_timeout(fd);
-      channels[i] = std::move(channel);
-    }
-    for (int accepted = me + 1; accepted < n; ++accepted) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      pollfd descriptor{listener, POLLIN, 0};
-      if (left.count() <= 0 || ::poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) {
-        std::string missing;
-        for (int j = me + 1; j < n; ++j)
-          if (!channels[j]) missing += fmt::format(" {}", j);
-        fail("parties{} did not connect to party {} within the connect timeout", missing, me);
-      }
-      int fd = ::accept(listener, nullptr, nullptr);
-      SQT_CHECK(fd >= 0, "accept failed: {}", errno_text(errno));
-      tune_socket(fd, options.connect_timeout);
-      std::string who = "a connecting party";
-      ssl_st* ssl = context ? tls_handshake(*context, fd, false, who) : nullptr;
-      auto channel = std::make_unique<SocketChannel>(fd, ssl, who, options.recv_timeout);
-      Hello hello = exchange_hello(*channel, me);
-      int j = static_cast<int>(hello.id);
-      SQT_CHECK(j > me && j < n && !channels[j],
-                "a peer claiming to be party {} connected to party {}"
-                " unexpectedly",
-                j, me);
-      std::string name = fmt::format("party {} ({})", j, address_text(peers[j]));
-      check_identity(ssl, j, name);
-      clear_handshake_timeout(fd);
-      channel->set_peer_name(name);
-      channels[j] = std::move(channel);
-    }
+    connect_down(me, peers, options, context.get(), deadline, channels);
+    accept_up(me, listener, peers, options, context.get(), deadline, channels);
   } catch (...) {
     ::close(listener);
     throw;

@@ -5,16 +5,22 @@
 // yet is retried with exponential backoff until connect_timeout. With TLS
 // (the default), both sides present certificates signed by the common CA and
 // each checks that the peer's certificate names the party it expects
-// (CN = sqt-party-<id>); anything else ends the run with a clear error.
+// (CN = sqt-party-<id>). An incoming connection that fails the handshake,
+// says nothing, or claims to be a party it is not (a port scanner, a wrong
+// certificate) is refused and logged, and start-up goes on until its
+// deadline; every wait has a deadline. The resulting channels are full
+// duplex (net/socket_channel.h).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "net/memory_channel.h"
-#include "net/tls_channel.h"
+#include "net/socket_channel.h"
+#include "net/tls_context.h"
 
 namespace sqt {
 
@@ -30,7 +36,16 @@ struct ConnectOptions {
   bool tls = true;  // false only on a trusted private network (the CLI warns)
   TlsFiles tls_files;
   std::chrono::milliseconds connect_timeout{60'000};
-  std::chrono::milliseconds recv_timeout{600'000};
+  // The most one incoming connection may take to authenticate and say who it
+  // is (a silent stray connection is dropped after this).
+  std::chrono::milliseconds handshake_timeout{10'000};
+  LinkOptions link;  // timeouts, heartbeats and link emulation of the channels
+  // SO_SNDBUF / SO_RCVBUF in bytes; 0 leaves the kernel's autotuning, which
+  // grows the buffers as needed (setting them turns autotuning off). Tests
+  // set tiny buffers to force the worst case.
+  int socket_buffer_bytes = 0;
+  // Where notices about refused connections go (default: standard error).
+  std::function<void(const std::string&)> log;
 };
 
 // Returns this party's channels to all others (null at index me).

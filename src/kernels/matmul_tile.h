@@ -1,0 +1,78 @@
+// matmul_tile.h — the u64 matrix kernel body, compiled once per vector width.
+//
+// Included only by matmul_portable.cpp, matmul_avx2.cpp and
+// matmul_avx512.cpp, each with its own compiler flags. Everything here has
+// internal linkage (anonymous namespace), so the three builds never merge at
+// link time. Lanes is the number of u64 in one vector register; a tile of C
+// is Rows x 16 and accumulates over a block of the inner dimension from a
+// panel of B packed 16 columns wide (kernels/matmul_variants.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/matmul_variants.h"
+
+namespace sqt::kernels {
+namespace {
+
+using u64 = std::uint64_t;
+
+constexpr std::size_t smaller(std::size_t x, std::size_t y) {
+  return x < y ? x : y;
+}
+
+template <int Lanes>
+struct Vec {
+  typedef u64 type __attribute__((vector_size(Lanes * 8)));
+};
+
+// C[rows x width] += A[rows x depth] * panel[depth x 16]. No function here
+// takes or returns a vector by value, so the ABI never depends on the CPU.
+template <int Lanes, int Rows>
+inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a, std::size_t lda,
+                                                const u64* panel, u64* c, std::size_t ldc,
+                                                std::size_t width) {
+  using V = typename Vec<Lanes>::type;
+  constexpr int kVectors = static_cast<int>(kPanelWidth) / Lanes;
+  V acc[Rows][kVectors] = {};
+  for (std::size_t p = 0; p < depth; ++p) {
+    V b[kVectors];
+    std::memcpy(b, panel + p * kPanelWidth, sizeof b);
+    for (int r = 0; r < Rows; ++r) {
+      V broadcast = V{} + a[r * lda + p];
+      for (int v = 0; v < kVectors; ++v) acc[r][v] += broadcast * b[v];
+    }
+  }
+  for (int r = 0; r < Rows; ++r) {
+    u64 sums[kPanelWidth];
+    std::memcpy(sums, acc[r], sizeof sums);
+    u64* row = c + r * ldc;
+    for (std::size_t j = 0; j < width; ++j) row[j] += sums[j];
+  }
+}
+
+template <int Lanes>
+void matmul_rows(const PackedTerms& job, u64* c, std::size_t row_begin, std::size_t row_end) {
+  const std::size_t k = job.k, n = job.n, depth_all = job.terms * k;
+  const std::size_t panels = (n + kPanelWidth - 1) / kPanelWidth;
+  for (std::size_t panel = 0; panel < panels; ++panel) {
+    std::size_t col0 = panel * kPanelWidth, width = smaller(kPanelWidth, n - col0);
+    for (std::size_t t = 0; t < job.terms; ++t) {
+      const u64* a = job.a[t];
+      for (std::size_t p0 = 0; p0 < k; p0 += kDepthBlock) {
+        std::size_t depth = smaller(kDepthBlock, k - p0);
+        const u64* slice = job.packed + (panel * depth_all + t * k + p0) * kPanelWidth;
+        std::size_t i = row_begin;
+        for (; i + 4 <= row_end; i += 4)
+          tile<Lanes, 4>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
+        for (; i < row_end; ++i)
+          tile<Lanes, 1>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sqt::kernels

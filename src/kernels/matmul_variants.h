@@ -1,0 +1,38 @@
+// matmul_variants.h — the per-instruction-set entry points of the u64 kernel.
+//
+// matmul.cpp packs B once (PackedTerms) and calls the variant that
+// active_kernel_isa() names on each thread's rows. The AVX2 and AVX-512
+// variants exist only in x86-64 builds (SQT_KERNELS_X86).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sqt::kernels {
+
+inline constexpr std::size_t kPanelWidth = 16;   // columns of B per packed panel
+inline constexpr std::size_t kDepthBlock = 256;  // inner-dimension block (fits in L1)
+
+// The left factors of a sum of products and the right factors packed into
+// ceil(n / 16) panels (panel j holds, for each term t, the k x 16 slice of
+// that term's B, zero-padded).
+// Plain pointers only: the variant translation units are compiled with
+// different instruction sets and must not instantiate shared (COMDAT)
+// library templates that the linker could pick for the other variants.
+struct PackedTerms {
+  const std::uint64_t* const* a;  // `terms` left factors, m x k each
+  std::size_t terms;
+  const std::uint64_t* packed;
+  std::size_t k, n;
+};
+
+void matmul_rows_portable(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,
+                          std::size_t row_end);
+#ifdef SQT_KERNELS_X86
+void matmul_rows_avx2(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,
+                      std::size_t row_end);
+void matmul_rows_avx512(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,
+                        std::size_t row_end);
+#endif
+
+}  // namespace sqt::kernels
