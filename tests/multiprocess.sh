@@ -25,9 +25,11 @@ new_peers
 bash "$source_dir/scripts/make-certs.sh" "$work/certs" 3 >/dev/null || exit 1
 bash "$source_dir/scripts/make-certs.sh" "$work/foreign" 3 >/dev/null || exit 1
 
+checks=0
 check() {  # check NAME CONDITION...
   local name=$1
   shift
+  checks=$((checks + 1))
   if "$@"; then
     echo "ok: $name"
   else
@@ -115,5 +117,50 @@ wait
 check "parties started with different training options stop with the option named" \
   grep -q "configuration mismatch with party .*: lr is" "$work/out0"
 
-echo "$((8 - failures)) passed, $failures failed"
+# Messages of tens of MB exchanged by all parties at once around the ring.
+new_peers
+run_parties --certs "$work/certs" --n 4000000 -- --certs "$work/certs" --n 4000000 -- \
+  --certs "$work/certs" --n 4000000
+check "selftest with 4,000,000 elements (32 MB messages) across three processes" all_passed
+
+# Network C (LeNet), whose convolutions send messages larger than any socket buffer.
+new_peers
+c_args=(--certs "$work/certs" --model C --train-limit 256 --test-limit 128 --epochs 1)
+for i in 1 2; do
+  "$sqt" party --id "$i" --peers "$peers" "${c_args[@]}" >"$work/out$i" 2>&1 &
+done
+"$sqt" party --id 0 --peers "$peers" "${c_args[@]}" >"$work/out0" 2>&1
+code0=$?
+wait
+check "three processes train network C over TLS" \
+  bash -c "[ $code0 -eq 0 ] && grep -q 'final test accuracy' '$work/out0'"
+
+# A lost party: killed (connection reset) or stopped (connection open and
+# silent). The others must exit non-zero within 30 s and name it.
+lose_party() {  # lose_party SIGNAL
+  new_peers
+  local a_args=(--certs "$work/certs" --model A --train-limit 30000 --test-limit 128 --epochs 1
+                --peer-timeout 3)
+  local pids=() i
+  for i in 0 1 2; do
+    "$sqt" party --id "$i" --peers "$peers" "${a_args[@]}" >"$work/out$i" 2>&1 &
+    pids+=($!)
+  done
+  for _ in $(seq 100); do grep -q "batch" "$work/out0" 2>/dev/null && break; sleep 0.2; done
+  kill "-$1" "${pids[2]}"
+  local start=$SECONDS
+  wait "${pids[0]}"; lost_codes="$?"
+  wait "${pids[1]}"; lost_codes="$lost_codes $?"
+  lost_seconds=$((SECONDS - start))
+  kill -9 "${pids[2]}" 2>/dev/null
+  wait "${pids[2]}" 2>/dev/null
+}
+lose_party KILL
+check "killing party 2 mid-epoch stops parties 0 and 1 within 30 s, naming party 2" \
+  bash -c "[[ '$lost_codes' != *0* ]] && [ $lost_seconds -le 30 ] && grep -q 'party 2 (127.0.0.1:[0-9]*) disconnected' '$work/out0' && grep -q 'party 2 (127.0.0.1:[0-9]*) disconnected' '$work/out1'"
+lose_party STOP
+check "stopping party 2 (SIGSTOP) mid-epoch stops parties 0 and 1 within 30 s, naming party 2" \
+  bash -c "[[ '$lost_codes' != *0* ]] && [ $lost_seconds -le 30 ] && grep -q 'party 2 (127.0.0.1:[0-9]*) stopped responding' '$work/out0' && grep -q 'party 2 (127.0.0.1:[0-9]*) stopped responding' '$work/out1'"
+
+echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

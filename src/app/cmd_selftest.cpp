@@ -27,6 +27,9 @@ struct SelftestOptions {
 };
 
 template <RingElement R>
+void check_products(Rep3<R>& p, const SelftestOptions& options);
+
+template <RingElement R>
 void run_selftest(const SelftestOptions& options) {
   auto peers = resolve_peers(options.party);
   SQT_CHECK(peers.size() == 3, "selftest runs rep3 and needs 3 parties in --peers, got {}",
@@ -41,8 +44,19 @@ void run_selftest(const SelftestOptions& options) {
                             {"n", std::to_string(options.n)},
                             {"seed", std::to_string(options.seed)}};
   Session session(std::move(network), session_options);
-  Rep3<R> p(session);
+  run_or_abort(session, [&] {
+    Rep3<R> p(session);
+    check_products(p, options);
+  });
+  CommStats stats = session.stats();
+  fmt::print("selftest passed: party {} of 3, ring {}, {} elements; sent {} bytes in {} rounds\n",
+             me, kRingBits<R>, options.n, stats.bytes_sent, stats.rounds);
+}
 
+// Multiplies, multiplies matrices and fixed-point numbers input by parties 0
+// and 1, opens the results and compares them with the cleartext ones.
+template <RingElement R>
+void check_products(Rep3<R>& p, const SelftestOptions& options) {
   const std::size_t n = options.n;
   Prg data = Prg::from_seed(options.seed);
   Tensor<R> x = data.random<R>({n}), y = data.random<R>({n});
@@ -68,9 +82,6 @@ void run_selftest(const SelftestOptions& options) {
               "selftest: fixed-point product {} of {} * {} is off: got {}", i, u[i], v[i],
               product[i]);
   }
-  CommStats stats = session.stats();
-  fmt::print("selftest passed: party {} of 3, ring {}, {} elements; sent {} bytes in {} rounds\n",
-             me, kRingBits<R>, n, stats.bytes_sent, stats.rounds);
 }
 
 }  // namespace

@@ -173,13 +173,15 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   options.nearest_rounding = job.nearest;
   options.agreed = agreed_options(job, f);
   Session session(std::move(network), options);
-  DataInfo info = share_data_info(session.net(), loaded.get());
-  ModelSpec spec = job_model_spec(job, info.sample_shape);
-  Rep3<R> p(session);
-  EpochMetrics last = train_party(p, job, spec, info, loaded ? &loaded->data : nullptr);
-  if (me == 0)
-    fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
-               last.tested);
+  run_or_abort(session, [&] {
+    DataInfo info = share_data_info(session.net(), loaded.get());
+    ModelSpec spec = job_model_spec(job, info.sample_shape);
+    Rep3<R> p(session);
+    EpochMetrics last = train_party(p, job, spec, info, loaded ? &loaded->data : nullptr);
+    if (me == 0)
+      fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
+                 last.tested);
+  });
 }
 
 }  // namespace

@@ -75,6 +75,12 @@ IoResult Connection::tls_result(int returned, const char* what) {
       return {IoStatus::want_write};
     case SSL_ERROR_ZERO_RETURN:
       return {IoStatus::closed};
+    case SSL_ERROR_SSL:
+      if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        ERR_clear_error();
+        return {IoStatus::closed, 0, "without a TLS goodbye: killed or crashed?"};
+      }
+      return {IoStatus::failed, 0, openssl_error_text()};
     case SSL_ERROR_SYSCALL:
       if (ERR_peek_error() == 0) {
         if (errno == 0 || errno == ECONNRESET || errno == EPIPE) return {IoStatus::closed};

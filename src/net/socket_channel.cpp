@@ -47,6 +47,11 @@ std::string printable(std::span<const std::byte> bytes) {
 
 }  // namespace
 
+std::string SocketChannel::disconnected(const IoResult& result) const {
+  if (result.error.empty()) return fmt::format("{} disconnected", name_);
+  return fmt::format("{} disconnected ({})", name_, result.error);
+}
+
 // The I/O thread's next reasons to wake: socket readiness and a time.
 struct SocketChannel::Wakeup {
   bool want_write = false;  // poll for POLLOUT
@@ -203,7 +208,7 @@ bool SocketChannel::pump_reads(Clock::time_point now, Wakeup& next) {
         next.want_write = true;
         return true;
       case IoStatus::closed:
-        set_failure(fmt::format("{} disconnected", name_));
+        set_failure(disconnected(result));
         return false;
       case IoStatus::failed:
         set_failure(fmt::format("{} disconnected ({})", name_, result.error));
@@ -296,7 +301,7 @@ bool SocketChannel::pump_writes(Clock::time_point now, Wakeup& next) {
         retry_length_ = allowed;
         return true;
       case IoStatus::closed:
-        set_failure(fmt::format("{} disconnected", name_));
+        set_failure(disconnected(result));
         return false;
       case IoStatus::failed:
         set_failure(fmt::format("{} disconnected (send failed: {})", name_, result.error));

@@ -82,6 +82,7 @@ class SocketChannel final : public Channel {
   bool check_deadlines(Clock::time_point now, Wakeup& next);
   void linger();
   void set_failure(std::string text);
+  std::string disconnected(const IoResult& result) const;
   bool failed() const;
 
   std::unique_ptr<Connection> connection_;

@@ -11,8 +11,17 @@ Session::Session(std::unique_ptr<Network> network, SessionOptions options)
   SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
   options_.agreed["frac_bits"] = std::to_string(options_.frac_bits);
   options_.agreed["rounding"] = options_.nearest_rounding ? "nearest" : "probabilistic";
-  check_agreement();
-  agree_pair_keys();
+  try {
+    check_agreement();
+    agree_pair_keys();
+  } catch (const Error& e) {
+    network_->abort(e.what());
+    throw;
+  }
+}
+
+void Session::abort(const std::string& reason) {
+  if (network_) network_->abort(reason);
 }
 
 Session::Session(SessionOptions options)

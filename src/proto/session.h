@@ -40,6 +40,13 @@ struct SessionOptions {
   std::optional<std::uint64_t> insecure_test_key_seed;
 };
 
+class Session;
+
+// Runs body(); if it throws an Error, the session's peers learn why before
+// the error propagates. Every multi-party command wraps its run in this.
+template <class Body>
+void run_or_abort(Session& session, Body&& body);
+
 class Session {
  public:
   // A party of a multi-party computation; runs the start-up exchange.
@@ -61,6 +68,10 @@ class Session {
 
   CommStats stats() const { return network_ ? network_->stats() : CommStats{}; }
 
+  // Tells every peer why this party stops (their receives fail with the
+  // reason instead of a bare disconnect), then closes the channels.
+  void abort(const std::string& reason);
+
  private:
   void check_agreement();
   void agree_pair_keys();
@@ -70,5 +81,15 @@ class Session {
   std::vector<std::unique_ptr<Prg>> pair_prgs_;
   Prg private_prg_;
 };
+
+template <class Body>
+void run_or_abort(Session& session, Body&& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    session.abort(e.what());
+    throw;
+  }
+}
 
 }  // namespace sqt
