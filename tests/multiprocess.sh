@@ -162,5 +162,25 @@ lose_party STOP
 check "stopping party 2 (SIGSTOP) mid-epoch stops parties 0 and 1 within 30 s, naming party 2" \
   bash -c "[[ '$lost_codes' != *0* ]] && [ $lost_seconds -le 30 ] && grep -q 'party 2 (127.0.0.1:[0-9]*) stopped responding' '$work/out0' && grep -q 'party 2 (127.0.0.1:[0-9]*) stopped responding' '$work/out1'"
 
+# Checkpoint after epoch 1, then resume: only epoch 2 is trained.
+run_training() {  # run_training ARGS... (each party checkpoints into its own directory)
+  new_peers
+  local i
+  for i in 1 2; do
+    "$sqt" party --id "$i" --peers "$peers" --checkpoint-dir "$work/ckpt$i" "$@" >"$work/out$i" 2>&1 &
+  done
+  "$sqt" party --id 0 --peers "$peers" --checkpoint-dir "$work/ckpt0" "$@" >"$work/out0" 2>&1
+  train_code=$?
+  wait
+}
+ck_args=(--certs "$work/certs" --train-limit 2048 --test-limit 500 --metrics-out "$work/ck.jsonl")
+run_training "${ck_args[@]}" --epochs 1
+check "each party writes its own checkpoint of epoch 1" \
+  bash -c "[ $train_code -eq 0 ] && ls '$work'/ckpt0/party0-epoch1.sqtckpt '$work'/ckpt1/party1-epoch1.sqtckpt '$work'/ckpt2/party2-epoch1.sqtckpt >/dev/null"
+run_training "${ck_args[@]}" --epochs 2 --resume
+resumed_accuracy=$(sed -n 's/^final test accuracy: \([0-9.]*\) .*/\1/p' "$work/out0")
+check "--epochs 2 --resume trains only epoch 2 (metrics rows 1 then 2; accuracy ${resumed_accuracy:-none} >= 0.70)" \
+  bash -c "[ $train_code -eq 0 ] && grep -q 'resuming after epoch 1' '$work/out0' && ! grep -q '^epoch 1' '$work/out0' && [ \"\$(grep -o '\"epoch\":[0-9]*' '$work/ck.jsonl' | tr '\n' ' ')\" = '\"epoch\":1 \"epoch\":2 ' ] && awk -v a='${resumed_accuracy:-0}' 'BEGIN { exit !(a >= 0.70) }' && ls '$work'/ckpt1 | grep -qx party1-epoch2.sqtckpt && ! ls '$work'/ckpt1 | grep -q epoch1"
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

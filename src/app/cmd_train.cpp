@@ -115,27 +115,14 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
                      "Reveal the trained model and save it to FILE");
   command.add_option("--reveal-to", job.reveal_to, "Party that receives the model (-1: nobody)")
       ->capture_default_str();
+  command.add_option("--checkpoint-dir", job.checkpoint_dir,
+                     "Save this party's shares of the model and optimiser state here after every "
+                     "epoch");
+  command.add_flag("--resume", job.resume,
+                   "Continue from the latest checkpoint in --checkpoint-dir that every party has");
   command.add_flag(
       "--no-loss", [&job](std::int64_t) { job.train.compute_loss = false; },
       "Skip the (MPC) computation of the training loss");
-}
-
-// Options every party must share, compared at session start.
-std::map<std::string, std::string> agreed_options(const TrainJob& job, int frac_bits) {
-  return {{"protocol", job.protocol},
-          {"ring", std::to_string(job.ring)},
-          {"model", job.model},
-          {"dataset", job.dataset},
-          {"epochs", std::to_string(job.train.epochs)},
-          {"batch_size", std::to_string(job.train.batch)},
-          {"optimizer", job.optimizer.kind},
-          {"lr", fmt::format("{}", job.optimizer.lr)},
-          {"momentum", fmt::format("{}", job.optimizer.momentum)},
-          {"train_limit", std::to_string(job.train_limit)},
-          {"test_limit", std::to_string(job.test_limit)},
-          {"loss", job.train.compute_loss ? "on" : "off"},
-          {"reveal_to", std::to_string(job.reveal_to)},
-          {"frac_bits", std::to_string(frac_bits)}};
 }
 
 // The holder tells the others what they may know about the data.
@@ -171,7 +158,7 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   options.frac_bits = f;
   options.threads = job.threads;
   options.nearest_rounding = job.nearest;
-  options.agreed = agreed_options(job, f);
+  options.agreed = job_agreed_options(job, f);
   Session session(std::move(network), options);
   run_or_abort(session, [&] {
     DataInfo info = share_data_info(session.net(), loaded.get());
@@ -214,6 +201,7 @@ void add_party_command(CLI::App& app) {
   command->callback([job, flags] {
     SQT_CHECK(job->protocol == "rep3",
               "sqt party runs rep3; the emulator runs in one process (sqt train)");
+    SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
     job->progress_bar = ::isatty(STDOUT_FILENO) && flags->party == 0;
     if (job->ring == 64) {
       run_party<std::uint64_t>(*job, *flags);
@@ -230,6 +218,7 @@ void add_train_command(CLI::App& app) {
   command->callback([job] {
     job->progress_bar = ::isatty(STDOUT_FILENO);
     SQT_CHECK(job->train.epochs >= 1, "--epochs must be at least 1, got {}", job->train.epochs);
+    SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
     if (job->ring == 64) {
       run_ring<std::uint64_t>(*job);
     } else {

@@ -19,9 +19,34 @@ ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
   return spec;
 }
 
+std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits) {
+  return {{"protocol", job.protocol},
+          {"ring", std::to_string(job.ring)},
+          {"model", job.model},
+          {"dataset", job.dataset},
+          {"epochs", std::to_string(job.train.epochs)},
+          {"batch_size", std::to_string(job.train.batch)},
+          {"optimizer", job.optimizer.kind},
+          {"lr", fmt::format("{}", job.optimizer.lr)},
+          {"momentum", fmt::format("{}", job.optimizer.momentum)},
+          {"seed", std::to_string(job.train.seed)},
+          {"train_limit", std::to_string(job.train_limit)},
+          {"test_limit", std::to_string(job.test_limit)},
+          {"loss", job.train.compute_loss ? "on" : "off"},
+          {"reveal_to", std::to_string(job.reveal_to)},
+          {"frac_bits", std::to_string(frac_bits)},
+          {"rounding", job.nearest ? "nearest" : "probabilistic"}};
+}
+
+std::string checkpoint_config(const TrainJob& job, int frac_bits) {
+  auto options = job_agreed_options(job, frac_bits);
+  options.erase("epochs");
+  return nlohmann::json(options).dump();
+}
+
 TrainReporter::TrainReporter(const TrainJob& job) : job_(job) {
   if (!job.metrics_out.empty()) {
-    metrics_.open(job.metrics_out);
+    metrics_.open(job.metrics_out, job.resume ? std::ios::app : std::ios::trunc);
     SQT_CHECK(metrics_.good(), "cannot write metrics file '{}'", job.metrics_out);
   }
 }

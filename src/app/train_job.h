@@ -8,6 +8,7 @@
 #include <string>
 
 #include "data/dataset.h"
+#include "nn/checkpoint.h"
 #include "nn/model_file.h"
 #include "nn/trainer.h"
 
@@ -28,13 +29,23 @@ struct TrainJob {
   std::string metrics_out, save_model;
   int reveal_to = 0;  // party that receives the trained model (-1: nobody)
   bool progress_bar = false;
+  std::string checkpoint_dir;  // save every epoch here (empty: no checkpoints)
+  bool resume = false;         // continue from the latest common checkpoint
 };
 
 ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape);
 
+// Options every party must share, compared at session start.
+std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits);
+
+// The configuration a checkpoint belongs to: the agreed options except
+// --epochs (a run may be resumed with more epochs).
+std::string checkpoint_config(const TrainJob& job, int frac_bits);
+
 // Prints progress and epoch lines and writes the metrics file (holder only).
 class TrainReporter {
  public:
+  // Appends to the metrics file when the job resumes, else starts it afresh.
   explicit TrainReporter(const TrainJob& job);
   void progress(const BatchProgress& b);
   void epoch(const EpochMetrics& m);
@@ -71,12 +82,26 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
   Trainer<P> trainer(p, model, job.optimizer, job.train, info, data);
   std::unique_ptr<TrainReporter> reporter;
   if (p.party() == 0) reporter = std::make_unique<TrainReporter>(job);
+  std::optional<EpochCheckpoints<P>> checkpoints;
+  int first_epoch = 1;
+  if (!job.checkpoint_dir.empty()) {
+    checkpoints.emplace(p, job.checkpoint_dir, checkpoint_config(job, p.frac_bits()),
+                        training_state(p, model, trainer.optimizer()), trainer.optimizer().steps());
+    first_epoch = checkpoints->start(job.resume) + 1;
+  }
   EpochMetrics last;
-  for (int epoch = 1; epoch <= job.train.epochs; ++epoch) {
+  for (int epoch = first_epoch; epoch <= job.train.epochs; ++epoch) {
     last = trainer.run_epoch(epoch, [&](const BatchProgress& b) {
       if (reporter) reporter->progress(b);
     });
     if (reporter) reporter->epoch(last);
+    if (checkpoints) checkpoints->save(epoch);
+  }
+  if (first_epoch > job.train.epochs) {  // resumed a run that had already finished
+    last.epoch = first_epoch - 1;
+    last.correct = trainer.evaluate();
+    last.tested = info.test_count;
+    last.test_accuracy = info.test_count ? static_cast<double>(last.correct) / info.test_count : 0;
   }
   if (wants_model(p, job)) {
     reference::Model revealed{spec, std::vector<reference::Params>(spec.layers.size())};

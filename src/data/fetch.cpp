@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "crypto/sha256.h"
 #include "data/dataset.h"
 
 namespace sqt {
@@ -32,37 +33,40 @@ Source source_for(const std::string& dataset) {
     // yann.lecun.com host is often unavailable, this mirror serves the same files.
     return {"mnist",
             "https://ossci-datasets.s3.amazonaws.com/mnist/",
-            {{"train-images-idx3-ubyte.gz", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"},
-             {"train-labels-idx1-ubyte.gz", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"},
-             {"t10k-images-idx3-ubyte.gz", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"},
-             {"t10k-labels-idx1-ubyte.gz", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"}}};
+            {{"train-images-idx3-ubyte.gz",
+              "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"},
+             {"train-labels-idx1-ubyte.gz",
+              "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"},
+             {"t10k-images-idx3-ubyte.gz",
+              "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"},
+             {"t10k-labels-idx1-ubyte.gz",
+              "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"}}};
   }
   if (dataset == "fashion-mnist") {
     // SHA-256 of the uncompressed files, as shipped by Debian's dataset-fashion-mnist.
     return {"fashion-mnist",
             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
-            {{"train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"},
-             {"train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"},
-             {"t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"},
-             {"t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"}}};
+            {{"train-images-idx3-ubyte.gz",
+              "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"},
+             {"train-labels-idx1-ubyte.gz",
+              "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"},
+             {"t10k-images-idx3-ubyte.gz",
+              "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"},
+             {"t10k-labels-idx1-ubyte.gz",
+              "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"}}};
   }
   if (dataset == "cifar10") {
     return {"cifar10",
             "https://www.cs.toronto.edu/~kriz/",
-            {{"cifar-10-binary.tar.gz", "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}},
+            {{"cifar-10-binary.tar.gz",
+              "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}},
             true};
   }
   fail("unknown dataset '{}': expected mnist, fashion-mnist or cifar10", dataset);
 }
 
 std::string sha256_hex(const std::vector<std::uint8_t>& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  SQT_CHECK(EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) == 1,
-            "OpenSSL: SHA-256 failed");
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  return sqt::sha256_hex(std::as_bytes(std::span(data)));
 }
 
 std::size_t append(char* data, std::size_t size, std::size_t count, void* out) {
@@ -105,7 +109,8 @@ void write_file(const std::string& path, const std::uint8_t* data, std::size_t s
 }
 
 // Writes each verified IDX file; the content hash is taken after gunzip.
-void fetch_idx(const Source& source, const std::string& base, const std::string& dir, long timeout) {
+void fetch_idx(const Source& source, const std::string& base, const std::string& dir,
+               long timeout) {
   for (const RemoteFile& file : source.files) {
     std::vector<std::uint8_t> bytes = download(base + file.name, timeout);
     std::string part = dir + "/" + file.name + ".part";
@@ -119,21 +124,24 @@ void fetch_idx(const Source& source, const std::string& base, const std::string&
     }
     if (got != file.sha256) {
       std::filesystem::remove(part);
-      fail("checksum mismatch for {}{}: SHA-256 of the content is {}, expected {}; nothing was "
-           "written",
-           base, file.name, got, file.sha256);
+      fail(
+          "checksum mismatch for {}{}: SHA-256 of the content is {}, expected {}; nothing was "
+          "written",
+          base, file.name, got, file.sha256);
     }
     std::filesystem::rename(part, dir + "/" + file.name);
   }
 }
 
 // Extracts the six CIFAR-10 batch files from the verified archive (ustar).
-void fetch_cifar(const Source& source, const std::string& base, const std::string& dir, long timeout) {
+void fetch_cifar(const Source& source, const std::string& base, const std::string& dir,
+                 long timeout) {
   const RemoteFile& file = source.files[0];
   std::vector<std::uint8_t> archive = download(base + file.name, timeout);
   std::string got = sha256_hex(archive);
-  SQT_CHECK(got == file.sha256, "checksum mismatch for {}{}: SHA-256 is {}, expected {}; nothing was written",
-            base, file.name, got, file.sha256);
+  SQT_CHECK(got == file.sha256,
+            "checksum mismatch for {}{}: SHA-256 is {}, expected {}; nothing was written", base,
+            file.name, got, file.sha256);
   std::string part = dir + "/archive.part";
   write_file(part, archive.data(), archive.size());
   std::vector<std::uint8_t> tar = read_maybe_gzip(part);
@@ -151,9 +159,10 @@ void extract_cifar_batches(const std::vector<std::uint8_t>& tar, const std::stri
     if (header[0] == 0) break;
     std::string name(reinterpret_cast<const char*>(header),
                      strnlen(reinterpret_cast<const char*>(header), 100));
-    std::size_t size =
-        std::strtoull(std::string(reinterpret_cast<const char*>(header) + 124, 12).c_str(), nullptr, 8);
-    SQT_CHECK(offset + 512 + size <= tar.size(), "{}: truncated archive member '{}'", archive_name, name);
+    std::size_t size = std::strtoull(
+        std::string(reinterpret_cast<const char*>(header) + 124, 12).c_str(), nullptr, 8);
+    SQT_CHECK(offset + 512 + size <= tar.size(), "{}: truncated archive member '{}'", archive_name,
+              name);
     std::string base_name = std::filesystem::path(name).filename().string();
     if (base_name.ends_with(".bin") &&
         (base_name.starts_with("data_batch_") || base_name == "test_batch.bin")) {
@@ -182,7 +191,8 @@ std::string fetch_dataset(const FetchOptions& options) {
   } else {
     fetch_idx(source, base, dir, options.timeout_s);
   }
-  return fmt::format("{} downloaded from {} and verified (SHA-256) into {}", options.dataset, base, dir);
+  return fmt::format("{} downloaded from {} and verified (SHA-256) into {}", options.dataset, base,
+                     dir);
 }
 
 }  // namespace sqt

@@ -45,6 +45,8 @@ class BatchNorm final : public Layer<P> {
     running_inv_std_ = p.constant(encode_fixed<R>(Tensor<double>({features_}, 1.0), p.frac_bits()));
   }
 
+  std::vector<Share*> buffers() override { return {&running_mean_, &running_inv_std_}; }
+
   Share forward(P& p, const Share& x, bool training) override {
     shape_ = P::shape(x);
     prepare_indices();

@@ -43,6 +43,9 @@ class Layer {
   virtual Share forward(P& p, const Share& x, bool training) = 0;
   virtual Share backward(P& p, const Share& grad_output) = 0;
   virtual std::vector<Param<P>*> params() { return {}; }
+  // State other than parameters that training changes and inference needs
+  // (batch normalisation's running statistics); saved in checkpoints.
+  virtual std::vector<Share*> buffers() { return {}; }
   // Draws the initial parameters inside MPC (no party learns them).
   virtual void initialize(P&) {}
   // The first layer need not compute the gradient of its input.

@@ -53,11 +53,7 @@ class Optimizer {
                           : p.scale(param->grad, pow2<R>(f - param->grad_extra_bits)));
     }
     Share w = P::join(values), g = P::join(grads);
-    if (state_.empty())
-      state_.assign(options_.kind == "amsgrad" ? 3
-                    : options_.kind == "adam"  ? 2
-                                               : 1,
-                    zeros(p, P::shape(w)));
+    prepare_state(p, params);
     Share updated = options_.kind == "sgd" ? sgd(p, w, g, log2_batch) : adam(p, w, g, log2_batch);
     std::size_t offset = 0;
     for (Param<P>* param : params) {
@@ -65,6 +61,19 @@ class Optimizer {
       offset += shape_size(param->shape);
     }
   }
+
+  // Creates the (zero) state for these parameters if there is none yet.
+  void prepare_state(P& p, const std::vector<Param<P>*>& params) {
+    if (!state_.empty()) return;
+    std::size_t total = 0;
+    for (Param<P>* param : params) total += shape_size(param->shape);
+    const std::size_t count = options_.kind == "amsgrad" ? 3 : options_.kind == "adam" ? 2 : 1;
+    state_.assign(count, zeros(p, {total}));
+  }
+
+  // The state a checkpoint saves and restores (prepare_state first).
+  std::vector<Share>& state() { return state_; }
+  long& steps() { return steps_; }
 
  private:
   // g has 2f fractional bits: v <- trunc(mu v + g) costs one truncation.

@@ -127,6 +127,8 @@ class Trainer {
     return metrics;
   }
 
+  Optimizer<P>& optimizer() { return optimizer_; }
+
   // Number of correctly classified test samples (the only value opened).
   std::size_t evaluate() {
     if (info_.test_count == 0) return 0;

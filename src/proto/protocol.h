@@ -21,6 +21,8 @@
 //   reshaped/part/join/gather/scatter_add   local rearrangements of elements.
 //   matmul_scatter(x, y, t, s)  x y summed into positions t of shape s before
 //                       the reshare: communication is the size of s.
+//   local_tensors(x) / from_local_tensors(ts)  what this party holds of x, as
+//                       plain ring tensors, and back (checkpoints).
 //
 // Binary sharings (P::BShare, bit-sliced: one plane per bit position):
 //   binput, bxor, bnot (local), band (one round), bopen, bslice/bgather/bconcat.
@@ -79,6 +81,10 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
   { P::transposed(x) } -> std::same_as<typename P::Share>;
   { p.matmul_scatter(x, x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
   { p.trunc_pr_wide(x, bits) } -> std::same_as<typename P::Share>;
+  { P::local_tensors(x) } -> std::same_as<std::vector<Tensor<typename P::Ring>>>;
+  {
+    P::from_local_tensors(std::vector<Tensor<typename P::Ring>>{})
+    } -> std::same_as<typename P::Share>;
 };
 
 template <class P>

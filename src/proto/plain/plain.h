@@ -57,6 +57,11 @@ class Plain {
   }
   // [rows, cols] -> [cols, rows] (local).
   static Share transposed(const Share& x) { return {tensor_transpose(x.value)}; }
+  static std::vector<Tensor<R>> local_tensors(const Share& x) { return {x.value}; }
+  static Share from_local_tensors(std::vector<Tensor<R>> tensors) {
+    SQT_CHECK(tensors.size() == 1, "an emulator value is one tensor, got {}", tensors.size());
+    return {std::move(tensors[0])};
+  }
   static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
                            const Shape& shape) {
     return {tensor_scatter_add(x.value, targets, shape)};

@@ -86,6 +86,13 @@ class Rep3 {
                            const Shape& shape) {
     return {tensor_scatter_add(x.own, targets, shape), tensor_scatter_add(x.next, targets, shape)};
   }
+  // This party's two summands, and a share made from them (checkpoints).
+  static std::vector<Tensor<R>> local_tensors(const Share& x) { return {x.own, x.next}; }
+  static Share from_local_tensors(std::vector<Tensor<R>> tensors) {
+    SQT_CHECK(tensors.size() == 2 && tensors[0].shape() == tensors[1].shape(),
+              "a rep3 share needs two summands of one shape, got {} tensors", tensors.size());
+    return {std::move(tensors[0]), std::move(tensors[1])};
+  }
   // All elements of the shares, one after another, as a flat share.
   static Share join(std::span<const Share> xs) {
     std::vector<const Tensor<R>*> own, next;
