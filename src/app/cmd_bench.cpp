@@ -1,4 +1,5 @@
-// cmd_bench.cpp — `sqt bench ops`: per-operation time, bytes and rounds.
+// cmd_bench.cpp — `sqt bench ops` (per-operation time, bytes and rounds) and
+// `sqt bench accuracy`; `sqt bench step` is in cmd_bench_step.cpp.
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -6,7 +7,6 @@
 #include "app/commands.h"
 #include "bench/accuracy_bench.h"
 #include "bench/ops_bench.h"
-#include "bench/step_bench.h"
 
 namespace sqt {
 namespace {
@@ -58,38 +58,11 @@ void add_accuracy_command(CLI::App& bench) {
   });
 }
 
-void add_step_command(CLI::App& bench) {
-  auto* step = bench.add_subcommand("step", "Cost of one training step, per layer");
-  auto options = std::make_shared<StepBenchOptions>();
-  step->add_option("--protocol", options->protocol, "rep3 or plain (INSECURE emulator)")
-      ->check(CLI::IsMember({"rep3", "plain"}))
-      ->capture_default_str();
-  step->add_option("--ring", options->ring, "64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
-  step->add_option("--model", options->model, "A, B, C or D")
-      ->check(CLI::IsMember({"A", "B", "C", "D"}))
-      ->capture_default_str();
-  step->add_option("--batch-size", options->batch, "Batch size (power of two)")
-      ->capture_default_str();
-  step->add_option("--optimizer", options->optimizer, "sgd, adam or amsgrad")
-      ->check(CLI::IsMember({"sgd", "adam", "amsgrad"}))
-      ->capture_default_str();
-  step->add_option("--threads", options->threads, "Threads per party")->capture_default_str();
-  step->callback([options] {
-    fmt::print("{:<42} {:>10} {:>14} {:>8}\n", "part", "seconds", "bytes/party", "rounds");
-    run_step_bench(*options, [](const StepBenchRow& r) {
-      fmt::print("{:<42} {:>10.4f} {:>14} {:>8}\n", r.part, r.seconds, r.bytes_per_party, r.rounds);
-      std::fflush(stdout);
-    });
-  });
-}
-
 void add_bench_command(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
   add_accuracy_command(*bench);
-  add_step_command(*bench);
+  add_step_commands(*bench);
   auto* ops = bench->add_subcommand(
       "ops", "Time protocol operations with all parties in this process (in-memory channels)");
   auto options = std::make_shared<OpsBenchOptions>();

@@ -63,52 +63,72 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
   return rows;
 }
 
+ModelSpec step_model(const StepBenchOptions& options) {
+  return builtin_model(options.model,
+                       options.model == "alexnet" ? Shape{3, 32, 32} : Shape{1, 28, 28});
+}
+
+template <RingElement R>
+std::vector<StepBenchRow> party_step_ring(Session& session, const StepBenchOptions& options) {
+  ModelSpec spec = step_model(options);
+  if (options.protocol == "rep3") {
+    Rep3<R> p(session);
+    return party_step(p, options, spec);
+  }
+  Plain<R> p(session);
+  return party_step(p, options, spec);
+}
+
 template <class P>
-void bench(const StepBenchOptions& options,
-           const std::function<void(const StepBenchRow&)>& on_row) {
+std::vector<std::vector<StepBenchRow>> bench_in_process(const StepBenchOptions& options) {
   SessionOptions session;
   session.frac_bits = kDefaultFracBits<typename P::Ring>;
   session.threads = options.threads;
-  ModelSpec spec = builtin_model(options.model,
-                                 options.model == "alexnet" ? Shape{3, 32, 32} : Shape{1, 28, 28});
-  auto per_party = run_local<P>(session, [&](P& p) { return party_step(p, options, spec); });
-  StepBenchRow total{"training step (input to update)"};
-  for (std::size_t i = 0; i < per_party[0].size(); ++i) {
-    StepBenchRow row = per_party[0][i];
-    for (auto& party : per_party) {
+  ModelSpec spec = step_model(options);
+  return run_local<P>(session, [&](P& p) { return party_step(p, options, spec); });
+}
+
+template <RingElement R>
+std::vector<std::vector<StepBenchRow>> bench_ring(const StepBenchOptions& options) {
+  if (options.protocol == "rep3") return bench_in_process<Rep3<R>>(options);
+  return bench_in_process<Plain<R>>(options);
+}
+
+}  // namespace
+
+std::vector<StepBenchRow> step_bench_party(Session& session, const StepBenchOptions& options) {
+  if (options.ring == 64) return party_step_ring<std::uint64_t>(session, options);
+  return party_step_ring<u128>(session, options);
+}
+
+std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBenchRow>>& parties) {
+  std::vector<StepBenchRow> rows;
+  StepBenchRow total{kStepTotalPart};
+  for (std::size_t i = 0; i < parties[0].size(); ++i) {
+    StepBenchRow row = parties[0][i];
+    for (auto& party : parties) {
+      SQT_CHECK(party.size() == parties[0].size() && party[i].part == row.part,
+                "benchmark parties report different steps");
       row.seconds = std::max(row.seconds, party[i].seconds);
       row.bytes_per_party = std::max(row.bytes_per_party, party[i].bytes_per_party);
       row.rounds = std::max(row.rounds, party[i].rounds);
     }
-    on_row(row);
+    rows.push_back(row);
     if (row.part != "initialize" && row.part != "loss (ln)") {
       total.seconds += row.seconds;
       total.bytes_per_party += row.bytes_per_party;
       total.rounds += row.rounds;
     }
   }
-  on_row(total);
+  rows.push_back(total);
+  return rows;
 }
-
-template <RingElement R>
-void bench_ring(const StepBenchOptions& options,
-                const std::function<void(const StepBenchRow&)>& on_row) {
-  if (options.protocol == "rep3") {
-    bench<Rep3<R>>(options, on_row);
-  } else {
-    bench<Plain<R>>(options, on_row);
-  }
-}
-
-}  // namespace
 
 void run_step_bench(const StepBenchOptions& options,
                     const std::function<void(const StepBenchRow&)>& on_row) {
-  if (options.ring == 64) {
-    bench_ring<std::uint64_t>(options, on_row);
-  } else {
-    bench_ring<u128>(options, on_row);
-  }
+  auto per_party =
+      options.ring == 64 ? bench_ring<std::uint64_t>(options) : bench_ring<u128>(options);
+  for (const StepBenchRow& row : combine_step_rows(per_party)) on_row(row);
 }
 
 }  // namespace sqt

@@ -1,13 +1,19 @@
 // step_bench.h — `sqt bench step`: the cost of one training step, per layer.
 //
-// Runs all parties in this process on random data of the model's input
-// shape: forward and backward through every layer, the softmax
-// cross-entropy gradient and the optimiser update, reporting for each part
-// wall seconds, bytes sent by the busiest party and rounds.
+// One training step on random data of the model's input shape: forward and
+// backward through every layer, the softmax cross-entropy gradient and the
+// optimiser update, reporting for each part wall seconds, bytes sent by the
+// busiest party and rounds. Parties synchronise before each part, so a
+// part's time starts when all parties start it. run_step_bench runs all
+// parties in this process; step_bench_party runs one party over a session's
+// real network (the app runs three processes with TLS and combines their
+// rows with combine_step_rows).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace sqt {
 
@@ -27,7 +33,16 @@ struct StepBenchRow {
   std::uint64_t rounds = 0;
 };
 
+inline constexpr const char* kStepTotalPart = "training step (input to update)";
+
 void run_step_bench(const StepBenchOptions& options,
                     const std::function<void(const StepBenchRow&)>& on_row);
+
+class Session;
+std::vector<StepBenchRow> step_bench_party(Session& session, const StepBenchOptions& options);
+
+// Per part, the slowest time, most bytes and most rounds over the parties,
+// followed by the total of the step (initialisation and loss excluded).
+std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBenchRow>>& parties);
 
 }  // namespace sqt
