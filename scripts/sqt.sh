@@ -5,6 +5,10 @@
 #                         `sqt train` (network A on MNIST in 3-party MPC, one epoch)
 #   scripts/sqt.sh test   install packages, build, run the whole test suite (ctest)
 #   scripts/sqt.sh build  install packages and build only
+#   scripts/sqt.sh baseline  build for the architecture's baseline CPU with
+#                         warnings as errors (build-baseline/) and run the unit
+#                         tests there: what CI does so that no CPU-specific
+#                         code or warning slips in
 #
 # Installs only the Debian packages that are missing (needs root or sudo for
 # that), configures CMake with Ninja into build/ and builds build/sqt.
@@ -43,13 +47,22 @@ case "${1:-run}" in
     shift || true
     ./build/sqt train "$@"
     ;;
+  baseline)
+    install_packages
+    flags=()
+    [ "$(uname -m)" = x86_64 ] && flags=(-DCMAKE_CXX_FLAGS=-march=x86-64-v2)
+    cmake -S . -B build-baseline -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_NATIVE=OFF \
+      -DSQT_WERROR=ON "${flags[@]}" >/dev/null
+    cmake --build build-baseline -j"$(nproc)"
+    ./build-baseline/tests/sqt_tests --gtest_brief=1
+    ;;
   test)
     build
     cd build
     ctest --output-on-failure -j1 --timeout 900
     ;;
   *)
-    echo "usage: scripts/sqt.sh run|test|build" >&2
+    echo "usage: scripts/sqt.sh run|test|build|baseline" >&2
     exit 2
     ;;
 esac
