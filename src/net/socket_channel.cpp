@@ -176,9 +176,13 @@ void SocketChannel::io_loop() {
     pollfd fds[2] = {
         {connection_->fd(), static_cast<short>(POLLIN | (next.want_write ? POLLOUT : 0)), 0},
         {wake_fd_, POLLIN, 0}};
-    auto wait = std::chrono::ceil<std::chrono::milliseconds>(next.at - Clock::now()).count();
-    int timeout = static_cast<int>(std::clamp<long long>(wait, 0, 60'000));
-    if (::poll(fds, 2, timeout) < 0 && errno != EINTR) {
+    // ppoll: nanosecond timeouts, so emulated delays below a millisecond hold.
+    auto wait = std::clamp<Clock::duration>(next.at - Clock::now(), Clock::duration::zero(),
+                                            std::chrono::seconds(60));
+    auto wait_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+    timespec timeout{static_cast<time_t>(wait_ns / 1'000'000'000),
+                     static_cast<long>(wait_ns % 1'000'000'000)};
+    if (::ppoll(fds, 2, &timeout, nullptr) < 0 && errno != EINTR) {
       set_failure(fmt::format("waiting for {}: {}", name_, errno_text(errno)));
       break;
     }
