@@ -38,11 +38,14 @@ inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a,
   constexpr int kVectors = static_cast<int>(kPanelWidth) / Lanes;
   V acc[Rows][kVectors] = {};
   for (std::size_t p = 0; p < depth; ++p) {
-    V b[kVectors];
-    std::memcpy(b, panel + p * kPanelWidth, sizeof b);
+    const u64* row = panel + p * kPanelWidth;
     for (int r = 0; r < Rows; ++r) {
       V broadcast = V{} + a[r * lda + p];
-      for (int v = 0; v < kVectors; ++v) acc[r][v] += broadcast * b[v];
+      for (int v = 0; v < kVectors; ++v) {
+        V b;
+        std::memcpy(&b, row + v * Lanes, sizeof b);
+        acc[r][v] += broadcast * b;
+      }
     }
   }
   for (int r = 0; r < Rows; ++r) {
