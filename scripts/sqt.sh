@@ -6,9 +6,10 @@
 #   scripts/sqt.sh test   install packages, build, run the whole test suite (ctest)
 #   scripts/sqt.sh build  install packages and build only
 #   scripts/sqt.sh baseline  build for the architecture's baseline CPU with
-#                         warnings as errors (build-baseline/) and run the unit
-#                         tests there: what CI does so that no CPU-specific
-#                         code or warning slips in
+#                         warnings as errors (build-baseline/), check that only
+#                         the run-time dispatched kernels use AVX registers, and
+#                         run the unit tests there: what CI does so that no
+#                         CPU-specific code or warning slips in
 #
 # Installs only the Debian packages that are missing (needs root or sudo for
 # that), configures CMake with Ninja into build/ and builds build/sqt.
@@ -54,6 +55,7 @@ case "${1:-run}" in
     cmake -S . -B build-baseline -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_NATIVE=OFF \
       -DSQT_WERROR=ON "${flags[@]}" >/dev/null
     cmake --build build-baseline -j"$(nproc)"
+    scripts/check-isa.sh build-baseline/sqt
     ./build-baseline/tests/sqt_tests --gtest_brief=1
     ;;
   test)
