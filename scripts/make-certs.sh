@@ -13,10 +13,11 @@ command -v openssl >/dev/null || { echo "make-certs.sh: openssl is not installed
 mkdir -p "$dir"
 umask 077
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
-  -keyout "$dir/ca.key" -out "$dir/ca.pem" -subj "/CN=sqt local CA" 2>/dev/null
+  -keyout "$dir/ca.key" -out "$dir/ca.pem" -subj "/CN=sqt local CA" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 for ((i = 0; i < parties; i++)); do
   ext=$(mktemp)
-  printf 'subjectAltName=DNS:sqt-party-%d\nextendedKeyUsage=serverAuth,clientAuth\n' "$i" > "$ext"
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nsubjectAltName=DNS:sqt-party-%d\nextendedKeyUsage=serverAuth,clientAuth\n' "$i" > "$ext"
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -keyout "$dir/party$i.key" -out "$dir/party$i.csr" -subj "/CN=sqt-party-$i" 2>/dev/null
   openssl x509 -req -in "$dir/party$i.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \

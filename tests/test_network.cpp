@@ -1,7 +1,11 @@
 // Tests of channels and the network layer: in-memory and TCP (with and
 // without TLS), counters, round counting and every failure mode.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "core/error.h"
@@ -176,6 +180,51 @@ TEST_F(TlsNetwork, CertificateOfTheWrongPartyIsRefused) {
     named |= e.find("presented a certificate for 'sqt-party-1', expected 'sqt-party-2'") !=
              std::string::npos;
   EXPECT_TRUE(named) << run.errors[0] << " | " << run.errors[1] << " | " << run.errors[2];
+}
+
+std::string fingerprint_of(const std::string& pem_path) {
+  FILE* file = std::fopen(pem_path.c_str(), "r");
+  X509* cert = PEM_read_X509(file, nullptr, nullptr, nullptr);
+  std::fclose(file);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  X509_digest(cert, EVP_sha256(), digest, &length);
+  X509_free(cert);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02X}:", digest[i]);
+  hex.pop_back();
+  return hex;  // as `openssl x509 -fingerprint -sha256` prints it
+}
+
+TEST_F(TlsNetwork, PinnedFingerprintsAdmitTheRightCertificatesOnly) {
+  std::string pins;
+  for (int i = 0; i < 3; ++i)
+    pins += (i ? "," : "") + fingerprint_of(options_for(i, "good").tls_files.cert);
+  auto peers = loopback_peers(3);
+  auto run = connect_all(peers, [&](int i) {
+    ConnectOptions options = options_for(i, "good");
+    options.peer_fingerprints = parse_fingerprints(pins, 3);
+    return options;
+  });
+  for (auto& e : run.errors) ASSERT_EQ(e, "");
+  exchange_ring(run);
+  // A second certificate for party 1, signed by the same CA, is refused.
+  std::string wrong = pins.substr(0, pins.find(',') + 1) +
+                      fingerprint_of(options_for(0, "good").tls_files.cert) +
+                      pins.substr(pins.rfind(','));
+  auto peers2 = loopback_peers(2);
+  auto run2 = connect_all(peers2, [&](int i) {
+    ConnectOptions options = options_for(i, "good");
+    options.connect_timeout = 1500ms;
+    options.peer_fingerprints = parse_fingerprints(wrong, 3);
+    options.peer_fingerprints.resize(2);
+    return options;
+  });
+  bool refused = false;
+  for (auto& e : run2.errors) refused |= e.find("not the pinned") != std::string::npos;
+  EXPECT_TRUE(refused) << run2.errors[0] << " | " << run2.errors[1];
+  EXPECT_NE(error_of([] { parse_fingerprints("abc", 1); }).find("has 3 hex digits"),
+            std::string::npos);
 }
 
 TEST_F(TlsNetwork, PeerThatDiesMidRunIsNamed) {

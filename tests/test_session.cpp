@@ -26,11 +26,12 @@ TEST(Session, MismatchedConfigurationNamesTheField) {
     }
   }
   EXPECT_EQ(errors[0],
-            "configuration mismatch with party 2: ring is 64 here but 128 there; start every "
+            "configuration mismatch with party 2: ring is 64 here but different there; start every "
             "party with the same options");
-  EXPECT_EQ(errors[2],
-            "configuration mismatch with party 0: ring is 128 here but 64 there; start every "
-            "party with the same options");
+  EXPECT_EQ(
+      errors[2],
+      "configuration mismatch with party 0: ring is 128 here but different there; start every "
+      "party with the same options");
 }
 
 TEST(Session, PairwiseKeysAreSharedByExactlyTheTwoParties) {

@@ -65,5 +65,49 @@ check "a batch size that is not a power of two is refused" \
 check "a missing data directory is explained" \
   fails_with "missing data file" train --data-dir "$work/nowhere"
 
+# Saved models are validated before use (sqt eval): exit 1 with the field named.
+fails_with_status() {  # like fails_with, and the exit status must be 1..127 (not a signal)
+  local pattern=$1
+  shift
+  "$sqt" "$@" >"$work/out" 2>&1
+  local code=$?
+  [ "$code" -ge 1 ] && [ "$code" -le 127 ] && grep -q "$pattern" "$work/out"
+}
+tiny_model() {  # tiny_model FILE DENSE_EXTRA BIAS_SHAPE BIAS_VALUES WEIGHT0
+  printf '{"format": "sqt-model-1", "name": "tiny", "input": [1, 2, 2], "ring": 64, "frac_bits": 16, "layers": [{"type": "flatten"}, {"type": "dense", "out": 2%s, "params": {"weights": {"shape": [4, 2], "values": [%s, 0, 0, 0, 0, 0, 0, 0]}, "bias": {"shape": %s, "values": %s}}}]}' \
+    "$2" "$5" "$3" "$4" > "$1"
+}
+tiny_model "$work/good_tiny.json" "" "[2]" "[0, 0]" 1
+tiny_model "$work/short_bias.json" "" "[1]" "[0]" 1
+tiny_model "$work/unknown_key.json" ', "strde": 2' "[2]" "[0, 0]" 1
+check "a model file with a short bias is refused with layer, field, expected and found" \
+  fails_with_status "short_bias.json: layer 1 (dense 4->2): parameter 'bias' has shape \[1\], expected \[2\]" \
+  eval --model-file "$work/short_bias.json"
+check "a model whose input differs from the dataset's samples is refused" \
+  fails_with_status "model expects input \[1, 2, 2\] but mnist samples are \[1, 28, 28\]" eval --model-file "$work/good_tiny.json"
+check "an unknown attribute is refused with the key named" \
+  fails_with_status "layer 1 (dense): unknown attribute 'strde' (allowed: out)" eval --model-file "$work/unknown_key.json"
+printf '{"name": "s", "input": [1, 28, 28], "layers": [{"type": "conv2d", "out": 4, "kernel": 3, "stride": 0}]}' > "$work/stride0.json"
+check "stride 0 is refused before any arithmetic" \
+  fails_with_status "layer 0 (conv2d): 'stride' is 0, expected 1 to 1024" train --model "$work/stride0.json"
+head -c 300 "$work/model.json" > "$work/truncated.json"
+check "a truncated JSON file says where it ends" \
+  fails_with_status "truncated.json' ends early at line 1, column" eval --model-file "$work/truncated.json"
+
+# Precision outside the proven range of truncation is refused before any work.
+check "--ring 128 --frac-bits 55 is refused with the bound" \
+  fails_with_status "55 fractional bits do not fit the 128-bit ring: .* f must be 8 to 34" train --ring 128 --frac-bits 55
+check "sqt party --ring 64 --frac-bits 40 is refused before connecting" \
+  fails_with_status "40 fractional bits do not fit the 64-bit ring" \
+  party --id 1 --peers 127.0.0.1:1,127.0.0.1:2,127.0.0.1:3 --insecure-no-tls --ring 64 --frac-bits 40
+check "--insecure-no-tls is refused for a non-loopback peer" \
+  fails_with_status "insecure-no-tls is refused for 10.0.0.2" \
+  selftest --party 0 --peers 127.0.0.1:7000,10.0.0.2:7000,127.0.0.1:7002 --insecure-no-tls
+
+# --no-loss: the loss is null in the metrics and n/a on screen.
+"$sqt" train --protocol plain --no-loss --train-limit 256 --test-limit 100 --metrics-out "$work/noloss.jsonl" >"$work/out" 2>&1
+check "--no-loss writes train_loss null and prints n/a" \
+  bash -c "grep -q '\"train_loss\":null' '$work/noloss.jsonl' && grep -q 'train_loss n/a' '$work/out'"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

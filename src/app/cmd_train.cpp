@@ -57,8 +57,7 @@ void run_local_training(const TrainJob& job, const Loaded& loaded, int frac_bits
 template <RingElement R>
 void run_ring(const TrainJob& job) {
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
-  SQT_CHECK(f >= 8 && 2 * f + 16 < kRingBits<R>, "--frac-bits {} does not fit the {}-bit ring", f,
-            kRingBits<R>);
+  check_precision(kRingBits<R>, f);
   Loaded loaded = load_for(job);
   fmt::print(
       "{} on {} ({} training, {} test samples), protocol {}{}, k = {}, f = {}, batch {}, {} "
@@ -136,17 +135,26 @@ DataInfo share_data_info(Network& net, const Loaded* loaded) {
     for (int peer = 1; peer < net.parties(); ++peer) net.send(peer, std::as_bytes(std::span(text)));
     return loaded->info;
   }
-  std::vector<std::byte> bytes = net.recv_any(0);
+  std::vector<std::byte> bytes = net.recv_any(0, 64 * 1024);
   nlohmann::json j = nlohmann::json::parse(
       std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), nullptr, false);
-  SQT_CHECK(j.is_object(), "party 0 sent a malformed description of the data");
-  return {j["sample_shape"].get<Shape>(), j["classes"].get<int>(),
-          j["train_count"].get<std::size_t>(), j["test_count"].get<std::size_t>()};
+  try {
+    DataInfo info{j.at("sample_shape").get<Shape>(), j.at("classes").get<int>(),
+                  j.at("train_count").get<std::size_t>(), j.at("test_count").get<std::size_t>()};
+    SQT_CHECK(!info.sample_shape.empty() && shape_size(info.sample_shape) <= (1u << 24) &&
+                  info.classes >= 2 && info.classes <= 1000,
+              "party 0 described samples of shape {} in {} classes: out of range",
+              shape_string(info.sample_shape), info.classes);
+    return info;
+  } catch (const nlohmann::json::exception&) {
+    fail("party 0 sent a malformed description of the data");
+  }
 }
 
 template <RingElement R>
 void run_party(const TrainJob& job, const PartyFlags& flags) {
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
+  check_precision(kRingBits<R>, f);  // before loading data or connecting
   std::unique_ptr<Loaded> loaded;
   const int me = flags.party;
   if (me == 0) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder

@@ -20,7 +20,10 @@ void add_party_flags(CLI::App& command, PartyFlags& flags) {
   command.add_option("--cert", flags.cert, "This party's certificate (overrides --certs)");
   command.add_option("--key", flags.key, "This party's private key (overrides --certs)");
   command.add_flag("--insecure-no-tls", flags.insecure_no_tls,
-                   "Turn TLS off (benchmarks on a private network only)");
+                   "Turn TLS off (all parties on this machine only: loopback addresses)");
+  command.add_option("--peer-fingerprints", flags.peer_fingerprints,
+                     "SHA-256 fingerprints of every party's certificate, in party order "
+                     "(pinning; `openssl x509 -noout -fingerprint -sha256 -in partyI.pem`)");
   command
       .add_option("--connect-timeout", flags.connect_timeout_s,
                   "Seconds to keep retrying peers that are not up yet")
@@ -70,6 +73,12 @@ ConnectOptions resolve_connect_options(const PartyFlags& flags) {
   options.link.peer_timeout = ms(flags.peer_timeout_s);
   options.link.emulation = {flags.emulate_rtt_ms, flags.emulate_gbit};
   if (!options.tls) {
+    for (const PeerAddress& peer : parse_peers(flags.peers))
+      SQT_CHECK(is_loopback_host(peer.host),
+                "--insecure-no-tls is refused for {}: without TLS anyone on the network reads "
+                "the pairwise keys and all three shares; use it only with every party on this "
+                "machine (127.0.0.1)",
+                peer.host);
     fmt::print(stderr,
                "sqt: WARNING: TLS is off (--insecure-no-tls): traffic, including the pairwise PRG "
                "keys, is unencrypted and unauthenticated. Use this only on a private network.\n");
@@ -82,6 +91,9 @@ ConnectOptions resolve_connect_options(const PartyFlags& flags) {
               "--ca/--cert/--key, or --insecure-no-tls on a private network");
     return flags.certs_dir + "/" + file;
   };
+  if (!flags.peer_fingerprints.empty())
+    options.peer_fingerprints =
+        parse_fingerprints(flags.peer_fingerprints, parse_peers(flags.peers).size());
   options.tls_files.ca_cert = pick(flags.ca, "ca.pem");
   options.tls_files.cert = pick(flags.cert, fmt::format("party{}.pem", flags.party));
   options.tls_files.key = pick(flags.key, fmt::format("party{}.key", flags.party));

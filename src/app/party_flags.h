@@ -18,6 +18,7 @@ struct PartyFlags {
   std::string certs_dir;
   std::string ca, cert, key;
   bool insecure_no_tls = false;
+  std::string peer_fingerprints;
   double connect_timeout_s = 60;
   double recv_timeout_s = 600;
   double peer_timeout_s = 10;

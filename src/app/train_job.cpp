@@ -69,15 +69,15 @@ void TrainReporter::progress(const BatchProgress& b) {
 
 void TrainReporter::epoch(const EpochMetrics& m) {
   fmt::print(
-      "epoch {}: train_loss {:.4f}  test_accuracy {:.4f} ({}/{})  {:.1f} s  {:.1f} MB per "
+      "epoch {}: train_loss {}  test_accuracy {:.4f} ({}/{})  {:.1f} s  {:.1f} MB per "
       "party  {} rounds\n",
-      m.epoch, m.train_loss, m.test_accuracy, m.correct, m.tested, m.seconds,
-      m.bytes_per_party / 1e6, m.rounds);
+      m.epoch, m.loss_computed ? fmt::format("{:.4f}", m.train_loss) : "n/a", m.test_accuracy,
+      m.correct, m.tested, m.seconds, m.bytes_per_party / 1e6, m.rounds);
   std::fflush(stdout);
   if (metrics_.is_open()) {
     nlohmann::ordered_json j;
     j["epoch"] = m.epoch;
-    j["train_loss"] = m.train_loss;
+    j["train_loss"] = m.loss_computed ? nlohmann::ordered_json(m.train_loss) : nullptr;
     j["test_accuracy"] = m.test_accuracy;
     j["test_correct"] = m.correct;
     j["test_count"] = m.tested;

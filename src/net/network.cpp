@@ -66,8 +66,10 @@ void Network::synchronize() {
   received_depth_ = stats_.rounds;
 }
 
-std::vector<std::byte> Network::recv_any(int peer) {
+std::vector<std::byte> Network::recv_any(int peer, std::size_t max_bytes) {
   std::vector<std::byte> message = channel(peer).recv_any();
+  SQT_CHECK(message.size() <= max_bytes, "{} sent a {}-byte message where at most {} are allowed",
+            peer_name(peer), message.size(), max_bytes);
   stats_.bytes_received += message.size();
   return message;
 }

@@ -41,7 +41,9 @@ class Network {
 
   void send(int peer, std::span<const std::byte> message);
   void recv(int peer, std::span<std::byte> out);
-  std::vector<std::byte> recv_any(int peer);
+  // Receives the next message whatever its size, up to max_bytes (an error
+  // names the peer and both sizes).
+  std::vector<std::byte> recv_any(int peer, std::size_t max_bytes = std::size_t{1} << 32);
 
   template <class T>
   void send_values(int peer, std::span<const T> values) {

@@ -5,12 +5,14 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -42,6 +44,34 @@ std::vector<PeerAddress> parse_peers(const std::string& list) {
     start = end + 1;
   }
   return peers;
+}
+
+std::vector<std::string> parse_fingerprints(const std::string& list, std::size_t parties) {
+  std::vector<std::string> pins;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    std::string hex;
+    for (char c : list.substr(start, end - start)) {
+      if (c == ':') continue;
+      SQT_CHECK(std::isxdigit(static_cast<unsigned char>(c)),
+                "--peer-fingerprints entry {} is not hexadecimal", pins.size());
+      hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    SQT_CHECK(hex.empty() || hex.size() == 64,
+              "--peer-fingerprints entry {} has {} hex digits, a SHA-256 fingerprint has 64",
+              pins.size(), hex.size());
+    pins.push_back(hex);
+    start = end + 1;
+  }
+  SQT_CHECK(pins.size() == parties, "--peer-fingerprints lists {} entries for {} parties",
+            pins.size(), parties);
+  return pins;
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
 namespace {
@@ -148,21 +178,48 @@ int connect_with_retry(const PeerAddress& peer, int peer_id, int buffer_bytes,
   }
 }
 
-std::string peer_common_name(ssl_st* ssl) {
-  X509* cert = SSL_get1_peer_certificate(ssl);
-  if (cert == nullptr) return "";
-  char name[256] = {};
-  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
-  X509_free(cert);
+// The peer certificate's common name, of any length ("" if none).
+std::string peer_common_name(X509* cert) {
+  X509_NAME* subject = X509_get_subject_name(cert);
+  int index = subject ? X509_NAME_get_index_by_NID(subject, NID_commonName, -1) : -1;
+  if (index < 0) return "";
+  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+  unsigned char* utf8 = nullptr;
+  int length = ASN1_STRING_to_UTF8(&utf8, data);
+  if (length < 0) return "";
+  std::string name(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length));
+  OPENSSL_free(utf8);
   return name;
 }
 
-void check_identity(const Connection& connection, int expected_id) {
+// SHA-256 of the certificate (DER), lowercase hex without separators.
+std::string certificate_fingerprint(X509* cert) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  SQT_CHECK(X509_digest(cert, EVP_sha256(), digest, &length) == 1,
+            "OpenSSL: cannot compute a certificate fingerprint");
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+void check_identity(const Connection& connection, int expected_id, const ConnectOptions& options) {
   if (connection.ssl() == nullptr) return;
-  std::string name = peer_common_name(connection.ssl());
+  X509* cert = SSL_get1_peer_certificate(connection.ssl());
+  SQT_CHECK(cert != nullptr, "{} presented no certificate", connection.peer_name());
+  std::string name = peer_common_name(cert);
+  std::string fingerprint = certificate_fingerprint(cert);
+  X509_free(cert);
   SQT_CHECK(name == party_common_name(expected_id),
             "{} presented a certificate for '{}', expected '{}': refusing the connection",
             connection.peer_name(), name, party_common_name(expected_id));
+  if (expected_id < static_cast<int>(options.peer_fingerprints.size()) &&
+      !options.peer_fingerprints[expected_id].empty()) {
+    SQT_CHECK(fingerprint == options.peer_fingerprints[expected_id],
+              "{} presented a certificate with SHA-256 fingerprint {}, not the pinned {}: "
+              "refusing the connection (another certificate signed by the CA?)",
+              connection.peer_name(), fingerprint, options.peer_fingerprints[expected_id]);
+  }
 }
 
 Hello exchange_hello(Connection& connection, int me, Clock::time_point deadline) {
@@ -202,7 +259,7 @@ void connect_down(int me, const std::vector<PeerAddress>& peers, const ConnectOp
     auto connection = std::make_unique<Connection>(fd, who);
     auto step_deadline = std::min(deadline, Clock::now() + options.handshake_timeout);
     if (context) connection->handshake(*context, true, step_deadline);
-    check_identity(*connection, i);
+    check_identity(*connection, i, options);
     Hello hello = exchange_hello(*connection, me, step_deadline);
     SQT_CHECK(static_cast<int>(hello.id) == i, "{} says it is party {}", who, hello.id);
     channels[i] = std::make_unique<SocketChannel>(std::move(connection), options.link);
@@ -223,7 +280,7 @@ int admit(Connection& connection, int me, const std::vector<PeerAddress>& peers,
             "{} claims to be party {}, which is not expected to connect to party {}",
             connection.peer_name(), hello.id, me);
   connection.set_peer_name(fmt::format("party {} ({})", j, address_text(peers[j])));
-  check_identity(connection, j);
+  check_identity(connection, j, options);
   return j;
 }
 

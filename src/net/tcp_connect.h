@@ -32,6 +32,14 @@ struct PeerAddress {
 // Parses "host:port,host:port,..." (one entry per party, in party order).
 std::vector<PeerAddress> parse_peers(const std::string& list);
 
+// Parses "FP0,FP1,..." (one SHA-256 fingerprint per party, in party order;
+// hex, colons allowed as `openssl x509 -fingerprint -sha256` prints them;
+// empty entries pin nothing).
+std::vector<std::string> parse_fingerprints(const std::string& list, std::size_t parties);
+
+// Whether host names this machine (127.0.0.0/8, ::1, localhost).
+bool is_loopback_host(const std::string& host);
+
 struct ConnectOptions {
   bool tls = true;  // false only on a trusted private network (the CLI warns)
   TlsFiles tls_files;
@@ -44,6 +52,10 @@ struct ConnectOptions {
   // grows the buffers as needed (setting them turns autotuning off). Tests
   // set tiny buffers to force the worst case.
   int socket_buffer_bytes = 0;
+  // Certificate pinning: SHA-256 fingerprints (lowercase hex, no separators)
+  // of each party's certificate, by party id; an empty entry is not pinned.
+  // With pins, even whoever holds the CA key cannot impersonate a party.
+  std::vector<std::string> peer_fingerprints;
   // Where notices about refused connections go (default: standard error).
   std::function<void(const std::string&)> log;
 };

@@ -61,7 +61,7 @@ std::vector<std::string> exchange_text(P& p, const std::string& text) {
       if (peer != p.party()) net.send(peer, std::as_bytes(std::span(text)));
     for (int peer = 0; peer < p.parties(); ++peer) {
       if (peer == p.party()) continue;
-      std::vector<std::byte> bytes = net.recv_any(peer);
+      std::vector<std::byte> bytes = net.recv_any(peer, 1 << 20);
       all[peer].assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     }
   }

@@ -3,6 +3,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "nn/json_file.h"
+#include "nn/model_validate.h"
+
 namespace sqt {
 
 void save_model_file(const std::string& path, const reference::Model& model, int ring,
@@ -31,10 +34,9 @@ void save_model_file(const std::string& path, const reference::Model& model, int
 }
 
 reference::Model load_model_file(const std::string& path) {
-  std::ifstream file(path);
-  SQT_CHECK(file.good(), "cannot open model file '{}'", path);
-  nlohmann::json j = nlohmann::json::parse(file, nullptr, false);
-  SQT_CHECK(!j.is_discarded() && j.is_object(), "{}: not a JSON object", path);
+  nlohmann::json j = read_json_file(path, "model file");
+  SQT_CHECK(j.is_object(), "{}: expected a JSON object (a model saved by sqt train --save-model)",
+            path);
   SQT_CHECK(j.value("format", "") == "sqt-model-1",
             "{}: field 'format' is '{}', expected 'sqt-model-1' (a model saved by sqt train "
             "--save-model)",
@@ -45,9 +47,23 @@ reference::Model load_model_file(const std::string& path) {
     reference::Params params;
     const auto& layer = j["layers"][i];
     if (layer.contains("params")) {
+      SQT_CHECK(layer["params"].is_object(), "{}: layer {}: 'params' must be an object", path, i);
       for (auto& [name, p] : layer["params"].items()) {
-        Shape shape = p.at("shape").get<Shape>();
-        std::vector<double> values = p.at("values").get<std::vector<double>>();
+        SQT_CHECK(p.is_object() && p.contains("shape") && p.contains("values") &&
+                      p["shape"].is_array() && p["values"].is_array(),
+                  "{}: layer {}: parameter '{}' needs 'shape' and 'values' lists", path, i, name);
+        Shape shape;
+        for (const auto& d : p["shape"]) {
+          SQT_CHECK(d.is_number_unsigned() && d.get<std::size_t>() <= (1u << 30),
+                    "{}: layer {}: parameter '{}': 'shape' must list sizes", path, i, name);
+          shape.push_back(d.get<std::size_t>());
+        }
+        std::vector<double> values;
+        for (const auto& v : p["values"]) {
+          SQT_CHECK(v.is_number(), "{}: layer {}: parameter '{}': 'values' must be numbers", path,
+                    i, name);
+          values.push_back(v.get<double>());
+        }
         SQT_CHECK(values.size() == shape_size(shape),
                   "{}: layer {} param '{}' has {} values for shape {}", path, i, name,
                   values.size(), shape_string(shape));
@@ -56,6 +72,7 @@ reference::Model load_model_file(const std::string& path) {
     }
     model.params.push_back(std::move(params));
   }
+  validate_params(model.spec, model.params, path);
   return model;
 }
 

@@ -2,8 +2,11 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/error.h"
+#include "nn/json_file.h"
+#include "nn/model_validate.h"
 
 namespace sqt {
 namespace {
@@ -70,10 +73,16 @@ ModelSpec builtin_model(const std::string& name, const Shape& input) {
 }
 
 ModelSpec parse_model_file(const std::string& path) {
-  std::ifstream file(path);
-  SQT_CHECK(file.good(), "cannot open model file '{}'", path);
-  nlohmann::json j = nlohmann::json::parse(file, nullptr, false);
-  SQT_CHECK(!j.is_discarded() && j.is_object(), "{}: not a JSON object", path);
+  nlohmann::json j = read_json_file(path, "model file");
+  SQT_CHECK(j.is_object(), "{}: expected a JSON object with 'input' and 'layers'", path);
+  for (auto& [key, value] : j.items()) {
+    static const std::set<std::string> known = {"name",   "input", "layers",
+                                                "format", "ring",  "frac_bits"};
+    SQT_CHECK(known.count(key),
+              "{}: unknown field '{}' (known: name, input, layers; saved "
+              "models also have format, ring, frac_bits)",
+              path, key);
+  }
   ModelSpec spec;
   spec.name = j.value("name", path);
   SQT_CHECK(j.contains("input") && j["input"].is_array() && !j["input"].empty(),
@@ -96,6 +105,7 @@ ModelSpec parse_model_file(const std::string& path) {
                 path, i, layer_spec.type, key);
       layer_spec.attrs[key] = value.get<long>();
     }
+    validate_layer_spec(layer_spec, i, path);
     spec.layers.push_back(std::move(layer_spec));
   }
   return spec;

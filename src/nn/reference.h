@@ -99,7 +99,8 @@ void for_each_conv_tap(const Shape& xs, const Conv& c, std::size_t OH, std::size
                 if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W))
                   continue;
                 tap(((b * c.out + o) * OH + oy) * OW + ox,
-                    ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix),
+                    ((b * C + ch) * H + static_cast<std::size_t>(iy)) * W +
+                        static_cast<std::size_t>(ix),
                     ((ch * k + ky) * k + kx) * c.out + o);
               }
 }

@@ -40,6 +40,7 @@ struct TrainOptions {
 
 struct EpochMetrics {
   int epoch = 0;
+  bool loss_computed = false;  // false with --no-loss: train_loss means nothing
   double train_loss = 0;
   std::size_t correct = 0, tested = 0;
   double test_accuracy = 0;
@@ -113,9 +114,11 @@ class Trainer {
     }
     EpochMetrics metrics;
     metrics.epoch = epoch;
-    if (options_.compute_loss)
+    if (options_.compute_loss) {
+      metrics.loss_computed = true;
       metrics.train_loss = decode_fixed(p_.open(loss_total)[0], p_.frac_bits()) /
                            static_cast<double>(batches * options_.batch);
+    }
     metrics.correct = evaluate();
     metrics.tested = info_.test_count;
     metrics.test_accuracy =

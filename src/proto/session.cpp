@@ -1,10 +1,17 @@
 #include "proto/session.h"
 
+#include <openssl/crypto.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
 namespace sqt {
+namespace {
+
+constexpr std::size_t kMaxConfigBytes = 64 * 1024;
+
+}  // namespace
 
 Session::Session(std::unique_ptr<Network> network, SessionOptions options)
     : network_(std::move(network)), options_(std::move(options)), private_prg_(Prg::from_os()) {
@@ -48,19 +55,26 @@ void Session::check_agreement() {
   }
   for (int peer = 0; peer < parties(); ++peer) {
     if (peer == party()) continue;
-    std::vector<std::byte> reply = network_->recv_any(peer);
+    std::vector<std::byte> reply = network_->recv_any(peer, kMaxConfigBytes);
     std::string their_text(reinterpret_cast<const char*>(reply.data()), reply.size());
     auto theirs = nlohmann::json::parse(their_text, nullptr, false);
     SQT_CHECK(theirs.is_object(), "{} sent a malformed configuration", network_->peer_name(peer));
+    // Name the option, never echo the peer's text (it may be anything).
     for (auto& [key, value] : options_.agreed) {
-      std::string their_value = theirs.contains(key) ? theirs[key].get<std::string>() : "(unset)";
-      SQT_CHECK(their_value == value,
+      bool same = theirs.contains(key) && theirs[key].is_string() &&
+                  theirs[key].get<std::string>() == value;
+      SQT_CHECK(same,
                 "configuration mismatch with {}: {} is {} here but {} there; start every party "
                 "with the same options",
-                network_->peer_name(peer), key, value, their_value);
+                network_->peer_name(peer), key, value,
+                theirs.contains(key) ? "different" : "unset");
     }
-    SQT_CHECK(theirs.size() == mine.size(), "configuration mismatch with {}: ours {}, theirs {}",
-              network_->peer_name(peer), text, their_text);
+    for (auto& [key, value] : theirs.items()) {
+      SQT_CHECK(options_.agreed.count(key),
+                "configuration mismatch with {}: it sets an option that this party does not "
+                "use (different sqt versions or commands?)",
+                network_->peer_name(peer));
+    }
   }
 }
 
@@ -81,6 +95,7 @@ void Session::agree_pair_keys() {
       network_->recv(peer, std::as_writable_bytes(std::span(key)));
     }
     pair_prgs_[peer] = std::make_unique<Prg>(key);
+    OPENSSL_cleanse(key.data(), key.size());  // the PRG keeps its own key schedule
   }
 }
 

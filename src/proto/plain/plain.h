@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/bit_planes.h"
+#include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
 #include "proto/session.h"
@@ -37,7 +38,9 @@ class Plain {
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 1;
 
-  explicit Plain(Session& session) : session_(session), prg_(session.private_prg()) {}
+  explicit Plain(Session& session) : session_(session), prg_(session.private_prg()) {
+    check_precision(kRing, session.frac_bits());
+  }
 
   int parties() const { return 1; }
   int party() const { return 0; }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/bit_planes.h"
+#include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
 #include "proto/rep3/rep3_share.h"
@@ -56,6 +57,7 @@ class Rep3 {
                      : variant) {
     SQT_CHECK(session.parties() == 3, "rep3 needs exactly 3 parties, the session has {}",
               session.parties());
+    check_precision(kRing, session.frac_bits());
   }
 
   int parties() const { return 3; }
