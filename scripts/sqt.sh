@@ -10,6 +10,9 @@
 #                         the run-time dispatched kernels use AVX registers, and
 #                         run the unit tests there: what CI does so that no
 #                         CPU-specific code or warning slips in
+#   scripts/sqt.sh sanitize  build with AddressSanitizer and UBSan
+#                         (build-sanitize/) and run the unit tests, the
+#                         parser fuzz tests among them
 #
 # Installs only the Debian packages that are missing (needs root or sudo for
 # that), configures CMake with Ninja into build/ and builds build/sqt.
@@ -58,13 +61,21 @@ case "${1:-run}" in
     scripts/check-isa.sh build-baseline/sqt
     ./build-baseline/tests/sqt_tests --gtest_brief=1
     ;;
+  sanitize)
+    install_packages
+    cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSQT_SANITIZE=ON \
+      >/dev/null
+    cmake --build build-sanitize -j"$(nproc)"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ./build-sanitize/tests/sqt_tests --gtest_brief=1
+    ;;
   test)
     build
     cd build
     ctest --output-on-failure -j1 --timeout 900
     ;;
   *)
-    echo "usage: scripts/sqt.sh run|test|build|baseline" >&2
+    echo "usage: scripts/sqt.sh run|test|build|baseline|sanitize" >&2
     exit 2
     ;;
 esac

@@ -85,7 +85,9 @@ void Session::agree_pair_keys() {
     Key128 key;
     if (party() < peer) {
       if (options_.insecure_test_key_seed) {
-        Prg::from_seed(*options_.insecure_test_key_seed * 31 + party() * 7 + peer)
+        auto salt = options_.insecure_test_pair_salt.find({party(), peer});
+        std::uint64_t extra = salt == options_.insecure_test_pair_salt.end() ? 0 : salt->second;
+        Prg::from_seed(*options_.insecure_test_key_seed * 31 + party() * 7 + peer + extra * 1009)
             .fill_bytes(key.data(), key.size());
       } else {
         key = os_random_key();

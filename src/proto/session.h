@@ -38,6 +38,10 @@ struct SessionOptions {
   // the OS CSPRNG, so that a statistical test sees the same randomness on
   // every run. Never set by the CLI.
   std::optional<std::uint64_t> insecure_test_key_seed;
+  // TESTS ONLY: with insecure_test_key_seed, changes the key of one pair
+  // (lower id, higher id) alone, so that a view test can vary the honest
+  // parties' key while the corrupted party's keys stay fixed.
+  std::map<std::pair<int, int>, std::uint64_t> insecure_test_pair_salt;
 };
 
 class Session;
