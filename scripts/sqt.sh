@@ -63,9 +63,8 @@ case "${1:-run}" in
     ;;
   sanitize)
     install_packages
-    cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSQT_SANITIZE=ON \
-      >/dev/null
-    cmake --build build-sanitize -j"$(nproc)"
+    cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_SANITIZE=ON >/dev/null
+    cmake --build build-sanitize -j"$(nproc)" --target sqt_tests
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ./build-sanitize/tests/sqt_tests --gtest_brief=1
     ;;
