@@ -41,14 +41,39 @@ build() {
   cmake --build build -j"$(nproc)"
 }
 
-: "${SQT_DATA_DIR:=$(cd .. && pwd)/shared/data}"
+# Data: $SQT_DATA_DIR, else ../shared/data if present, else a per-user
+# directory; `run` downloads (checksum-verified) what is missing.
+if [ -z "${SQT_DATA_DIR:-}" ]; then
+  if [ -d ../shared/data ]; then
+    SQT_DATA_DIR=$(cd ../shared/data && pwd)
+  else
+    SQT_DATA_DIR=${XDG_DATA_HOME:-$HOME/.local/share}/sqt
+  fi
+fi
 export SQT_DATA_DIR
+
+# ensure_dataset ARGS...: fetches the dataset that `sqt train ARGS` reads.
+ensure_dataset() {
+  local dataset=mnist previous=""
+  for a in "$@"; do
+    [ "$previous" = "--dataset" ] && dataset=$a
+    case "$a" in --dataset=*) dataset=${a#--dataset=} ;; esac
+    previous=$a
+  done
+  local probe="$SQT_DATA_DIR/$dataset/train-labels-idx1-ubyte"
+  [ "$dataset" = cifar10 ] && probe="$SQT_DATA_DIR/cifar10/test_batch.bin"
+  if [ ! -e "$probe" ] && [ ! -e "$probe.gz" ]; then
+    echo "sqt.sh: $dataset is not in $SQT_DATA_DIR; downloading it (checksum-verified)"
+    ./build/sqt data fetch "$dataset" --data-dir "$SQT_DATA_DIR"
+  fi
+}
 
 case "${1:-run}" in
   build) build ;;
   run)
     build
     shift || true
+    ensure_dataset "$@"
     ./build/sqt train "$@"
     ;;
   baseline)

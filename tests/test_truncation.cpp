@@ -73,5 +73,21 @@ TYPED_TEST(Rep3Truncation, BothVariantsHaveStochasticRoundingDistribution) {
   check_stochastic_rounding<TestFixture, TypeParam>(Variant::kGap, TestFixture::k - 43);
 }
 
+TEST(RangeCheck, TheEmulatorCountsValuesOutsideTheProvenRange) {
+  SessionOptions options;
+  options.check_range = true;
+  Session session(options);
+  Plain<std::uint64_t> p(session);
+  const std::uint64_t big = std::uint64_t{1} << 62;
+  Tensor<std::uint64_t> x({4}, std::vector<std::uint64_t>{big, 0, 0 - big - 1, 5});
+  p.trunc_pr(p.constant(x), 16);
+  p.msb(p.constant(x), 40);
+  const RangeStats& stats = session.range_stats();
+  EXPECT_EQ(stats.truncated, 4u);
+  EXPECT_EQ(stats.truncated_outside, 2u);  // 2^62 and -2^62 - 1
+  EXPECT_EQ(stats.compared, 4u);
+  EXPECT_EQ(stats.compared_outside, 2u);
+}
+
 }  // namespace
 }  // namespace sqt

@@ -109,5 +109,15 @@ check "--insecure-no-tls is refused for a non-loopback peer" \
 check "--no-loss writes train_loss null and prints n/a" \
   bash -c "grep -q '\"train_loss\":null' '$work/noloss.jsonl' && grep -q 'train_loss n/a' '$work/out'"
 
+# The emulator's range check and the record of revealed values.
+"$sqt" train --protocol plain --check-range --train-limit 256 --test-limit 100 --epochs 2 \
+  --metrics-out "$work/range.jsonl" >"$work/out" 2>&1
+check "--check-range reports truncated and compared values against the proven range" \
+  grep -q "range check: [0-9]* of [1-9][0-9]* truncated values outside |x| < 2^62" "$work/out"
+check "the run prints and writes what it revealed, to whom and how often" \
+  bash -c "grep -q 'count of correct test predictions -> all parties: 2 time(s), 2 element(s)' '$work/out' && grep -q '\"what\": \"summed training loss\"' '$work/range.jsonl.reveals.json'"
+check "--check-range is refused outside the emulator" \
+  fails_with_status "works in the emulator" train --check-range
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -47,11 +47,23 @@ void run_local_training(const TrainJob& job, const Loaded& loaded, int frac_bits
   options.nearest_rounding = job.nearest;
   options.emulator_seed = job.train.seed;
   options.agreed = {{"protocol", std::string(P::kName)}, {"model", loaded.spec.name}};
+  options.check_range = job.check_range;
+  RangeStats range;
   auto results = run_local<P>(options, [&](P& p) {
-    return train_party(p, job, loaded.spec, loaded.info, p.party() == 0 ? &loaded.data : nullptr);
+    EpochMetrics last =
+        train_party(p, job, loaded.spec, loaded.info, p.party() == 0 ? &loaded.data : nullptr);
+    if (p.party() == 0) range = p.session().range_stats();
+    return last;
   });
   fmt::print("final test accuracy: {:.4f} ({}/{})\n", results[0].test_accuracy, results[0].correct,
              results[0].tested);
+  if (job.check_range) {
+    fmt::print(
+        "range check: {} of {} truncated values outside |x| < 2^{} (where the secure "
+        "truncation would fail); {} of {} compared values outside their comparison's range\n",
+        range.truncated_outside, range.truncated, trunc_range_bits(kRingBits<typename P::Ring>),
+        range.compared_outside, range.compared);
+  }
 }
 
 template <RingElement R>
@@ -114,6 +126,9 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
                      "Reveal the trained model and save it to FILE");
   command.add_option("--reveal-to", job.reveal_to, "Party that receives the model (-1: nobody)")
       ->capture_default_str();
+  command.add_flag("--check-range", job.check_range,
+                   "Emulator only: count values outside the range in which the secure "
+                   "truncation and comparisons are correct");
   command.add_option("--checkpoint-dir", job.checkpoint_dir,
                      "Save this party's shares of the model and optimiser state here after every "
                      "epoch");
@@ -124,8 +139,30 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
       "Skip the (MPC) computation of the training loss");
 }
 
+// What every party knows about a dataset without holding it.
+Shape known_sample_shape(const std::string& dataset) {
+  return dataset == "cifar10" ? Shape{3, 32, 32} : Shape{1, 28, 28};
+}
+
+// The others check what the holder announces against what they already know
+// (the dataset's sample shape and classes, the agreed limits): the holder
+// tells them the sample counts and nothing else, and dictates nothing.
+void check_data_info(const DataInfo& info, const TrainJob& job) {
+  SQT_CHECK(info.sample_shape == known_sample_shape(job.dataset) && info.classes == 10,
+            "party 0 announced samples of shape {} in {} classes; {} has {} in 10 classes",
+            shape_string(info.sample_shape), info.classes, job.dataset,
+            shape_string(known_sample_shape(job.dataset)));
+  SQT_CHECK(info.train_count >= 1 && info.train_count <= 1'000'000 &&
+                (job.train_limit == 0 || info.train_count <= job.train_limit) &&
+                (job.test_limit == 0 || info.test_count <= job.test_limit) &&
+                info.test_count <= 1'000'000,
+            "party 0 announced {} training and {} test samples, outside --train-limit {} and "
+            "--test-limit {}",
+            info.train_count, info.test_count, job.train_limit, job.test_limit);
+}
+
 // The holder tells the others what they may know about the data.
-DataInfo share_data_info(Network& net, const Loaded* loaded) {
+DataInfo share_data_info(Network& net, const Loaded* loaded, const TrainJob& job) {
   if (net.id() == 0) {
     nlohmann::json j{{"sample_shape", loaded->info.sample_shape},
                      {"classes", loaded->info.classes},
@@ -141,10 +178,7 @@ DataInfo share_data_info(Network& net, const Loaded* loaded) {
   try {
     DataInfo info{j.at("sample_shape").get<Shape>(), j.at("classes").get<int>(),
                   j.at("train_count").get<std::size_t>(), j.at("test_count").get<std::size_t>()};
-    SQT_CHECK(!info.sample_shape.empty() && shape_size(info.sample_shape) <= (1u << 24) &&
-                  info.classes >= 2 && info.classes <= 1000,
-              "party 0 described samples of shape {} in {} classes: out of range",
-              shape_string(info.sample_shape), info.classes);
+    check_data_info(info, job);
     return info;
   } catch (const nlohmann::json::exception&) {
     fail("party 0 sent a malformed description of the data");
@@ -169,7 +203,7 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   options.agreed = job_agreed_options(job, f);
   Session session(std::move(network), options);
   run_or_abort(session, [&] {
-    DataInfo info = share_data_info(session.net(), loaded.get());
+    DataInfo info = share_data_info(session.net(), loaded.get(), job);
     ModelSpec spec = job_model_spec(job, info.sample_shape);
     Rep3<R> p(session);
     EpochMetrics last = train_party(p, job, spec, info, loaded ? &loaded->data : nullptr);
@@ -210,6 +244,7 @@ void add_party_command(CLI::App& app) {
     SQT_CHECK(job->protocol == "rep3",
               "sqt party runs rep3; the emulator runs in one process (sqt train)");
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
+    SQT_CHECK(!job->check_range, "--check-range works in the emulator (sqt train --protocol plain)");
     job->progress_bar = ::isatty(STDOUT_FILENO) && flags->party == 0;
     if (job->ring == 64) {
       run_party<std::uint64_t>(*job, *flags);
@@ -227,6 +262,8 @@ void add_train_command(CLI::App& app) {
     job->progress_bar = ::isatty(STDOUT_FILENO);
     SQT_CHECK(job->train.epochs >= 1, "--epochs must be at least 1, got {}", job->train.epochs);
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
+    SQT_CHECK(!job->check_range || job->protocol == "plain",
+              "--check-range works in the emulator (--protocol plain) only");
     if (job->ring == 64) {
       run_ring<std::uint64_t>(*job);
     } else {

@@ -89,4 +89,14 @@ void TrainReporter::epoch(const EpochMetrics& m) {
   }
 }
 
+void TrainReporter::reveals(const RevealLog& log) {
+  fmt::print("revealed (by design; nothing else leaves MPC):\n{}", log.summary());
+  std::fflush(stdout);
+  if (job_.metrics_out.empty()) return;
+  std::string path = job_.metrics_out + ".reveals.json";
+  std::ofstream out(path);
+  SQT_CHECK(out.good(), "cannot write '{}'", path);
+  out << log.to_json().dump(1) << "\n";
+}
+
 }  // namespace sqt

@@ -31,6 +31,7 @@ struct TrainJob {
   bool progress_bar = false;
   std::string checkpoint_dir;  // save every epoch here (empty: no checkpoints)
   bool resume = false;         // continue from the latest common checkpoint
+  bool check_range = false;    // emulator: count values outside the proven range
 };
 
 ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape);
@@ -49,6 +50,9 @@ class TrainReporter {
   explicit TrainReporter(const TrainJob& job);
   void progress(const BatchProgress& b);
   void epoch(const EpochMetrics& m);
+  // Prints what the run revealed and writes it beside the metrics
+  // (METRICS.reveals.json).
+  void reveals(const RevealLog& log);
 
  private:
   const TrainJob& job_;
@@ -107,7 +111,8 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
     reference::Model revealed{spec, std::vector<reference::Params>(spec.layers.size())};
     for (std::size_t i = 0; i < model.layers().size(); ++i) {
       for (Param<P>* param : model.layers()[i]->params()) {
-        Tensor<typename P::Ring> values = p.open_to(job.reveal_to, param->value);
+        Tensor<typename P::Ring> values =
+            reveal(p, trainer.reveals(), "model parameters", job.reveal_to, param->value);
         if (p.party() == job.reveal_to || P::kParties == 1)
           revealed.params[i].emplace(param->name,
                                      decode_fixed(values, p.frac_bits()).reshaped(param->shape));
@@ -119,6 +124,7 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
                   job.save_model.c_str());
     }
   }
+  if (reporter) reporter->reveals(trainer.reveals());
   return last;
 }
 

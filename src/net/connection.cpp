@@ -45,7 +45,8 @@ bool Connection::wait(IoStatus status, Clock::time_point deadline) const {
 void Connection::handshake(TlsContext& context, bool client, Clock::time_point deadline) {
   ssl_ = SSL_new(context.get());
   SQT_CHECK(ssl_ != nullptr, "OpenSSL: {}", openssl_error_text());
-  SSL_set_fd(ssl_, fd_);
+  SQT_CHECK(SSL_set_fd(ssl_, fd_) == 1, "OpenSSL: cannot attach the socket of {}: {}", name_,
+            openssl_error_text());
   while (true) {
     int ok = client ? SSL_connect(ssl_) : SSL_accept(ssl_);
     if (ok == 1) return;

@@ -24,7 +24,10 @@ std::string openssl_error_text() {
 
 TlsContext::TlsContext(const TlsFiles& files) : ctx_(SSL_CTX_new(TLS_method())) {
   SQT_CHECK(ctx_ != nullptr, "OpenSSL: cannot create a TLS context: {}", openssl_error_text());
-  SSL_CTX_set_min_proto_version(ctx_, TLS1_3_VERSION);
+  if (SSL_CTX_set_min_proto_version(ctx_, TLS1_3_VERSION) != 1) {
+    SSL_CTX_free(ctx_);
+    fail("OpenSSL: cannot require TLS 1.3: {}", openssl_error_text());
+  }
   auto load = [&](int ok, const char* what, const std::string& path) {
     if (ok != 1) {
       std::string detail = openssl_error_text();

@@ -19,6 +19,7 @@
 #include "nn/loss.h"
 #include "nn/model.h"
 #include "nn/optimizer.h"
+#include "nn/reveal_log.h"
 #include "proto/session.h"
 
 namespace sqt {
@@ -116,7 +117,10 @@ class Trainer {
     metrics.epoch = epoch;
     if (options_.compute_loss) {
       metrics.loss_computed = true;
-      metrics.train_loss = decode_fixed(p_.open(loss_total)[0], p_.frac_bits()) /
+      metrics.train_loss =
+          decode_fixed(reveal(p_, reveals_, "summed training loss", RevealLog::kEveryone,
+                              loss_total)[0],
+                       p_.frac_bits()) /
                            static_cast<double>(batches * options_.batch);
     }
     metrics.correct = evaluate();
@@ -131,6 +135,8 @@ class Trainer {
   }
 
   Optimizer<P>& optimizer() { return optimizer_; }
+  // Everything this run has opened on purpose.
+  RevealLog& reveals() { return reveals_; }
 
   // Number of correctly classified test samples (the only value opened).
   std::size_t evaluate() {
@@ -146,7 +152,9 @@ class Trainer {
       Share hits = equal(p_, predicted, labels);
       correct = p_.add(correct, P::reshaped(sum_rows(p_, P::reshaped(hits, {count, 1})), {1}));
     }
-    return static_cast<std::size_t>(p_.open(correct)[0]);
+    return static_cast<std::size_t>(
+        reveal(p_, reveals_, "count of correct test predictions", RevealLog::kEveryone,
+               correct)[0]);
   }
 
  private:
@@ -218,6 +226,7 @@ class Trainer {
   DataInfo info_;
   const TrainTest* data_;
   int log2_batch_;
+  RevealLog reveals_;
 };
 
 }  // namespace sqt

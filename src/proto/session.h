@@ -34,6 +34,9 @@ struct SessionOptions {
   std::uint64_t emulator_seed = 0;
   // Fixed-point products round to nearest (exact) instead of stochastically.
   bool nearest_rounding = false;
+  // Emulator only: count values that leave the range in which the real
+  // protocols' truncation and comparison are proven correct (RangeStats).
+  bool check_range = false;
   // TESTS ONLY, INSECURE: derive the pairwise keys from this seed instead of
   // the OS CSPRNG, so that a statistical test sees the same randomness on
   // every run. Never set by the CLI.
@@ -45,6 +48,12 @@ struct SessionOptions {
 };
 
 class Session;
+
+// What the emulator's range check (--check-range) counted.
+struct RangeStats {
+  std::uint64_t truncated = 0, truncated_outside = 0;  // |x| >= 2^T (core/precision.h)
+  std::uint64_t compared = 0, compared_outside = 0;    // |x| >= 2^(l-1) in an l-bit comparison
+};
 
 // Runs body(); if it throws an Error, the session's peers learn why before
 // the error propagates. Every multi-party command wraps its run in this.
@@ -63,6 +72,8 @@ class Session {
   int frac_bits() const { return options_.frac_bits; }
   int threads() const { return options_.threads; }
   bool nearest_rounding() const { return options_.nearest_rounding; }
+  bool check_range() const { return options_.check_range; }
+  RangeStats& range_stats() { return range_stats_; }
 
   Network& net();
   // The PRG keyed with the key this party shares with `peer`.
@@ -84,6 +95,7 @@ class Session {
   SessionOptions options_;
   std::vector<std::unique_ptr<Prg>> pair_prgs_;
   Prg private_prg_;
+  RangeStats range_stats_;
 };
 
 template <class Body>

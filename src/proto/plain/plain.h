@@ -125,6 +125,7 @@ class Plain {
   Share trunc_pr(const Share& x, int m) {
     SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
               kRing);
+    if (session_.check_range()) count_outside(x, sqt::trunc_range_bits(kRing), true);
     Tensor<R> u = prg_.random<R>(shape(x));
     const R low = pow2<R>(m) - 1;
     for (std::size_t i = 0; i < u.size(); ++i) {
@@ -135,6 +136,19 @@ class Plain {
   }
 
   Share trunc_pr_wide(const Share& x, int m) { return trunc_pr(x, m); }
+
+  // --check-range: counts elements with |x| >= 2^bits.
+  void count_outside(const Share& x, int bits, bool truncation) {
+    std::uint64_t outside = 0;
+    const R bound = pow2<R>(bits);
+    for (R v : x.value) {
+      R magnitude = to_signed(v) < 0 ? R{0} - v : v;
+      outside += magnitude >= bound;
+    }
+    RangeStats& stats = session_.range_stats();
+    (truncation ? stats.truncated : stats.compared) += x.value.size();
+    (truncation ? stats.truncated_outside : stats.compared_outside) += outside;
+  }
 
   // --- binary values and comparisons: the same results as rep3, computed directly.
 
@@ -152,6 +166,7 @@ class Plain {
 
   // Bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
   BShare msb(const Share& x, int l) {
+    if (session_.check_range()) count_outside(x, l - 1, false);
     Tensor<R> bits(Shape{x.value.size()});
     for (std::size_t i = 0; i < bits.size(); ++i)
       bits[i] = (x.value[i] + pow2<R>(l - 1)) >> (l - 1) & 1;
