@@ -136,6 +136,54 @@ TEST(SocketChannel, APeerThatGoesSilentIsDeclaredLost) {
   EXPECT_LT(waited, 3.0);
 }
 
+// A raw peer for party 1: greets party 0, then sends `bytes` and closes.
+void raw_peer_sends(const std::vector<PeerAddress>& peers, std::vector<char> bytes) {
+  int fd = -1;
+  while (fd < 0) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(peers[0].port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      ::close(fd);
+      fd = -1;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  std::vector<char> all = {'S', 'Q', 'T', '2', 1, 0, 0, 0};
+  for (char b : bytes) all.push_back(b);
+  EXPECT_EQ(::send(fd, all.data(), all.size(), 0), static_cast<long>(all.size()));
+  std::this_thread::sleep_for(300ms);
+  ::close(fd);
+}
+
+// A frame header announcing `length` bytes, followed by `sent` bytes of it.
+std::vector<char> partial_frame(std::uint64_t length, std::size_t sent) {
+  std::vector<char> bytes(16 + sent, 'x');
+  std::uint64_t header[2] = {length, 1};
+  std::memcpy(bytes.data(), header, 16);
+  return bytes;
+}
+
+TEST(SocketChannel, AnnouncedSizesAreNeitherTrustedNorAllocatedAhead) {
+  for (std::uint64_t announced : {std::uint64_t{1} << 40, std::uint64_t{8} << 30}) {
+    auto peers = loopback_peers(2);
+    std::vector<char> bytes = partial_frame(announced, 100);  // then nothing more
+    std::jthread peer([&] { raw_peer_sends(peers, bytes); });
+    Network net(0, connect_parties(0, peers, plain_options()));
+    std::string error = error_of([&] { net.recv_any(1); });
+    if (announced > (std::uint64_t{16} << 30)) {
+      EXPECT_NE(error.find("announced a 1099511627776-byte message, more than the"),
+                std::string::npos)
+          << error;
+    } else {  // 8 GiB announced, 100 bytes sent: no 8 GiB allocation, just a disconnect
+      EXPECT_NE(error.find("party 1 (127.0.0.1:"), std::string::npos) << error;
+      EXPECT_NE(error.find("disconnected"), std::string::npos) << error;
+    }
+  }
+}
+
 TEST(SocketChannel, AKilledPeerIsNoticedAtOnce) {
   auto peers = loopback_peers(2);
   auto run = connect_all(peers, [](int) { return plain_options(); });

@@ -13,7 +13,8 @@
 //     only for values that differ in low bits.
 // Broken variants of input, written only here, must fail them: a mask from
 // a key the receiver holds, a mask reused for every element, a mask 8 bits
-// shorter than the values it hides. This is the template for later protocols' tests.
+// shorter than the values it hides. view_of<P> and check_views<P> take any
+// protocol with kParties parties: the template for later protocols' tests.
 //
 // Limits: the checks see only statistics of C's view. A leak that shows
 // only after C subtracts what it can compute itself (a short mask on a
@@ -69,36 +70,40 @@ class RecordingChannel final : public Channel {
   std::mutex& mutex_;
 };
 
-template <class R>
-using Op = std::function<void(Rep3<R>&, const Tensor<R>& secret)>;
+template <class P>
+using Op = std::function<void(P&, const Tensor<typename P::Ring>& secret)>;
 
-// Runs `op` at all three parties (start-up excluded from the view) and
-// returns what `corrupted` received. `honest_salt` changes only the key of
-// the two honest parties.
-template <class R>
-Words view_of(int corrupted, std::uint64_t honest_salt, const Tensor<R>& secret, const Op<R>& op) {
-  auto mesh = make_memory_mesh(3, std::chrono::milliseconds(60'000));
+// Runs `op` at every party of protocol P (start-up excluded from the view)
+// and returns what `corrupted` received. `honest_salt` changes only the keys
+// of pairs of honest parties.
+template <class P>
+Words view_of(int corrupted, std::uint64_t honest_salt, const Tensor<typename P::Ring>& secret,
+              const Op<P>& op) {
+  using R = typename P::Ring;
+  constexpr int n = P::kParties;
+  auto mesh = make_memory_mesh(n, std::chrono::milliseconds(60'000));
   Words log;
   std::mutex mutex;
   bool recording = false;
   SessionOptions options;
   options.frac_bits = kRingBits<R> == 64 ? 16 : 32;
   options.insecure_test_key_seed = 1234;
-  int a = (corrupted + 1) % 3, b = (corrupted + 2) % 3;
-  options.insecure_test_pair_salt[{std::min(a, b), std::max(a, b)}] = honest_salt;
-  for (int peer = 0; peer < 3; ++peer) {
+  for (int a = 0; a < n; ++a)
+    for (int b = a + 1; b < n; ++b)
+      if (a != corrupted && b != corrupted) options.insecure_test_pair_salt[{a, b}] = honest_salt;
+  for (int peer = 0; peer < n; ++peer) {
     if (peer == corrupted) continue;
     mesh[corrupted][peer] =
         std::make_unique<RecordingChannel>(std::move(mesh[corrupted][peer]), log, mutex);
   }
-  std::vector<std::exception_ptr> errors(3);
+  std::vector<std::exception_ptr> errors(n);
   {
     std::vector<std::jthread> threads;
-    for (int id = 0; id < 3; ++id) {
+    for (int id = 0; id < n; ++id) {
       threads.emplace_back([&, id] {
         try {
           Session session(std::make_unique<Network>(id, std::move(mesh[id])), options);
-          Rep3<R> p(session);
+          P p(session);
           session.net().synchronize();
           if (id == corrupted) {
             std::lock_guard lock(mutex);
@@ -124,19 +129,21 @@ double ones_fraction(const Words& words, int bit) {
   return words.empty() ? 0.5 : static_cast<double>(ones) / words.size();
 }
 
-// The three properties; returns the first violation ("" if none).
-template <class R>
-std::string check_views(const Op<R>& op, std::size_t n) {
+// The three properties for every choice of corrupted party; returns the
+// first violation ("" if none).
+template <class P>
+std::string check_views(const Op<P>& op, std::size_t n) {
+  using R = typename P::Ring;
   constexpr int k = kRingBits<R>;
   const int value_bits = k == 64 ? 62 : 86;  // the valid range of truncation
   R largest = pow2<R>(value_bits - 1) - 1, most_negative = R{0} - pow2<R>(value_bits - 1);
   bool tested = false;
-  for (int c = 0; c < 3; ++c) {
+  for (int c = 0; c < P::kParties; ++c) {
     Tensor<R> zero({n}, R{0}), high({n}, largest), low({n}, most_negative);
-    Words base = view_of<R>(c, 0, zero, op);
+    Words base = view_of<P>(c, 0, zero, op);
     if (base.empty()) continue;  // receives nothing: nothing to learn
     tested = true;
-    Words other_key = view_of<R>(c, 1, zero, op);
+    Words other_key = view_of<P>(c, 1, zero, op);
     std::size_t same = 0;
     for (std::size_t i = 0; i < std::min(base.size(), other_key.size()); ++i)
       same += base[i] == other_key[i];
@@ -148,7 +155,7 @@ std::string check_views(const Op<R>& op, std::size_t n) {
       return fmt::format("party {}: {} of {} words repeat", c, base.size() - seen.size(),
                          base.size());
     for (const Tensor<R>* edge : {&high, &low}) {
-      Words edged = view_of<R>(c, 2, *edge, op);
+      Words edged = view_of<P>(c, 2, *edge, op);
       for (int bit = 0; bit < 64; ++bit) {
         double d = ones_fraction(edged, bit) - ones_fraction(base, bit);
         if (std::abs(d) > 0.05)
@@ -162,17 +169,15 @@ std::string check_views(const Op<R>& op, std::size_t n) {
 
 constexpr std::size_t kN = 4096;
 
-template <class R>
-Rep3Share<R> input_secret(Rep3<R>& p, const Tensor<R>& secret) {
-  return p.input(0, p.party() == 0 ? secret : Tensor<R>{}, {secret.size()});
+template <class P>
+typename P::Share input_secret(P& p, const Tensor<typename P::Ring>& secret) {
+  return p.input(0, p.party() == 0 ? secret : Tensor<typename P::Ring>{}, {secret.size()});
 }
 
 // Each operation is run twice, so that a mask reused across calls shows.
-template <class R>
-void twice(Rep3<R>& p, const std::function<void()>& f) {
+inline void twice(const std::function<void()>& f) {
   f();
   f();
-  (void)p;
 }
 
 template <class R>
@@ -182,17 +187,17 @@ TYPED_TEST_SUITE(Rep3Views, Rings);
 
 TYPED_TEST(Rep3Views, Input) {
   using R = TypeParam;
-  EXPECT_EQ(check_views<R>(
-                [](Rep3<R>& p, const Tensor<R>& s) { twice(p, [&] { input_secret(p, s); }); }, kN),
+  EXPECT_EQ(check_views<Rep3<R>>(
+                [](Rep3<R>& p, const Tensor<R>& s) { twice([&] { input_secret(p, s); }); }, kN),
             "");
 }
 
 TYPED_TEST(Rep3Views, MultiplyAndMatrixProduct) {
   using R = TypeParam;
-  EXPECT_EQ(check_views<R>(
+  EXPECT_EQ(check_views<Rep3<R>>(
                 [](Rep3<R>& p, const Tensor<R>& s) {
                   auto x = input_secret(p, s);
-                  twice(p, [&] { p.mul(x, x); });
+                  twice([&] { p.mul(x, x); });
                   auto m = Rep3<R>::reshaped(x, {64, 64});
                   p.matmul(m, m);
                 },
@@ -202,10 +207,10 @@ TYPED_TEST(Rep3Views, MultiplyAndMatrixProduct) {
 
 TYPED_TEST(Rep3Views, Truncation) {
   using R = TypeParam;
-  EXPECT_EQ(check_views<R>(
+  EXPECT_EQ(check_views<Rep3<R>>(
                 [](Rep3<R>& p, const Tensor<R>& s) {
                   auto x = input_secret(p, s);
-                  twice(p, [&] { p.trunc_pr(x, 16); });
+                  twice([&] { p.trunc_pr(x, 16); });
                 },
                 kN),
             "");
@@ -213,10 +218,10 @@ TYPED_TEST(Rep3Views, Truncation) {
 
 TYPED_TEST(Rep3Views, ComparisonAndBitDecomposition) {
   using R = TypeParam;
-  EXPECT_EQ(check_views<R>(
+  EXPECT_EQ(check_views<Rep3<R>>(
                 [](Rep3<R>& p, const Tensor<R>& s) {
                   auto x = input_secret(p, s);
-                  twice(p, [&] { p.b2a(p.msb(x, 63)); });
+                  twice([&] { p.b2a(p.msb(x, 63)); });
                   p.bit_decompose(x, 64);
                 },
                 kN),
@@ -254,7 +259,8 @@ void broken_input(Rep3<R>& p, const Tensor<R>& v, Broken how) {
 TYPED_TEST(Rep3Views, BrokenInputsAreCaught) {
   using R = TypeParam;
   auto run = [](Broken how) {
-    return check_views<R>([how](Rep3<R>& p, const Tensor<R>& s) { broken_input(p, s, how); }, kN);
+    return check_views<Rep3<R>>([how](Rep3<R>& p, const Tensor<R>& s) { broken_input(p, s, how); },
+                                kN);
   };
   EXPECT_NE(run(Broken::receiver_key).find("do not depend on the honest parties' key"),
             std::string::npos);

@@ -244,7 +244,8 @@ void add_party_command(CLI::App& app) {
     SQT_CHECK(job->protocol == "rep3",
               "sqt party runs rep3; the emulator runs in one process (sqt train)");
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
-    SQT_CHECK(!job->check_range, "--check-range works in the emulator (sqt train --protocol plain)");
+    SQT_CHECK(!job->check_range,
+              "--check-range works in the emulator (sqt train --protocol plain)");
     job->progress_bar = ::isatty(STDOUT_FILENO) && flags->party == 0;
     if (job->ring == 64) {
       run_party<std::uint64_t>(*job, *flags);

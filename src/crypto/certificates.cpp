@@ -48,17 +48,19 @@ CertPtr new_certificate(EVP_PKEY* key, const std::string& common_name, X509* iss
                         EVP_PKEY* issuer_key, long serial, bool is_ca) {
   CertPtr cert(X509_new());
   SQT_CHECK(cert != nullptr, "OpenSSL: cannot allocate a certificate");
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * (is_ca ? 3650 : 825));
-  X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
-                             0);
   X509* signer = issuer ? issuer : cert.get();
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
+  bool ok = X509_set_version(cert.get(), 2) == 1 &&
+            ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial) == 1 &&
+            X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) != nullptr &&
+            X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * (is_ca ? 3650 : 825)) !=
+                nullptr &&
+            X509_set_pubkey(cert.get(), key) == 1 &&
+            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                       reinterpret_cast<const unsigned char*>(common_name.c_str()),
+                                       -1, -1, 0) == 1 &&
+            X509_set_issuer_name(cert.get(), X509_get_subject_name(signer)) == 1;
+  SQT_CHECK(ok, "OpenSSL: cannot fill in the certificate of {}", common_name);
   if (is_ca) {
     add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:TRUE");
     add_extension(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign");

@@ -17,7 +17,8 @@ namespace {
 constexpr std::size_t kHeaderBytes = 16;
 constexpr std::uint64_t kHeartbeatDepth = ~std::uint64_t{0};
 constexpr std::uint64_t kAbortDepth = ~std::uint64_t{0} - 1;
-constexpr std::uint64_t kMaxPayload = std::uint64_t{1} << 34;  // 16 GiB
+constexpr std::uint64_t kMaxPayload = std::uint64_t{1} << 34;         // 16 GiB
+constexpr std::uint64_t kTrustedAllocation = std::uint64_t{1} << 26;  // 64 MB before bytes arrive
 constexpr std::size_t kMaxAbortReason = 4096;
 constexpr std::size_t kWriteChunk = std::size_t{1} << 18;  // per write attempt
 constexpr int kReadsPerPass = 64;                          // then give writes a turn
@@ -218,18 +219,35 @@ bool SocketChannel::pump_reads(Clock::time_point now, Wakeup& next) {
         set_failure(fmt::format("{} disconnected ({})", name_, result.error));
         return false;
     }
-    if (header_got_ == kHeaderBytes && payload_got_ == 0 && payload_.empty()) {
-      if (header_[0] > kMaxPayload) {
-        set_failure(fmt::format("{} announced a {}-byte message, more than the {}-byte limit",
-                                name_, header_[0], kMaxPayload));
-        return false;
-      }
-      payload_.resize(header_[0]);
-    }
-    if (header_got_ == kHeaderBytes && payload_got_ == payload_.size()) finish_frame();
+    if (header_got_ == kHeaderBytes && !advance_payload()) return false;
     if (failed()) return false;
   }
   next.no_later_than(now);  // TLS may hold decrypted bytes that poll() cannot see
+  return true;
+}
+
+// After the header: allocates the payload as its bytes arrive (at most
+// kTrustedAllocation ahead of them, so a peer that announces a huge message
+// and sends nothing cannot make us allocate it) and delivers it when whole.
+bool SocketChannel::advance_payload() {
+  const std::uint64_t length = header_[0];
+  try {
+    if (!payload_started_) {
+      if (length > kMaxPayload) {
+        set_failure(fmt::format("{} announced a {}-byte message, more than the {}-byte limit",
+                                name_, length, kMaxPayload));
+        return false;
+      }
+      payload_started_ = true;
+      payload_.resize(std::min<std::uint64_t>(length, kTrustedAllocation));
+    } else if (payload_got_ == payload_.size() && payload_got_ < length) {
+      payload_.resize(std::min<std::uint64_t>(length, 2 * payload_.size()));
+    }
+  } catch (const std::bad_alloc&) {
+    set_failure(fmt::format("out of memory for a {}-byte message from {}", length, name_));
+    return false;
+  }
+  if (payload_got_ == length) finish_frame();
   return true;
 }
 
@@ -238,6 +256,7 @@ void SocketChannel::finish_frame() {
   std::vector<std::byte> payload = std::move(payload_);
   payload_.clear();
   header_got_ = payload_got_ = 0;
+  payload_started_ = false;
   if (depth == kHeartbeatDepth) return;
   if (depth == kAbortDepth) {
     set_failure(fmt::format("{} stopped: {}", name_, printable(payload)));

@@ -78,6 +78,7 @@ class SocketChannel final : public Channel {
   bool pump_reads(Clock::time_point now, Wakeup& next);
   bool pump_writes(Clock::time_point now, Wakeup& next);
   bool take_next(Clock::time_point now, Wakeup& next);
+  bool advance_payload();
   void finish_frame();
   bool check_deadlines(Clock::time_point now, Wakeup& next);
   void linger();
@@ -105,6 +106,7 @@ class SocketChannel final : public Channel {
   Clock::time_point last_sent_, last_received_, write_progress_;
   std::uint64_t header_[2] = {0, 0};
   std::size_t header_got_ = 0, payload_got_ = 0;
+  bool payload_started_ = false;
   std::vector<std::byte> payload_;
 
   std::thread io_;

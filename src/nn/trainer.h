@@ -117,10 +117,9 @@ class Trainer {
     metrics.epoch = epoch;
     if (options_.compute_loss) {
       metrics.loss_computed = true;
-      metrics.train_loss =
-          decode_fixed(reveal(p_, reveals_, "summed training loss", RevealLog::kEveryone,
-                              loss_total)[0],
-                       p_.frac_bits()) /
+      metrics.train_loss = decode_fixed(reveal(p_, reveals_, "summed training loss",
+                                               RevealLog::kEveryone, loss_total)[0],
+                                        p_.frac_bits()) /
                            static_cast<double>(batches * options_.batch);
     }
     metrics.correct = evaluate();
@@ -152,9 +151,8 @@ class Trainer {
       Share hits = equal(p_, predicted, labels);
       correct = p_.add(correct, P::reshaped(sum_rows(p_, P::reshaped(hits, {count, 1})), {1}));
     }
-    return static_cast<std::size_t>(
-        reveal(p_, reveals_, "count of correct test predictions", RevealLog::kEveryone,
-               correct)[0]);
+    return static_cast<std::size_t>(reveal(p_, reveals_, "count of correct test predictions",
+                                           RevealLog::kEveryone, correct)[0]);
   }
 
  private:
