@@ -192,5 +192,10 @@ rounds=$(summary "$work/step20" rounds)
 check "emulated 20 ms RTT: T(r) - T(0) = $(awk -v a="${t20:-0}" -v b="${t0:-0}" 'BEGIN{printf "%.3f", a-b}') s within 20% of R*r/2 = $(awk -v r="${rounds:-0}" 'BEGIN{printf "%.3f", r*0.01}') s" \
   awk -v a="${t20:-0}" -v b="${t0:-0}" -v r="${rounds:-0}" 'BEGIN { d = a - b; e = r * 0.010; exit !(r > 0 && d >= 0.8 * e && d <= 1.2 * e) }'
 
+# The deployment benchmark script reports per-batch figures as JSON.
+SQT_DATA_DIR="$SQT_DATA_DIR" bash "$source_dir/scripts/bench-train.sh" A 4 >"$work/bench" 2>&1
+check "scripts/bench-train.sh reports seconds, MB and rounds per batch and peak RSS" \
+  grep -q '"batches":4,"seconds_per_batch":[0-9.]*,"mb_per_party_per_batch":6\.[0-9]*,"rounds_per_batch":[0-9.]*,"peak_rss_mb":\[[0-9]*,[0-9]*,[0-9]*\]' "$work/bench"
+
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

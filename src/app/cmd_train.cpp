@@ -1,5 +1,6 @@
 // cmd_train.cpp — `sqt train` (all parties in this process) and `sqt eval`.
 #include <fmt/core.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "app/party_flags.h"
 #include "app/train_job.h"
 #include "data/fetch.h"
+#include "kernels/kernel_isa.h"
 #include "net/tcp_connect.h"
 #include "proto/local_run.h"
 #include "proto/plain/plain.h"
@@ -211,6 +213,10 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
       fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
                  last.tested);
   });
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  fmt::print("party {}: peak RSS {:.0f} MB, matrix kernel {}\n", me, usage.ru_maxrss / 1024.0,
+             kernel_isa_name(active_kernel_isa()));
 }
 
 }  // namespace

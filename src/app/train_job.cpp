@@ -84,6 +84,10 @@ void TrainReporter::epoch(const EpochMetrics& m) {
     j["seconds"] = m.seconds;
     j["bytes_per_party"] = m.bytes_per_party;
     j["rounds"] = m.rounds;
+    j["batches"] = m.batches;
+    j["train_seconds"] = m.train_seconds;
+    j["train_bytes_per_party"] = m.train_bytes_per_party;
+    j["train_rounds"] = m.train_rounds;
     metrics_ << j.dump() << "\n";
     metrics_.flush();
   }

@@ -48,6 +48,10 @@ struct EpochMetrics {
   double seconds = 0;
   std::uint64_t bytes_per_party = 0;  // most bytes sent by one party in this epoch
   std::uint64_t rounds = 0;
+  // The training batches alone (no loss reveal, no test evaluation).
+  std::size_t batches = 0;
+  double train_seconds = 0;
+  std::uint64_t train_bytes_per_party = 0, train_rounds = 0;
 };
 
 struct BatchProgress {
@@ -115,6 +119,10 @@ class Trainer {
     }
     EpochMetrics metrics;
     metrics.epoch = epoch;
+    metrics.batches = batches;
+    metrics.train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const CommStats trained = stats() - before;
+    metrics.train_rounds = trained.rounds;
     if (options_.compute_loss) {
       metrics.loss_computed = true;
       metrics.train_loss = decode_fixed(reveal(p_, reveals_, "summed training loss",
@@ -130,6 +138,7 @@ class Trainer {
     CommStats used = stats() - before;
     metrics.bytes_per_party = max_over_parties(used.bytes_sent);
     metrics.rounds = used.rounds;
+    metrics.train_bytes_per_party = max_over_parties(trained.bytes_sent);
     return metrics;
   }
 
