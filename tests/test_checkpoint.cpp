@@ -18,14 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path =
-      fs::temp_directory_path() / ("sqt-ckpt-test-" + std::to_string(::getpid()) + "-" +
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  TempDir() { fs::remove_all(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 Checkpoint sample_checkpoint(int party, int epoch) {
   Checkpoint c;
   c.header = {party, epoch, "00ff", checkpoint_digest("00ff", epoch, "{}"), 7, 8, {{2, 3}, {4}}};
@@ -34,7 +26,7 @@ Checkpoint sample_checkpoint(int party, int epoch) {
 }
 
 TEST(CheckpointStore, WritesReadsListsAndPrunes) {
-  TempDir dir;
+  TestDir dir;
   CheckpointStore store(dir.path.string(), 1);
   store.write(sample_checkpoint(1, 1));
   store.write(sample_checkpoint(1, 2));
@@ -51,7 +43,7 @@ TEST(CheckpointStore, WritesReadsListsAndPrunes) {
 }
 
 TEST(CheckpointStore, CorruptAndTruncatedFilesAreNamedAndSkipped) {
-  TempDir dir;
+  TestDir dir;
   CheckpointStore store(dir.path.string(), 0);
   store.write(sample_checkpoint(0, 1));
   store.write(sample_checkpoint(0, 2));
@@ -104,7 +96,7 @@ struct TinyRun {
 };
 
 TEST(Checkpoint, EmulatorStateRoundTripsExactly) {
-  TempDir dir;
+  TestDir dir;
   SessionOptions options;
   options.frac_bits = 16;
   Session session(options);
@@ -124,7 +116,7 @@ TEST(Checkpoint, EmulatorStateRoundTripsExactly) {
 }
 
 TEST(Checkpoint, Rep3PartiesResumeFromTheLatestCommonEpochOnly) {
-  TempDir dir;
+  TestDir dir;
   SessionOptions options;
   options.frac_bits = 16;
   using P = Rep3<std::uint64_t>;

@@ -23,6 +23,7 @@
 #include "nn/model_spec.h"
 #include "proto/local_run.h"
 #include "proto/session.h"
+#include "test_util.h"
 
 namespace sqt {
 namespace {
@@ -68,15 +69,6 @@ Bytes mutate(const Bytes& input, Prg& prg) {
   return out;
 }
 
-struct FuzzDir {
-  fs::path path =
-      fs::temp_directory_path() / ("sqt-fuzz-" + std::to_string(::getpid()) + "-" +
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  FuzzDir() { fs::create_directories(path); }
-  ~FuzzDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
 void write(const std::string& path, const Bytes& bytes) {
   std::ofstream(path, std::ios::binary)
       .write(reinterpret_cast<const char*>(bytes.data()),
@@ -113,7 +105,7 @@ Bytes be32(std::uint32_t v) {
 }
 
 TEST(Fuzz, IdxReader) {
-  FuzzDir dir;
+  TestDir dir;
   Bytes images = be32(2051), labels = be32(2049);
   for (std::uint32_t v : {3u, 4u, 4u}) {
     auto b = be32(v);
@@ -138,7 +130,7 @@ TEST(Fuzz, IdxReader) {
 }
 
 TEST(Fuzz, CifarReader) {
-  FuzzDir dir;
+  TestDir dir;
   Bytes records;
   for (int r = 0; r < 2; ++r) {
     records.push_back(static_cast<std::uint8_t>(r * 3));
@@ -158,7 +150,7 @@ const char* kModelFile = R"({"name": "f", "input": [1, 6, 6], "layers": [
   {"type": "dense", "out": 3}]})";
 
 TEST(Fuzz, ModelFileParser) {
-  FuzzDir dir;
+  TestDir dir;
   write(dir.file("m.json"), text_bytes(kModelFile));
   ASSERT_NO_THROW(parse_model_file(dir.file("m.json")));
   fuzz(text_bytes(kModelFile), 4, [&](const Bytes& input) {
@@ -168,7 +160,7 @@ TEST(Fuzz, ModelFileParser) {
 }
 
 TEST(Fuzz, SavedModelLoader) {
-  FuzzDir dir;
+  TestDir dir;
   std::string saved =
       R"({"format": "sqt-model-1", "name": "t", "input": [1, 2, 2], "ring": 64, "frac_bits": 16,
       "layers": [{"type": "flatten"}, {"type": "dense", "out": 2, "params": {
@@ -185,7 +177,7 @@ TEST(Fuzz, SavedModelLoader) {
 }
 
 TEST(Fuzz, CheckpointReader) {
-  FuzzDir dir;
+  TestDir dir;
   CheckpointStore store(dir.path.string(), 0);
   Checkpoint c;
   c.header = {0, 1, "ab", "cd", 3, 8, {{2}, {3}}};

@@ -98,26 +98,32 @@ TEST(SocketChannel, HeartbeatsKeepAnIdlePeerAlive) {
   EXPECT_EQ(got, 42u);
 }
 
+// A raw TCP connection to 127.0.0.1:port, retried until the port listens.
+int connect_loopback(std::uint16_t port) {
+  auto deadline = Clock::now() + 10s;
+  while (true) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+    ::close(fd);
+    if (Clock::now() > deadline) {
+      ADD_FAILURE() << "nothing listens on port " << port;
+      return -1;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
 // A peer that connects and greets correctly, then goes silent (as a process
 // stopped with SIGSTOP does: its connection stays open).
 TEST(SocketChannel, APeerThatGoesSilentIsDeclaredLost) {
   auto peers = loopback_peers(2);
   std::atomic<bool> done{false};
   std::jthread silent([&] {
-    std::string reason;
-    int fd = -1;
-    while (fd < 0 && !done) {
-      fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in address{};
-      address.sin_family = AF_INET;
-      address.sin_port = htons(peers[0].port);
-      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        ::close(fd);
-        fd = -1;
-        std::this_thread::sleep_for(20ms);
-      }
-    }
+    int fd = connect_loopback(peers[0].port);
     char hello[8] = {'S', 'Q', 'T', '2', 1, 0, 0, 0};
     ASSERT_EQ(::send(fd, hello, 8, 0), 8);
     while (!done) std::this_thread::sleep_for(20ms);
@@ -138,19 +144,7 @@ TEST(SocketChannel, APeerThatGoesSilentIsDeclaredLost) {
 
 // A raw peer for party 1: greets party 0, then sends `bytes` and closes.
 void raw_peer_sends(const std::vector<PeerAddress>& peers, std::vector<char> bytes) {
-  int fd = -1;
-  while (fd < 0) {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(peers[0].port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(fd);
-      fd = -1;
-      std::this_thread::sleep_for(20ms);
-    }
-  }
+  int fd = connect_loopback(peers[0].port);
   std::vector<char> all = {'S', 'Q', 'T', '2', 1, 0, 0, 0};
   for (char b : bytes) all.push_back(b);
   EXPECT_EQ(::send(fd, all.data(), all.size(), 0), static_cast<long>(all.size()));
@@ -232,16 +226,7 @@ TEST(SocketChannel, StrayConnectionsAreRefusedAndStartUpGoesOn) {
   std::vector<std::string> notices;
   std::mutex notices_mutex;
   auto connect_raw = [&](const char* bytes, std::size_t n) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(peers[0].port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    while (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(fd);
-      std::this_thread::sleep_for(10ms);
-      fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    }
+    int fd = connect_loopback(peers[0].port);
     if (n > 0) {
       EXPECT_EQ(::send(fd, bytes, n, 0), static_cast<long>(n));
     }

@@ -29,6 +29,7 @@
 
 #include "crypto/prg.h"
 #include "mpc/compare.h"
+#include "proto/local_run.h"
 #include "proto/rep3/rep3.h"
 
 namespace sqt {
@@ -96,29 +97,16 @@ Words view_of(int corrupted, std::uint64_t honest_salt, const Tensor<typename P:
     mesh[corrupted][peer] =
         std::make_unique<RecordingChannel>(std::move(mesh[corrupted][peer]), log, mutex);
   }
-  std::vector<std::exception_ptr> errors(n);
-  {
-    std::vector<std::jthread> threads;
-    for (int id = 0; id < n; ++id) {
-      threads.emplace_back([&, id] {
-        try {
-          Session session(std::make_unique<Network>(id, std::move(mesh[id])), options);
-          P p(session);
-          session.net().synchronize();
-          if (id == corrupted) {
-            std::lock_guard lock(mutex);
-            log.clear();  // start-up and synchronisation are not part of the view
-            recording = true;
-          }
-          op(p, secret);
-        } catch (...) {
-          errors[id] = std::current_exception();
-        }
-      });
+  run_parties<P>(options, std::move(mesh), [&](P& p) {
+    p.session().net().synchronize();
+    if (p.party() == corrupted) {
+      std::lock_guard lock(mutex);
+      log.clear();  // start-up and synchronisation are not part of the view
+      recording = true;
     }
-  }
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+    op(p, secret);
+    return 0;
+  });
   EXPECT_TRUE(recording);
   return log;
 }

@@ -132,10 +132,13 @@ IoResult Connection::write_some(const void* data, std::size_t n) {
   }
 }
 
-void Connection::write_all(const void* data, std::size_t n, Clock::time_point deadline) {
-  const auto* bytes = static_cast<const char*>(data);
+// Repeats step(bytes, n) until n bytes moved, waiting for the socket in
+// between; `reading` selects the wording of the errors.
+template <class Byte, class Step>
+void Connection::transfer_all(Byte* bytes, std::size_t n, Clock::time_point deadline, Step step,
+                              bool reading) {
   while (n > 0) {
-    IoResult result = write_some(bytes, n);
+    IoResult result = step(bytes, n);
     switch (result.status) {
       case IoStatus::progress:
         bytes += result.bytes;
@@ -143,35 +146,28 @@ void Connection::write_all(const void* data, std::size_t n, Clock::time_point de
         break;
       case IoStatus::want_read:
       case IoStatus::want_write:
-        if (!wait(result.status, deadline)) fail("sending to {} timed out", name_);
-        break;
+        if (wait(result.status, deadline)) break;
+        if (reading) fail("no data from {} in time (timeout)", name_);
+        fail("sending to {} timed out", name_);
       case IoStatus::closed:
         fail("{} disconnected", name_);
       case IoStatus::failed:
+        if (reading) fail("{} disconnected or rejected us: {}", name_, result.error);
         fail("{} disconnected (send failed: {})", name_, result.error);
     }
   }
 }
 
+void Connection::write_all(const void* data, std::size_t n, Clock::time_point deadline) {
+  transfer_all(
+      static_cast<const char*>(data), n, deadline,
+      [this](const char* bytes, std::size_t left) { return write_some(bytes, left); }, false);
+}
+
 void Connection::read_all(void* data, std::size_t n, Clock::time_point deadline) {
-  auto* bytes = static_cast<char*>(data);
-  while (n > 0) {
-    IoResult result = read_some(bytes, n);
-    switch (result.status) {
-      case IoStatus::progress:
-        bytes += result.bytes;
-        n -= result.bytes;
-        break;
-      case IoStatus::want_read:
-      case IoStatus::want_write:
-        if (!wait(result.status, deadline)) fail("no data from {} in time (timeout)", name_);
-        break;
-      case IoStatus::closed:
-        fail("{} disconnected", name_);
-      case IoStatus::failed:
-        fail("{} disconnected or rejected us: {}", name_, result.error);
-    }
-  }
+  transfer_all(
+      static_cast<char*>(data), n, deadline,
+      [this](char* bytes, std::size_t left) { return read_some(bytes, left); }, true);
 }
 
 void Connection::shutdown_write() {

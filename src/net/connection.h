@@ -74,6 +74,9 @@ class Connection {
 
  private:
   IoResult tls_result(int returned, const char* what);
+  template <class Byte, class Step>
+  void transfer_all(Byte* bytes, std::size_t n, Clock::time_point deadline, Step step,
+                    bool reading);
 
   int fd_;
   ssl_st* ssl_ = nullptr;

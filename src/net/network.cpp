@@ -66,6 +66,19 @@ void Network::synchronize() {
   received_depth_ = stats_.rounds;
 }
 
+std::vector<std::string> Network::exchange_text(const std::string& text, std::size_t max_bytes) {
+  std::vector<std::string> all(parties());
+  all[id_] = text;
+  for (int peer = 0; peer < parties(); ++peer)
+    if (peer != id_) send(peer, std::as_bytes(std::span(text)));
+  for (int peer = 0; peer < parties(); ++peer) {
+    if (peer == id_) continue;
+    std::vector<std::byte> bytes = recv_any(peer, max_bytes);
+    all[peer].assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  return all;
+}
+
 std::vector<std::byte> Network::recv_any(int peer, std::size_t max_bytes) {
   std::vector<std::byte> message = channel(peer).recv_any();
   SQT_CHECK(message.size() <= max_bytes, "{} sent a {}-byte message where at most {} are allowed",

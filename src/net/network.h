@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "net/memory_channel.h"
@@ -56,6 +57,10 @@ class Network {
 
   const CommStats& stats() const { return stats_; }
   const std::string& peer_name(int peer) const;
+
+  // Sends `text` to every peer and returns every party's text (ours at our
+  // index); a peer's text longer than max_bytes is an error.
+  std::vector<std::string> exchange_text(const std::string& text, std::size_t max_bytes);
 
   // Exchanges an empty message with every peer so that all parties' round
   // counters agree afterwards (used before measuring an operation).

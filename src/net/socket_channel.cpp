@@ -220,7 +220,6 @@ bool SocketChannel::pump_reads(Clock::time_point now, Wakeup& next) {
         return false;
     }
     if (header_got_ == kHeaderBytes && !advance_payload()) return false;
-    if (failed()) return false;
   }
   next.no_later_than(now);  // TLS may hold decrypted bytes that poll() cannot see
   return true;
@@ -229,6 +228,7 @@ bool SocketChannel::pump_reads(Clock::time_point now, Wakeup& next) {
 // After the header: allocates the payload as its bytes arrive (at most
 // kTrustedAllocation ahead of them, so a peer that announces a huge message
 // and sends nothing cannot make us allocate it) and delivers it when whole.
+// Returns false once the channel has failed.
 bool SocketChannel::advance_payload() {
   const std::uint64_t length = header_[0];
   try {
@@ -247,26 +247,27 @@ bool SocketChannel::advance_payload() {
     set_failure(fmt::format("out of memory for a {}-byte message from {}", length, name_));
     return false;
   }
-  if (payload_got_ == length) finish_frame();
-  return true;
+  return payload_got_ < length || finish_frame();
 }
 
-void SocketChannel::finish_frame() {
+// Delivers the complete frame; returns false if it was the peer's abort.
+bool SocketChannel::finish_frame() {
   std::uint64_t depth = header_[1];
   std::vector<std::byte> payload = std::move(payload_);
   payload_.clear();
   header_got_ = payload_got_ = 0;
   payload_started_ = false;
-  if (depth == kHeartbeatDepth) return;
+  if (depth == kHeartbeatDepth) return true;
   if (depth == kAbortDepth) {
     set_failure(fmt::format("{} stopped: {}", name_, printable(payload)));
-    return;
+    return false;
   }
   {
     std::lock_guard lock(mutex_);
     inbox_.push_back({std::move(payload), depth});
   }
   arrived_.notify_all();
+  return true;
 }
 
 bool SocketChannel::take_next(Clock::time_point now, Wakeup& next) {
@@ -312,8 +313,7 @@ bool SocketChannel::pump_writes(Clock::time_point now, Wakeup& next) {
         retry_length_ = 0;
         last_sent_ = write_progress_ = now;
         if (written_ == current_.frame.size()) {
-          std::lock_guard lock(mutex_);
-          writing_ = false;
+          writing_ = false;  // I/O thread state: no lock
           current_.frame = {};
         }
         break;

@@ -79,7 +79,7 @@ class SocketChannel final : public Channel {
   bool pump_writes(Clock::time_point now, Wakeup& next);
   bool take_next(Clock::time_point now, Wakeup& next);
   bool advance_payload();
-  void finish_frame();
+  bool finish_frame();
   bool check_deadlines(Clock::time_point now, Wakeup& next);
   void linger();
   void set_failure(std::string text);

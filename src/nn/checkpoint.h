@@ -53,19 +53,11 @@ std::vector<typename P::Share*> training_state(P& p, Sequential<P>& model,
 // our index).
 template <BinaryProtocol P>
 std::vector<std::string> exchange_text(P& p, const std::string& text) {
-  std::vector<std::string> all(p.parties());
-  all[p.party()] = text;
   if constexpr (P::kParties > 1) {
-    Network& net = p.session().net();
-    for (int peer = 0; peer < p.parties(); ++peer)
-      if (peer != p.party()) net.send(peer, std::as_bytes(std::span(text)));
-    for (int peer = 0; peer < p.parties(); ++peer) {
-      if (peer == p.party()) continue;
-      std::vector<std::byte> bytes = net.recv_any(peer, 1 << 20);
-      all[peer].assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    }
+    return p.session().net().exchange_text(text, 1 << 20);
+  } else {
+    return {text};
   }
-  return all;
 }
 
 // Party 0's fresh random run id, known to all parties.

@@ -49,15 +49,10 @@ Prg& Session::pair_prg(int peer) {
 
 void Session::check_agreement() {
   nlohmann::json mine(options_.agreed);
-  std::string text = mine.dump();
-  for (int peer = 0; peer < parties(); ++peer) {
-    if (peer != party()) network_->send(peer, std::as_bytes(std::span(text)));
-  }
+  std::vector<std::string> texts = network_->exchange_text(mine.dump(), kMaxConfigBytes);
   for (int peer = 0; peer < parties(); ++peer) {
     if (peer == party()) continue;
-    std::vector<std::byte> reply = network_->recv_any(peer, kMaxConfigBytes);
-    std::string their_text(reinterpret_cast<const char*>(reply.data()), reply.size());
-    auto theirs = nlohmann::json::parse(their_text, nullptr, false);
+    auto theirs = nlohmann::json::parse(texts[peer], nullptr, false);
     SQT_CHECK(theirs.is_object(), "{} sent a malformed configuration", network_->peer_name(peer));
     // Name the option, never echo the peer's text (it may be anything).
     for (auto& [key, value] : options_.agreed) {
