@@ -2,6 +2,7 @@
 // eqz, mod2m, b2a) against exact references, for every protocol and ring.
 #include "core/bit_planes.h"
 #include "proto/common/bit_circuits.h"
+#include "mpc/building_blocks.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -128,7 +129,7 @@ TYPED_TEST(Decompose, BothBitDecompositionsGiveEveryBit) {
   Tensor<R> x = TestFixture::ring_values(1500, 31);
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto s = p.input(0, x, x.shape());
-    return std::pair(p.bopen(p.bit_decompose_summands(s)), p.bopen(p.bit_decompose(s, 40)));
+    return std::pair(p.bopen(bit_decompose_full(p, s)), p.bopen(p.bit_decompose(s, 40)));
   });
   EXPECT_TRUE(opened.first == to_planes(x, 0, TestFixture::k));
   EXPECT_TRUE(opened.second == to_planes(x, 0, 40));

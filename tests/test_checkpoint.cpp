@@ -112,7 +112,7 @@ TEST(Checkpoint, EmulatorStateRoundTripsExactly) {
   EXPECT_EQ(load_checkpoint<Plain<std::uint64_t>>(store, 3, fresh_state), 1);
   EXPECT_EQ(fresh.opened(p), run.opened(p));
   for (std::size_t i = 0; i < fresh.optimizer.state().size(); ++i)
-    EXPECT_EQ(fresh.optimizer.state()[i].value, run.optimizer.state()[i].value);
+    EXPECT_EQ(fresh.optimizer.state()[i].s[0], run.optimizer.state()[i].s[0]);
 }
 
 TEST(Checkpoint, Rep3PartiesResumeFromTheLatestCommonEpochOnly) {

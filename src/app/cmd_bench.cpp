@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "bench/accuracy_bench.h"
 #include "bench/ops_bench.h"
+#include "proto/registry.h"
 
 namespace sqt {
 namespace {
@@ -40,8 +41,10 @@ void add_accuracy_command(CLI::App& bench) {
   auto* accuracy = bench.add_subcommand(
       "accuracy", "Measure the error of every fixed-point function against double precision");
   auto options = std::make_shared<AccuracyOptions>();
-  accuracy->add_option("--protocol", options->protocol, "plain (INSECURE emulator) or rep3")
-      ->check(CLI::IsMember({"rep3", "plain"}))
+  accuracy
+      ->add_option("--protocol", options->protocol,
+                   "Protocol (sqt protocols; plain: INSECURE emulator)")
+      ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
   accuracy->add_option("--ring", options->ring, "Ring bit width k: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
@@ -67,8 +70,9 @@ void add_bench_command(CLI::App& app) {
       "ops", "Time protocol operations with all parties in this process (in-memory channels)");
   auto options = std::make_shared<OpsBenchOptions>();
   auto json = std::make_shared<bool>(false);
-  ops->add_option("--protocol", options->protocol, "rep3 or plain (the INSECURE emulator)")
-      ->check(CLI::IsMember({"rep3", "plain"}))
+  ops->add_option("--protocol", options->protocol,
+                  "Protocol (sqt protocols; plain: INSECURE emulator)")
+      ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
   ops->add_option("--ring", options->ring, "Ring bit width k: 64 or 128")
       ->check(CLI::IsMember({64, 128}))

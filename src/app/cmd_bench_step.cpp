@@ -8,6 +8,7 @@
 // seconds, bytes and rounds per part, and each party's peak resident memory.
 #include <fcntl.h>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <netinet/in.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -28,6 +29,7 @@
 #include "core/error.h"
 #include "crypto/certificates.h"
 #include "kernels/kernel_isa.h"
+#include "proto/registry.h"
 #include "proto/session.h"
 
 extern char** environ;
@@ -68,8 +70,10 @@ void print_rows(const std::vector<StepBenchRow>& rows, bool json) {
 }
 
 void add_step_options(CLI::App& command, StepBenchOptions& options) {
-  command.add_option("--protocol", options.protocol, "rep3 or plain (INSECURE emulator)")
-      ->check(CLI::IsMember({"rep3", "plain"}))
+  command
+      .add_option("--protocol", options.protocol,
+                  "Protocol (sqt protocols; plain: INSECURE emulator)")
+      ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
   command.add_option("--ring", options.ring, "64 or 128")
       ->check(CLI::IsMember({64, 128}))
@@ -211,9 +215,11 @@ std::vector<std::string> party_args(const StepCommand& command, const std::strin
 }
 
 void run_processes(const StepCommand& command) {
-  SQT_CHECK(command.processes == 3, "--processes must be 3 for {} (got {})", command.bench.protocol,
-            command.processes);
-  SQT_CHECK(command.bench.protocol == "rep3", "--processes runs rep3; the emulator has one party");
+  const ProtocolInfo& info = find_protocol(command.bench.protocol);
+  SQT_CHECK(info.parties > 1,
+            "--processes needs a multi-party protocol; the emulator has one party");
+  SQT_CHECK(command.processes == info.parties, "--processes must be {} for {} (got {})",
+            info.parties, info.name, command.processes);
   TempDir dir;
   make_party_certificates(dir.path, command.processes);
   std::vector<int> ports = free_ports(command.processes);
@@ -263,9 +269,9 @@ void run_processes(const StepCommand& command) {
   } else {
     fmt::print(
         "\none step of {} over {} processes with TLS (kernel {}): {:.4f} s, {:.1f} MB per party, "
-        "{} rounds; peak RSS per party {:.0f} / {:.0f} / {:.0f} MB\n",
+        "{} rounds; peak RSS per party {:.0f} MB\n",
         command.bench.model, command.processes, summary["kernel"].get<std::string>(), total.seconds,
-        total.bytes_per_party / 1e6, total.rounds, rss_mb[0], rss_mb[1], rss_mb[2]);
+        total.bytes_per_party / 1e6, total.rounds, fmt::join(rss_mb, " / "));
   }
 }
 
@@ -276,8 +282,8 @@ void add_step_commands(CLI::App& bench) {
   auto command = std::make_shared<StepCommand>();
   add_step_options(*step, command->bench);
   step->add_option("--processes", command->processes,
-                   "Run the parties as 3 processes over TLS on loopback (default: all in this "
-                   "process)");
+                   "Run the parties as processes over TLS on loopback (as many as the protocol "
+                   "has; default: all in this process)");
   add_link_emulation_flags(*step, command->emulate_rtt_ms, command->emulate_gbit);
   step->add_flag("--json", command->json, "One JSON object per line; the last sums up the step");
   step->callback([command] {

@@ -1,4 +1,4 @@
-// cmd_selftest.cpp — `sqt selftest`: one party of a 3-process rep3 check.
+// cmd_selftest.cpp — `sqt selftest`: one party of a multi-process protocol check.
 //
 // Each party runs as its own process over TCP (TLS by default). Party 0
 // inputs X, party 1 inputs Y (both derived from a public seed so every party
@@ -14,49 +14,55 @@
 #include "core/fixed_point.h"
 #include "core/tensor_ops.h"
 #include "mpc/fixed.h"
-#include "proto/rep3/rep3.h"
+#include "proto/registry.h"
 
 namespace sqt {
 namespace {
 
 struct SelftestOptions {
   PartyFlags party;
+  std::string protocol = "rep3";
   int ring = 64;
   std::size_t n = 1000;
   std::uint64_t seed = 1;
 };
 
-template <RingElement R>
-void check_products(Rep3<R>& p, const SelftestOptions& options);
+template <class P>
+void check_products(P& p, const SelftestOptions& options);
 
-template <RingElement R>
+template <class P>
 void run_selftest(const SelftestOptions& options) {
+  using R = typename P::Ring;
   auto peers = resolve_peers(options.party);
-  SQT_CHECK(peers.size() == 3, "selftest runs rep3 and needs 3 parties in --peers, got {}",
-            peers.size());
+  SQT_CHECK(static_cast<int>(peers.size()) == P::kParties,
+            "{} runs with {} parties: --peers needs {} addresses, got {}", P::kName, P::kParties,
+            P::kParties, peers.size());
   ConnectOptions connect = resolve_connect_options(options.party);
   int me = options.party.party;
   auto network = std::make_unique<Network>(me, connect_parties(me, peers, connect));
   SessionOptions session_options;
   session_options.frac_bits = kDefaultFracBits<R>;
   session_options.agreed = {{"command", "selftest"},
+                            {"protocol", std::string(P::kName)},
                             {"ring", std::to_string(kRingBits<R>)},
                             {"n", std::to_string(options.n)},
                             {"seed", std::to_string(options.seed)}};
   Session session(std::move(network), session_options);
   run_or_abort(session, [&] {
-    Rep3<R> p(session);
+    P p(session);
     check_products(p, options);
   });
   CommStats stats = session.stats();
-  fmt::print("selftest passed: party {} of 3, ring {}, {} elements; sent {} bytes in {} rounds\n",
-             me, kRingBits<R>, options.n, stats.bytes_sent, stats.rounds);
+  fmt::print(
+      "selftest passed: {} party {} of {}, ring {}, {} elements; sent {} bytes in {} rounds\n",
+      P::kName, me, P::kParties, kRingBits<R>, options.n, stats.bytes_sent, stats.rounds);
 }
 
 // Multiplies, multiplies matrices and fixed-point numbers input by parties 0
 // and 1, opens the results and compares them with the cleartext ones.
-template <RingElement R>
-void check_products(Rep3<R>& p, const SelftestOptions& options) {
+template <class P>
+void check_products(P& p, const SelftestOptions& options) {
+  using R = typename P::Ring;
   const std::size_t n = options.n;
   Prg data = Prg::from_seed(options.seed);
   Tensor<R> x = data.random<R>({n}), y = data.random<R>({n});
@@ -88,9 +94,12 @@ void check_products(Rep3<R>& p, const SelftestOptions& options) {
 
 void add_selftest_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "selftest", "Run one party of a 3-party rep3 check over TCP/TLS (start all three)");
+      "selftest", "Run one party of a protocol check over TCP/TLS (start one per party)");
   auto options = std::make_shared<SelftestOptions>();
   add_party_flags(*command, options->party);
+  command->add_option("--protocol", options->protocol, "Protocol to check (sqt protocols)")
+      ->check(CLI::IsMember(protocol_names()))
+      ->capture_default_str();
   command->add_option("--ring", options->ring, "Ring bit width: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
@@ -98,11 +107,11 @@ void add_selftest_command(CLI::App& app) {
   command->add_option("--seed", options->seed, "Public seed of the test data")
       ->capture_default_str();
   command->callback([options] {
-    if (options->ring == 64) {
-      run_selftest<std::uint64_t>(*options);
-    } else {
-      run_selftest<u128>(*options);
-    }
+    SQT_CHECK(find_protocol(options->protocol).parties > 1,
+              "the emulator (plain) has no parties to check; pick a multi-party protocol");
+    with_protocol(options->protocol, options->ring, [&]<class P>(std::type_identity<P>) {
+      if constexpr (P::kParties > 1) run_selftest<P>(*options);
+    });
   });
 }
 

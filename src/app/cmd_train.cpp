@@ -12,8 +12,7 @@
 #include "kernels/kernel_isa.h"
 #include "net/tcp_connect.h"
 #include "proto/local_run.h"
-#include "proto/plain/plain.h"
-#include "proto/rep3/rep3.h"
+#include "proto/registry.h"
 
 namespace sqt {
 namespace {
@@ -73,17 +72,15 @@ void run_ring(const TrainJob& job) {
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
   check_precision(kRingBits<R>, f);
   Loaded loaded = load_for(job);
+  const ProtocolInfo& info = find_protocol(job.protocol);
   fmt::print(
       "{} on {} ({} training, {} test samples), protocol {}{}, k = {}, f = {}, batch {}, {} "
       "lr {}\n",
       loaded.spec.name, job.dataset, loaded.info.train_count, loaded.info.test_count, job.protocol,
-      job.protocol == "plain" ? " (INSECURE emulator)" : "", kRingBits<R>, f, job.train.batch,
+      info.secure ? "" : " (INSECURE emulator)", kRingBits<R>, f, job.train.batch,
       job.optimizer.kind, job.optimizer.lr);
-  if (job.protocol == "rep3") {
-    run_local_training<Rep3<R>>(job, loaded, f);
-  } else {
-    run_local_training<Plain<R>>(job, loaded, f);
-  }
+  with_protocol<R>(job.protocol,
+                   [&]<class P>(std::type_identity<P>) { run_local_training<P>(job, loaded, f); });
 }
 
 void add_train_flags(CLI::App& command, TrainJob& job) {
@@ -92,8 +89,10 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
   command.add_option("--dataset", job.dataset, "mnist, fashion-mnist or cifar10")
       ->capture_default_str();
   command.add_option("--data-dir", job.data_dir, "Data root (default: $SQT_DATA_DIR)");
-  command.add_option("--protocol", job.protocol, "rep3 or plain (the INSECURE emulator)")
-      ->check(CLI::IsMember({"rep3", "plain"}))
+  command
+      .add_option("--protocol", job.protocol,
+                  "Protocol (sqt protocols lists them; plain is the INSECURE emulator)")
+      ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
   command.add_option("--ring", job.ring, "Ring bit width: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
@@ -195,7 +194,10 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   const int me = flags.party;
   if (me == 0) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder
   auto peers = resolve_peers(flags);
-  SQT_CHECK(peers.size() == 3, "rep3 needs 3 parties in --peers, got {}", peers.size());
+  const ProtocolInfo& info = find_protocol(job.protocol);
+  SQT_CHECK(static_cast<int>(peers.size()) == info.parties,
+            "{} runs with {} parties: --peers needs {} addresses, got {}", info.name, info.parties,
+            info.parties, peers.size());
   auto network =
       std::make_unique<Network>(me, connect_parties(me, peers, resolve_connect_options(flags)));
   SessionOptions options;
@@ -205,13 +207,15 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   options.agreed = job_agreed_options(job, f);
   Session session(std::move(network), options);
   run_or_abort(session, [&] {
-    DataInfo info = share_data_info(session.net(), loaded.get(), job);
-    ModelSpec spec = job_model_spec(job, info.sample_shape);
-    Rep3<R> p(session);
-    EpochMetrics last = train_party(p, job, spec, info, loaded ? &loaded->data : nullptr);
-    if (me == 0)
-      fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
-                 last.tested);
+    DataInfo data = share_data_info(session.net(), loaded.get(), job);
+    ModelSpec spec = job_model_spec(job, data.sample_shape);
+    with_protocol<R>(job.protocol, [&]<class P>(std::type_identity<P>) {
+      P p(session);
+      EpochMetrics last = train_party(p, job, spec, data, loaded ? &loaded->data : nullptr);
+      if (me == 0)
+        fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
+                   last.tested);
+    });
   });
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -241,14 +245,15 @@ void add_data_command(CLI::App& app) {
 void add_party_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "party",
-      "Run one party of a rep3 training over TCP/TLS (start all three; party 0 holds the data)");
+      "Run one party of a training over TCP/TLS (start one per party of the protocol; party 0 "
+      "holds the data)");
   auto job = std::make_shared<TrainJob>();
   auto flags = std::make_shared<PartyFlags>();
   add_party_flags(*command, *flags);
   add_train_flags(*command, *job);
   command->callback([job, flags] {
-    SQT_CHECK(job->protocol == "rep3",
-              "sqt party runs rep3; the emulator runs in one process (sqt train)");
+    SQT_CHECK(find_protocol(job->protocol).parties > 1,
+              "the emulator (plain) runs in one process: use sqt train --protocol plain");
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
     SQT_CHECK(!job->check_range,
               "--check-range works in the emulator (sqt train --protocol plain)");

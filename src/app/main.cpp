@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   sqt::add_eval_command(app);
   sqt::add_party_command(app);
   sqt::add_data_command(app);
+  sqt::add_protocols_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

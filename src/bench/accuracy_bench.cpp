@@ -10,8 +10,7 @@
 #include "mpc/softmax.h"
 #include "mpc/sqrt.h"
 #include "proto/local_run.h"
-#include "proto/plain/plain.h"
-#include "proto/rep3/rep3.h"
+#include "proto/registry.h"
 
 namespace sqt {
 namespace {
@@ -160,13 +159,8 @@ template <RingElement R>
 void run_ring(const AccuracyOptions& options,
               const std::function<void(const AccuracyRow&)>& on_row) {
   const int f = kDefaultFracBits<R>;
-  if (options.protocol == "rep3") {
-    run_cases<Rep3<R>>(options, f, on_row);
-  } else if (options.protocol == "plain") {
-    run_cases<Plain<R>>(options, f, on_row);
-  } else {
-    fail("unknown protocol '{}': expected rep3 or plain", options.protocol);
-  }
+  with_protocol<R>(options.protocol,
+                   [&]<class P>(std::type_identity<P>) { run_cases<P>(options, f, on_row); });
 }
 
 }  // namespace

@@ -17,8 +17,7 @@
 #include "mpc/softmax.h"
 #include "mpc/sqrt.h"
 #include "proto/local_run.h"
-#include "proto/plain/plain.h"
-#include "proto/rep3/rep3.h"
+#include "proto/registry.h"
 
 namespace sqt {
 namespace {
@@ -85,7 +84,7 @@ class PartyBench {
     };
     auto x = reals(-8, 8), y = reals(-8, 8), positive = reals(0.01, 100), bits = ltz(p_, x);
     measure("bitdec", n, [&] { return p_.bit_decompose(x, value_bits(p_)); });
-    measure("bitdec_summands", n, [&] { return p_.bit_decompose_summands(x); });
+    measure("bitdec_summands", n, [&] { return bit_decompose_full(p_, x); });
     measure("ltz", n, [&] { return ltz(p_, x); });
     measure("eqz", n, [&] { return eqz(p_, x); });
     measure("select", n, [&] { return select(p_, bits, x, y); });
@@ -196,13 +195,9 @@ void bench_ring(const OpsBenchOptions& options,
   int frac_bits = options.frac_bits < 0 ? kDefaultFracBits<R> : options.frac_bits;
   SQT_CHECK(frac_bits > 0 && 2 * frac_bits + 8 < kRingBits<R>,
             "--frac-bits {} does not fit the {}-bit ring", frac_bits, kRingBits<R>);
-  if (options.protocol == "rep3") {
-    bench_protocol<Rep3<R>>(options, frac_bits, on_row);
-  } else if (options.protocol == "plain") {
-    bench_protocol<Plain<R>>(options, frac_bits, on_row);
-  } else {
-    fail("unknown protocol '{}': expected rep3 or plain", options.protocol);
-  }
+  with_protocol<R>(options.protocol, [&]<class P>(std::type_identity<P>) {
+    bench_protocol<P>(options, frac_bits, on_row);
+  });
 }
 
 }  // namespace

@@ -7,8 +7,7 @@
 #include "nn/model.h"
 #include "nn/optimizer.h"
 #include "proto/local_run.h"
-#include "proto/plain/plain.h"
-#include "proto/rep3/rep3.h"
+#include "proto/registry.h"
 
 namespace sqt {
 namespace {
@@ -71,12 +70,12 @@ ModelSpec step_model(const StepBenchOptions& options) {
 template <RingElement R>
 std::vector<StepBenchRow> party_step_ring(Session& session, const StepBenchOptions& options) {
   ModelSpec spec = step_model(options);
-  if (options.protocol == "rep3") {
-    Rep3<R> p(session);
-    return party_step(p, options, spec);
-  }
-  Plain<R> p(session);
-  return party_step(p, options, spec);
+  std::vector<StepBenchRow> rows;
+  with_protocol<R>(options.protocol, [&]<class P>(std::type_identity<P>) {
+    P p(session);
+    rows = party_step(p, options, spec);
+  });
+  return rows;
 }
 
 template <class P>
@@ -90,8 +89,10 @@ std::vector<std::vector<StepBenchRow>> bench_in_process(const StepBenchOptions& 
 
 template <RingElement R>
 std::vector<std::vector<StepBenchRow>> bench_ring(const StepBenchOptions& options) {
-  if (options.protocol == "rep3") return bench_in_process<Rep3<R>>(options);
-  return bench_in_process<Plain<R>>(options);
+  std::vector<std::vector<StepBenchRow>> rows;
+  with_protocol<R>(options.protocol,
+                   [&]<class P>(std::type_identity<P>) { rows = bench_in_process<P>(options); });
+  return rows;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // (FC 2010); Aly and Smart (ACNS 2019).
 #pragma once
 
+#include "mpc/building_blocks.h"
 #include "mpc/fixed.h"
 #include "mpc/normalize.h"
 
@@ -33,7 +34,7 @@ typename P::Share reciprocal_positive(P& p, const typename P::Share& x) {
   const int f = p.frac_bits(), L = normalize_bits(p);
   Normalized<P> n = normalize(p, x, L, true, false);
   typename P::Share b = p.trunc_pr(n.y, L - f);
-  return p.trunc_pr_wide(p.mul(reciprocal_unit(p, b), *n.scale), L - f);
+  return trunc_wide(p, p.mul(reciprocal_unit(p, b), *n.scale), L - f);
 }
 
 template <BinaryProtocol P>

@@ -12,6 +12,7 @@
 
 #include <numbers>
 
+#include "mpc/building_blocks.h"
 #include "mpc/compare.h"
 #include "mpc/poly.h"
 
@@ -56,7 +57,7 @@ typename P::Share exp2(P& p, const typename P::Share& x) {
                          true);
   });
   Share two_frac = clenshaw(p, series, frac);
-  Share result = p.trunc_pr_wide(p.mul(two_frac, factors[0]), f + 1);
+  Share result = trunc_wide(p, p.mul(two_frac, factors[0]), f + 1);
   return p.sub(result, p.mul(underflow, result));
 }
 

@@ -10,6 +10,7 @@
 
 #include <numbers>
 
+#include "mpc/building_blocks.h"
 #include "mpc/normalize.h"
 #include "mpc/poly.h"
 
@@ -63,7 +64,7 @@ typename P::Share sqrt(P& p, const typename P::Share& x) {
   const int shift = (normalize_bits(p) - p.frac_bits()) / 2;
   InvSqrtParts<P> parts = invsqrt_parts(p, x);
   typename P::Share partial = p.mul(x, parts.half_scale);
-  return p.trunc_pr_wide(p.mul(partial, parts.root), p.frac_bits() + shift);
+  return trunc_wide(p, p.mul(partial, parts.root), p.frac_bits() + shift);
 }
 
 }  // namespace sqt

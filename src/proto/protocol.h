@@ -30,10 +30,14 @@
 //   msb(x, l)           bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
 //   eqz_bits(x, l)      [x = 0 mod 2^l].
 //   bit_decompose(x, l) the bits of x mod 2^l.
-//   bit_decompose_summands(x)  all k bits of x by adding the summands' bits.
 //   mod2m(x, m)         x mod 2^m (arithmetic).
 //   b2a(b)              arithmetic 0/1 per plane and element ([planes * n]).
+//
+// Optional building blocks: a protocol may offer faster versions of generic
+// compositions; the mpc layer uses them where present (`if constexpr`) and a
+// generic fallback otherwise (mpc/building_blocks.h):
 //   trunc_pr_wide(x, m) trunc_pr valid for |x| < 2^(k-2).
+//   bit_decompose_summands(x)  all k bits of x by adding the summands' bits.
 #pragma once
 
 #include <concepts>
@@ -80,7 +84,6 @@ concept Protocol = requires(P& p, const typename P::Share& x, const Tensor<typen
   { P::scatter_add(x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
   { P::transposed(x) } -> std::same_as<typename P::Share>;
   { p.matmul_scatter(x, x, std::vector<std::size_t>{}, shape) } -> std::same_as<typename P::Share>;
-  { p.trunc_pr_wide(x, bits) } -> std::same_as<typename P::Share>;
   { P::local_tensors(x) } -> std::same_as<std::vector<Tensor<typename P::Ring>>>;
   {
     P::from_local_tensors(std::vector<Tensor<typename P::Ring>>{})
@@ -103,7 +106,6 @@ concept BinaryProtocol = Protocol<P> &&
   { p.msb(x, l) } -> std::same_as<typename P::BShare>;
   { p.eqz_bits(x, l) } -> std::same_as<typename P::BShare>;
   { p.bit_decompose(x, l) } -> std::same_as<typename P::BShare>;
-  { p.bit_decompose_summands(x) } -> std::same_as<typename P::BShare>;
   { p.mod2m(x, l) } -> std::same_as<typename P::Share>;
   { p.b2a(b) } -> std::same_as<typename P::Share>;
 };

@@ -9,7 +9,11 @@
 // started with other options fails at once with the differing field named,
 // and (2) agree one AES key per pair of parties: the lower-numbered party
 // draws it from the OS CSPRNG and sends it over their authenticated (TLS)
-// channel.
+// channel. (3) A protocol that needs keys shared by larger groups (rep4: by
+// three of four parties) asks for them with agree_group_keys when it is
+// constructed; the lowest member draws each key and sends it to the other
+// members, who then compare digests of what they got, so that a party that
+// hands out different keys is caught before any key is used.
 #pragma once
 
 #include <map>
@@ -18,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/os_random.h"
 #include "crypto/prg.h"
 #include "net/network.h"
 
@@ -78,6 +83,12 @@ class Session {
   Network& net();
   // The PRG keyed with the key this party shares with `peer`.
   Prg& pair_prg(int peer);
+  // Agrees a key for every group (bit mask of members, this party among
+  // them) not agreed yet; every party calls it with the same list. Groups of
+  // two are the pairwise keys. Throws if the members' keys differ.
+  void agree_group_keys(const std::vector<std::uint32_t>& groups);
+  // The PRG keyed with the key of `members` (a bit mask that includes this party).
+  Prg& group_prg(std::uint32_t members);
   // Randomness known only to this party.
   Prg& private_prg() { return private_prg_; }
 
@@ -93,7 +104,10 @@ class Session {
 
   std::unique_ptr<Network> network_;
   SessionOptions options_;
+  Key128 test_key(std::uint32_t members) const;
+
   std::vector<std::unique_ptr<Prg>> pair_prgs_;
+  std::map<std::uint32_t, std::unique_ptr<Prg>> group_prgs_;
   Prg private_prg_;
   RangeStats range_stats_;
 };

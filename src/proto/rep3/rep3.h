@@ -15,6 +15,8 @@
 #include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
+#include "proto/common/summands.h"
+#include "proto/protocol_info.h"
 #include "proto/rep3/rep3_share.h"
 #include "proto/session.h"
 
@@ -27,21 +29,24 @@ enum class TruncVariant {
   kNoGap,  // 3 rounds; |x| < 2^(k-2); perfectly secure
 };
 
-// A replicated binary (XOR) sharing of bit-sliced values.
-struct Rep3BShare {
-  BitPlanes own;   // b_i
-  BitPlanes next;  // b_{i+1}
-};
+// A replicated binary (XOR) sharing of bit-sliced values: s[0] = b_i, s[1] = b_{i+1}.
+using Rep3BShare = Summands<BitPlanes, 2>;
 
 template <RingElement R>
-class Rep3 {
+class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
  public:
+  using Plumbing = SummandPlumbing<R, 2>;
+  using Plumbing::add, Plumbing::sub, Plumbing::neg, Plumbing::scale, Plumbing::mul_public;
+  using Plumbing::scatter_add, Plumbing::transposed, Plumbing::zeros;
+  using Plumbing::shape, Plumbing::reshaped, Plumbing::part, Plumbing::join, Plumbing::gather;
   using Ring = R;
   using Share = Rep3Share<R>;
   using BShare = Rep3BShare;
   static constexpr std::string_view kName = "rep3";
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 3;
+  static constexpr ProtocolInfo kInfo{
+      "rep3", 3, "semi-honest, 1 of 3 corrupted", "Z_2^64, Z_2^128", "pairwise", true};
   static constexpr int kStatisticalSecurity = 40;
 
   explicit Rep3(Session& session, TruncVariant variant = TruncVariant::kAuto)
@@ -67,44 +72,6 @@ class Rep3 {
   bool nearest_rounding() const { return session_.nearest_rounding(); }
   int trunc_range_bits() const { return variant_ == TruncVariant::kGap ? kRing - 42 : kRing - 2; }
   TruncVariant trunc_variant() const { return variant_; }
-  static const Shape& shape(const Share& x) { return x.own.shape(); }
-  static Share reshaped(Share x, const Shape& shape) {
-    return {std::move(x.own).reshaped(shape), std::move(x.next).reshaped(shape)};
-  }
-  // Elements [offset, offset + size(shape)) of x (flattened) with a new shape.
-  static Share part(const Share& x, std::size_t offset, const Shape& shape) {
-    return {tensor_part(x.own, offset, shape), tensor_part(x.next, offset, shape)};
-  }
-  // out[i] = x[indices[i]] (a local rearrangement).
-  static Share gather(const Share& x, const std::vector<std::size_t>& indices, const Shape& shape) {
-    return {tensor_gather(x.own, indices, shape), tensor_gather(x.next, indices, shape)};
-  }
-  // out[targets[i]] += x[i] (local: a linear map applied to each summand).
-  // [rows, cols] -> [cols, rows] (local).
-  static Share transposed(const Share& x) {
-    return {tensor_transpose(x.own), tensor_transpose(x.next)};
-  }
-  static Share scatter_add(const Share& x, const std::vector<std::size_t>& targets,
-                           const Shape& shape) {
-    return {tensor_scatter_add(x.own, targets, shape), tensor_scatter_add(x.next, targets, shape)};
-  }
-  // This party's two summands, and a share made from them (checkpoints).
-  static std::vector<Tensor<R>> local_tensors(const Share& x) { return {x.own, x.next}; }
-  static Share from_local_tensors(std::vector<Tensor<R>> tensors) {
-    SQT_CHECK(tensors.size() == 2 && tensors[0].shape() == tensors[1].shape(),
-              "a rep3 share needs two summands of one shape, got {} tensors", tensors.size());
-    return {std::move(tensors[0]), std::move(tensors[1])};
-  }
-  // All elements of the shares, one after another, as a flat share.
-  static Share join(std::span<const Share> xs) {
-    std::vector<const Tensor<R>*> own, next;
-    for (const Share& x : xs) {
-      own.push_back(&x.own);
-      next.push_back(&x.next);
-    }
-    return {tensor_join(own), tensor_join(next)};
-  }
-
   // --- input and output -------------------------------------------------
 
   // Party p's value becomes shared: x_p from the key of p and p-1, x_{p-1} =
@@ -124,33 +91,26 @@ class Rep3 {
 
   // Each party sends x_i to party i+1, which lacks it.
   Tensor<R> open(const Share& x) {
-    send(next_, x.own);
+    send(next_, x.s[0]);
     Tensor<R> missing = receive(prev_, shape(x));
-    add_inplace(missing, x.own);
-    add_inplace(missing, x.next);
+    add_inplace(missing, x.s[0]);
+    add_inplace(missing, x.s[1]);
     return missing;
   }
 
   // Party p-1 sends x_{p-1} to p; only p learns x.
   Tensor<R> open_to(int p, const Share& x) {
     check_party(p);
-    if (next_ == p) send(p, x.own);
+    if (next_ == p) send(p, x.s[0]);
     if (me_ != p) return {};
     Tensor<R> missing = receive(prev_, shape(x));
-    add_inplace(missing, x.own);
-    add_inplace(missing, x.next);
+    add_inplace(missing, x.s[0]);
+    add_inplace(missing, x.s[1]);
     return missing;
   }
 
   // --- local operations -------------------------------------------------
 
-  Share add(const Share& x, const Share& y) const {
-    return {sqt::add(x.own, y.own), sqt::add(x.next, y.next)};
-  }
-  Share sub(const Share& x, const Share& y) const {
-    return {sqt::sub(x.own, y.own), sqt::sub(x.next, y.next)};
-  }
-  Share neg(const Share& x) const { return {sqt::neg(x.own), sqt::neg(x.next)}; }
   // A sharing of a public value (summand x_0 = c, the others zero).
   Share constant(const Tensor<R>& c) const {
     Tensor<R> zero(c.shape(), R{0});
@@ -161,15 +121,11 @@ class Rep3 {
   // A public value is added to summand x_0 (held by parties 0 and 2).
   Share add_public(const Share& x, const Tensor<R>& c) const {
     Share z = x;
-    if (me_ == 0) add_inplace(z.own, c);
-    if (me_ == 2) add_inplace(z.next, c);
+    if (me_ == 0) add_inplace(z.s[0], c);
+    if (me_ == 2) add_inplace(z.s[1], c);
     if (me_ == 1) check_same_shape(shape(x), c.shape(), "add_public");
     return z;
   }
-  Share mul_public(const Share& x, const Tensor<R>& c) const {
-    return {sqt::mul(x.own, c), sqt::mul(x.next, c)};
-  }
-  Share scale(const Share& x, R c) const { return {sqt::scale(x.own, c), sqt::scale(x.next, c)}; }
 
   // Shares of a uniformly random tensor: x_i from each shared key.
   Share random(const Shape& shape) {
@@ -182,7 +138,7 @@ class Rep3 {
   Share mul(const Share& x, const Share& y) {
     check_same_shape(shape(x), shape(y), "mul");
     Tensor<R> z(shape(x));
-    const R *x0 = x.own.data(), *x1 = x.next.data(), *y0 = y.own.data(), *y1 = y.next.data();
+    const R *x0 = x.s[0].data(), *x1 = x.s[1].data(), *y0 = y.s[0].data(), *y1 = y.s[1].data();
     R* out = z.data();
     for (std::size_t i = 0, n = z.size(); i < n; ++i)
       out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
@@ -201,8 +157,8 @@ class Rep3 {
   Tensor<R> local_matmul(const Share& x, const Share& y) const {
     std::size_t m = shape(x)[0], k = shape(x)[1], n = shape(y)[1];
     Tensor<R> z(Shape{m, n}, R{0});
-    const MatmulTerm<R> terms[2] = {{x.own.data(), y.own.data(), y.next.data()},
-                                    {x.next.data(), y.own.data(), nullptr}};
+    const MatmulTerm<R> terms[2] = {{x.s[0].data(), y.s[0].data(), y.s[1].data()},
+                                    {x.s[1].data(), y.s[0].data(), nullptr}};
     matmul_add_terms<R>(terms, z.data(), m, k, n, session_.threads());
     return z;
   }
@@ -225,7 +181,7 @@ class Rep3 {
               shape_string(shape(x)));
     std::size_t rows = shape(x)[0], k = shape(x)[1];
     Tensor<R> z(Shape{rows});
-    const R *x0 = x.own.data(), *x1 = x.next.data(), *y0 = y.own.data(), *y1 = y.next.data();
+    const R *x0 = x.s[0].data(), *x1 = x.s[1].data(), *y0 = y.s[0].data(), *y1 = y.s[1].data();
     for (std::size_t r = 0; r < rows; ++r) {
       R sum = 0;
       for (std::size_t j = r * k; j < (r + 1) * k; ++j)
@@ -247,22 +203,11 @@ class Rep3 {
 
   // --- binary sharing (rep3_binary.h) -------------------------------------
 
-  static int planes(const BShare& b) { return b.own.planes(); }
   // Party p's bits become binary-shared (others pass empty planes).
   BShare binput(int p, const BitPlanes& bits, std::size_t n, int planes);
-  BShare bxor(const BShare& a, const BShare& b) const;
   BShare bnot(const BShare& a) const;
   BShare band(const BShare& a, const BShare& b);
   BitPlanes bopen(const BShare& a);
-  BShare bslice(const BShare& a, int from, int count) const {
-    return {a.own.slice(from, count), a.next.slice(from, count)};
-  }
-  BShare bgather(const BShare& a, int start, int step, int count) const {
-    return {a.own.gather(start, step, count), a.next.gather(start, step, count)};
-  }
-  BShare bconcat(const BShare& a, const BShare& b) const {
-    return {a.own.concat(b.own), a.next.concat(b.next)};
-  }
 
   // --- comparison primitives (rep3_compare.h) -----------------------------
 

@@ -31,21 +31,16 @@ typename Rep3<R>::BShare Rep3<R>::binput(int p, const BitPlanes& bits, std::size
 }
 
 template <RingElement R>
-typename Rep3<R>::BShare Rep3<R>::bxor(const BShare& a, const BShare& b) const {
-  return {a.own ^ b.own, a.next ^ b.next};
-}
-
-template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::bnot(const BShare& a) const {
   BShare out = a;  // complement summand b_0, held by parties 0 and 2
-  if (me_ == 0) out.own = ~out.own;
-  if (me_ == 2) out.next = ~out.next;
+  if (me_ == 0) out.s[0] = ~out.s[0];
+  if (me_ == 2) out.s[1] = ~out.s[1];
   return out;
 }
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::band(const BShare& a, const BShare& b) {
-  BitPlanes z = (a.own & b.own) ^ (a.own & b.next) ^ (a.next & b.own);
+  BitPlanes z = (a.s[0] & b.s[0]) ^ (a.s[0] & b.s[1]) ^ (a.s[1] & b.s[0]);
   BitPlanes mask_prev(z.n(), z.planes()), mask_next(z.n(), z.planes());
   prg_prev_.fill<std::uint64_t>(mask_prev.words());
   prg_next_.fill<std::uint64_t>(mask_next.words());
@@ -60,10 +55,10 @@ typename Rep3<R>::BShare Rep3<R>::band(const BShare& a, const BShare& b) {
 
 template <RingElement R>
 BitPlanes Rep3<R>::bopen(const BShare& a) {
-  net_.send_values<std::uint64_t>(next_, a.own.words());
-  BitPlanes missing(a.own.n(), a.own.planes());
+  net_.send_values<std::uint64_t>(next_, a.s[0].words());
+  BitPlanes missing(a.s[0].n(), a.s[0].planes());
   net_.recv_values<std::uint64_t>(prev_, std::span(missing.words()));
-  return missing ^ a.own ^ a.next;
+  return missing ^ a.s[0] ^ a.s[1];
 }
 
 // --- sharings where one role knows the value (see rep3_compare.h) --------

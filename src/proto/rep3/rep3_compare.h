@@ -41,13 +41,13 @@ Tensor<R> Rep3<R>::mask_to_receiver(const Roles& roles, const Share& x, int bits
     } else {
       c = receive(next_, sh);
     }
-    add_inplace(c, x.own);
-    add_inplace(c, x.next);
+    add_inplace(c, x.s[0]);
+    add_inplace(c, x.s[1]);
     return c;
   }
   Tensor<R> r = helper_key(roles).template random<R>(sh);
   if (roles.role == 1) {
-    Tensor<R> masked = sqt::add(r, x.next);
+    Tensor<R> masked = sqt::add(r, x.s[1]);
     if (narrow) {
       std::vector<std::uint64_t> low(masked.size());
       for (std::size_t i = 0; i < low.size(); ++i) low[i] = static_cast<std::uint64_t>(masked[i]);
@@ -64,7 +64,7 @@ Tensor<R> Rep3<R>::mask_to_receiver(const Roles& roles, const Share& x, int bits
 // binary sharings. `value` is c at R and r at S and T.
 template <RingElement R>
 typename Rep3<R>::MaskedBits Rep3<R>::masked_bits(const Roles& roles, const Share& x, int l) {
-  const std::size_t n = x.own.size();
+  const std::size_t n = x.s[0].size();
   MaskedBits masked{mask_to_receiver(roles, x, l), {}, {}};
   BitPlanes bits = to_planes(masked.value, 0, l);
   masked.c = bin_input_by_receiver(roles, bits, n, l);
@@ -97,8 +97,8 @@ typename Rep3<R>::BShare Rep3<R>::bit_decompose(const Share& x, int l) {
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::bit_decompose_summands(const Share& x) {
-  const std::size_t n = x.own.size();
-  BitPlanes own = to_planes(x.own, 0, kRing), next = to_planes(x.next, 0, kRing);
+  const std::size_t n = x.s[0].size();
+  BitPlanes own = to_planes(x.s[0], 0, kRing), next = to_planes(x.s[1], 0, kRing);
   BitPlanes zero(n, kRing);
   // Summand j is held by parties j (as own) and j-1 (as next): a binary
   // sharing whose only nonzero summand is j.
@@ -123,15 +123,15 @@ typename Rep3<R>::Share Rep3<R>::mod2m(const Share& x, int m) {
   Share c = arith_input_by_receiver(roles, v, sh);
   Share r = arith_known_by_helpers(roles, v, sh);
   Share borrow = b2a(lt);
-  borrow.own = borrow.own.reshaped(sh);
-  borrow.next = borrow.next.reshaped(sh);
+  borrow.s[0] = borrow.s[0].reshaped(sh);
+  borrow.s[1] = borrow.s[1].reshaped(sh);
   return add(sub(c, r), scale(borrow, pow2<R>(m)));
 }
 
 template <RingElement R>
 typename Rep3<R>::Share Rep3<R>::b2a(const BShare& b) {
   const Roles roles = next_roles();
-  const std::size_t count = b.own.n() * static_cast<std::size_t>(b.own.planes());
+  const std::size_t count = b.s[0].n() * static_cast<std::size_t>(b.s[0].planes());
   const Shape sh{count};
   auto values = [&](const BitPlanes& bits) {
     Tensor<R> out(sh);
@@ -141,7 +141,7 @@ typename Rep3<R>::Share Rep3<R>::b2a(const BShare& b) {
     return out;
   };
   if (roles.role == 0) {
-    Tensor<R> a = values(b.own ^ b.next);
+    Tensor<R> a = values(b.s[0] ^ b.s[1]);
     Tensor<R> a_r = prg_prev_.random<R>(sh);
     Tensor<R> a_s = sqt::sub(a, a_r);
     send(next_, a_s);
@@ -150,7 +150,7 @@ typename Rep3<R>::Share Rep3<R>::b2a(const BShare& b) {
   }
   Prg& key = helper_key(roles);
   Tensor<R> rho = key.random<R>(sh), rho_prime = key.random<R>(sh);
-  Tensor<R> beta = values(roles.role == 1 ? b.next : b.own);
+  Tensor<R> beta = values(roles.role == 1 ? b.s[1] : b.s[0]);
   // Summand R+2, common to S and T: beta - 2 (rho - rho').
   Tensor<R> common = sqt::sub(beta, sqt::scale(sqt::sub(rho, rho_prime), R{2}));
   if (roles.role == 1) {

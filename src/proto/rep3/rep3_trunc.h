@@ -37,7 +37,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_gap(const Share& x, int m) {
   const int receiver = static_cast<int>(trunc_calls_++ % 3);
   const int role = (me_ - receiver + 3) % 3;
   const Shape& sh = shape(x);
-  const std::size_t n = x.own.size();
+  const std::size_t n = x.s[0].size();
   const R r_mask = pow2<R>(kRing - 1) - 1;
   const R offset_out = pow2<R>(l - m);
 
@@ -46,7 +46,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_gap(const Share& x, int m) {
     Tensor<R> u_own = prg_prev_.random<R>(sh);
     Tensor<R> u_next(sh);
     for (std::size_t i = 0; i < n; ++i) {
-      R value = c[i] + x.own[i] + x.next[i] + pow2<R>(l);
+      R value = c[i] + x.s[0][i] + x.s[1][i] + pow2<R>(l);
       u_next[i] = (value >> m) - u_own[i];
       u_own[i] -= offset_out;
     }
@@ -61,7 +61,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_gap(const Share& x, int m) {
     minus_r_high[i] = R{0} - (r[i] >> m);
   }
   if (role == 1) {
-    add_inplace(r, x.next);
+    add_inplace(r, x.s[1]);
     send(prev_, r);
     return {receive(prev_, sh), std::move(minus_r_high)};
   }
@@ -77,7 +77,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_nogap(const Share& x, int m) {
   const int receiver = static_cast<int>(trunc_calls_++ % 3);
   const int role = (me_ - receiver + 3) % 3;
   const Shape& sh = shape(x);
-  const std::size_t n = x.own.size();
+  const std::size_t n = x.s[0].size();
   const R low_mask = pow2<R>(k - 1) - 1;
   const R offset_in = pow2<R>(k - 2), offset_out = pow2<R>(k - 2 - m);
 
@@ -88,7 +88,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_nogap(const Share& x, int m) {
     Tensor<R> u0 = prg_prev_.random<R>(sh), e0 = prg_prev_.random<R>(sh);
     Tensor<R> u_next(sh), e_next(sh);
     for (std::size_t i = 0; i < n; ++i) {
-      R value = c[i] + x.own[i] + x.next[i] + offset_in;
+      R value = c[i] + x.s[0][i] + x.s[1][i] + offset_in;
       R e = value >> (k - 1);
       R u = ((value & low_mask) >> m) + (e << (k - 1 - m));
       u_next[i] = u - u0[i];
@@ -116,7 +116,7 @@ typename Rep3<R>::Share Rep3<R>::trunc_pr_nogap(const Share& x, int m) {
   }
 
   if (role == 1) {
-    send(prev_, sqt::add(r, x.next));
+    send(prev_, sqt::add(r, x.s[1]));
     Tensor<R> u1 = receive(prev_, sh), e1 = receive_low(prev_, sh, m);
     Tensor<R> p1(sh);
     for (std::size_t i = 0; i < n; ++i) {

@@ -1,0 +1,62 @@
+// building_blocks.h — operations that some protocols provide natively and
+// every protocol gets from a generic composition otherwise.
+//
+// A protocol that has a cheaper way to do one of these (rep3: a wide
+// truncation, bit decomposition from its summands) exposes it as a member;
+// the functions here use it when it exists (`if constexpr`) and fall back to
+// the concept's primitives when it does not, so a new protocol gets every
+// fixed-point function without writing these.
+#pragma once
+
+#include "core/precision.h"
+#include "mpc/basic.h"
+
+namespace sqt {
+
+// floor(x / 2^m) exactly, for any x (two's complement): the bits m..k-1 of x
+// from a full bit decomposition, recombined with the sign bit weighted
+// -2^(k-1-m). Costs one k-bit decomposition and one b2a of k - m planes.
+template <BinaryProtocol P>
+typename P::Share trunc_floor_by_bits(P& p, const typename P::Share& x, int m) {
+  using R = typename P::Ring;
+  constexpr int k = kRingBits<R>;
+  const Shape& shape = P::shape(x);
+  const std::size_t n = shape_size(shape);
+  typename P::Share bits = p.b2a(p.bslice(p.bit_decompose(x, k), m, k - m));  // [planes * n]
+  Tensor<R> weights(Shape{n * static_cast<std::size_t>(k - m)});
+  for (int j = 0; j < k - m; ++j) {
+    R w = j == k - m - 1 ? R{0} - pow2<R>(j) : pow2<R>(j);
+    for (std::size_t e = 0; e < n; ++e) weights[j * n + e] = w;
+  }
+  typename P::Share weighted = p.mul_public(bits, weights);
+  std::vector<std::size_t> targets(weights.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % n;
+  return P::scatter_add(weighted, targets, shape);
+}
+
+// Probabilistic truncation valid for |x| < 2^(k-2) whatever the protocol's
+// default truncation range: the protocol's own wide variant, else its
+// trunc_pr when that is already wide enough, else exact floor by bits
+// (rounds down instead of stochastically: a bias of at most 2^-m).
+template <BinaryProtocol P>
+typename P::Share trunc_wide(P& p, const typename P::Share& x, int m) {
+  if constexpr (requires { p.trunc_pr_wide(x, m); }) {
+    return p.trunc_pr_wide(x, m);
+  } else {
+    if (p.trunc_range_bits() >= kRingBits<typename P::Ring> - 2) return p.trunc_pr(x, m);
+    return trunc_floor_by_bits(p, x, m);
+  }
+}
+
+// All k bits of x: from the summands where the protocol can (rep3), else by
+// the masked bit decomposition.
+template <BinaryProtocol P>
+typename P::BShare bit_decompose_full(P& p, const typename P::Share& x) {
+  if constexpr (requires { p.bit_decompose_summands(x); }) {
+    return p.bit_decompose_summands(x);
+  } else {
+    return p.bit_decompose(x, kRingBits<typename P::Ring>);
+  }
+}
+
+}  // namespace sqt

@@ -1,0 +1,77 @@
+// registry.h — every protocol sqt runs, by name.
+//
+// Adding a protocol: a folder under proto/ with a class template P<R> that
+// satisfies BinaryProtocol (proto/protocol.h) and has a `static constexpr
+// ProtocolInfo kInfo`, and one entry in ProtocolList below. The CLI, the
+// benchmarks and the self-test find it here (`sqt protocols` lists them);
+// nothing else names protocols.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "core/error.h"
+#include "proto/plain/plain.h"
+#include "proto/protocol_info.h"
+#include "proto/rep3/rep3.h"
+
+namespace sqt {
+
+template <template <class> class... Ps>
+struct ProtocolList {};
+
+using RegisteredProtocols = ProtocolList<Plain, Rep3>;
+
+namespace detail {
+
+template <template <class> class... Ps>
+std::vector<ProtocolInfo> infos(ProtocolList<Ps...>) {
+  return {Ps<std::uint64_t>::kInfo...};
+}
+
+template <RingElement R, class Fn, template <class> class... Ps>
+bool dispatch(std::string_view name, Fn& fn, ProtocolList<Ps...>) {
+  return ((Ps<R>::kInfo.name == name ? (fn(std::type_identity<Ps<R>>{}), true) : false) || ...);
+}
+
+}  // namespace detail
+
+inline std::vector<ProtocolInfo> registered_protocols() {
+  return detail::infos(RegisteredProtocols{});
+}
+
+inline std::vector<std::string> protocol_names() {
+  std::vector<std::string> names;
+  for (const ProtocolInfo& info : registered_protocols()) names.emplace_back(info.name);
+  return names;
+}
+
+// The protocol called `name`, or an error listing the known ones.
+inline const ProtocolInfo& find_protocol(std::string_view name) {
+  static const std::vector<ProtocolInfo> all = registered_protocols();
+  for (const ProtocolInfo& info : all)
+    if (info.name == name) return info;
+  std::string known;
+  for (const ProtocolInfo& info : all)
+    known += (known.empty() ? "" : ", ") + std::string(info.name);
+  fail("unknown protocol '{}': sqt has {}", name, known);
+}
+
+// Calls fn(std::type_identity<P<R>>{}) for the protocol P called `name`.
+template <RingElement R, class Fn>
+void with_protocol(std::string_view name, Fn&& fn) {
+  find_protocol(name);
+  detail::dispatch<R>(name, fn, RegisteredProtocols{});
+}
+
+// The same for a ring given by its width (64 or 128).
+template <class Fn>
+void with_protocol(std::string_view name, int ring, Fn&& fn) {
+  SQT_CHECK(ring == 64 || ring == 128, "--ring must be 64 or 128, got {}", ring);
+  if (ring == 64) return with_protocol<std::uint64_t>(name, fn);
+  with_protocol<u128>(name, fn);
+}
+
+}  // namespace sqt
