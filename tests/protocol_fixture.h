@@ -8,6 +8,7 @@
 #include "proto/local_run.h"
 #include "proto/plain/plain.h"
 #include "proto/rep3/rep3.h"
+#include "proto/rep4/rep4.h"
 
 namespace sqt {
 
@@ -62,8 +63,8 @@ struct ProtocolTest : ::testing::Test {
   }
 };
 
-using AllProtocols =
-    ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>>;
+using AllProtocols = ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>,
+                                      Rep3<u128>, Rep4<std::uint64_t>, Rep4<u128>>;
 
 class ProtocolNames {
  public:

@@ -16,13 +16,14 @@
 #include "proto/plain/plain.h"
 #include "proto/protocol_info.h"
 #include "proto/rep3/rep3.h"
+#include "proto/rep4/rep4.h"
 
 namespace sqt {
 
 template <template <class> class... Ps>
 struct ProtocolList {};
 
-using RegisteredProtocols = ProtocolList<Plain, Rep3>;
+using RegisteredProtocols = ProtocolList<Plain, Rep3, Rep4>;
 
 namespace detail {
 

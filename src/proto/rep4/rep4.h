@@ -1,0 +1,296 @@
+// rep4.h — "Fantastic Four": 4-party replicated secret sharing over Z_{2^k},
+// secure with abort against one malicious party.
+//
+// Dalskov, Escudero, Keller (USENIX Security 2021). x = x_0 + x_1 + x_2 + x_3
+// (mod 2^k); party i holds every summand but x_i (Rep4Share, rep4_share.h),
+// so each summand is known to three parties and each product x_a y_b of two
+// summands to at least two. Every value a party sends is one that a second
+// party can compute too: one sends it, the other vouches for it, and the
+// receiver compares the two through a digest (MessageCheck) before any
+// opened value is used. One corrupted party can therefore only make the
+// honest parties abort, never change a result or learn anything: every
+// message it receives is masked by randomness it does not hold.
+//
+// Costs per element, all parties together: input 2, open 4 (+ check),
+// multiplication 6 (1.5 per party; matrix products: per output element), one
+// round. The check costs two rounds and 32 bytes per pair of parties, once
+// per open. docs/protocols/rep4.md gives every message and why it is safe.
+//
+// Rep4<R> borrows the Session (network, keys); the four parties must call
+// the same operations in the same order.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "core/bit_planes.h"
+#include "core/precision.h"
+#include "core/tensor_ops.h"
+#include "kernels/matmul.h"
+#include "proto/common/message_check.h"
+#include "proto/common/summands.h"
+#include "proto/protocol_info.h"
+#include "proto/rep4/rep4_algebra.h"
+#include "proto/session.h"
+
+namespace sqt {
+
+template <RingElement R>
+using Rep4Share = Summands<Tensor<R>, 3>;
+using Rep4BShare = Summands<BitPlanes, 3>;
+
+// Which truncation rep4's trunc_pr uses (as rep3: with a gap on Z_2^128).
+enum class Rep4Trunc { kAuto, kGap, kNoGap };
+
+template <RingElement R>
+class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
+ public:
+  using Plumbing = SummandPlumbing<R, 3>;
+  using Plumbing::add, Plumbing::sub, Plumbing::neg, Plumbing::scale, Plumbing::mul_public;
+  using Plumbing::shape, Plumbing::reshaped, Plumbing::part, Plumbing::join, Plumbing::gather;
+  using Plumbing::scatter_add, Plumbing::transposed, Plumbing::zeros;
+  using Ring = R;
+  using Share = Rep4Share<R>;
+  using BShare = Rep4BShare;
+  static constexpr std::string_view kName = "rep4";
+  static constexpr int kRing = kRingBits<R>;
+  static constexpr int kParties = 4;
+  static constexpr ProtocolInfo kInfo{"rep4", 4, "malicious with abort, 1 of 4 corrupted",
+                                      "Z_2^64, Z_2^128", "pairwise, 3-of-4", true};
+
+  explicit Rep4(Session& session, Rep4Trunc trunc = Rep4Trunc::kAuto)
+      : session_(session),
+        net_(session.net()),
+        me_(session.party()),
+        check_(session.net(), "rep4"),
+        gap_(trunc == Rep4Trunc::kAuto ? kRing >= 128 : trunc == Rep4Trunc::kGap) {
+    SQT_CHECK(session.parties() == 4, "rep4 needs exactly 4 parties, the session has {}",
+              session.parties());
+    check_precision(kRing, session.frac_bits());
+    session.agree_group_keys(key_groups(me_));
+  }
+
+  // The keys party `me` needs: for each summand x_q it holds, the key of the
+  // three parties that hold it (all but q).
+  static std::vector<std::uint32_t> key_groups(int me) {
+    std::vector<std::uint32_t> groups;
+    for (int q = 0; q < 4; ++q)
+      if (q != me) groups.push_back(all_but(q));
+    return groups;
+  }
+
+  int parties() const { return 4; }
+  int party() const { return me_; }
+  int frac_bits() const { return session_.frac_bits(); }
+  Session& session() { return session_; }
+  bool nearest_rounding() const { return session_.nearest_rounding(); }
+  int trunc_range_bits() const { return gap_ ? kRing - 42 : kRing - 2; }
+  // Message checks run so far.
+  std::uint64_t checks() const { return check_.checks(); }
+
+  // --- input and output -------------------------------------------------
+
+  Share input(int p, const Tensor<R>& value, const Shape& shape) {
+    return input_as<Tensor<R>>(p, value, Tensor<R>(shape, R{0}));
+  }
+  Tensor<R> open(const Share& x) { return open_as<Tensor<R>>(x, -1); }
+  Tensor<R> open_to(int p, const Share& x) {
+    check_party(p);
+    return open_as<Tensor<R>>(x, p);
+  }
+  // Verifies every message so far (the same check as before an open); runs
+  // at the end of a computation so that a deviation after the last open is
+  // caught too.
+  void finish() { check_.check(); }
+
+  // --- local operations -------------------------------------------------
+
+  // A sharing of a public value: x_0 = c (held by parties 1, 2 and 3).
+  Share constant(const Tensor<R>& c) const {
+    Share z = zeros(c.shape());
+    if (me_ != 0) z.s[slot(0)] = c;
+    return z;
+  }
+  Share add_public(const Share& x, const Tensor<R>& c) const {
+    check_same_shape(shape(x), c.shape(), "add_public");
+    Share z = x;
+    if (me_ != 0) add_inplace(z.s[slot(0)], c);
+    return z;
+  }
+  // Shares of a uniformly random tensor: x_q from the key of all but q.
+  Share random(const Shape& shape) {
+    Share z;
+    for (int q = 0; q < 4; ++q)
+      if (q != me_) z.s[slot(q)] = key_of_summand(q).template random<R>(shape);
+    return z;
+  }
+
+  // --- multiplication ---------------------------------------------------
+
+  Share mul(const Share& x, const Share& y) {
+    check_same_shape(shape(x), shape(y), "mul");
+    return multiply<Tensor<R>>(
+        x, y, [](const Tensor<R>& a, const Tensor<R>& b) { return sqt::mul(a, b); },
+        Tensor<R>(shape(x), R{0}));
+  }
+  Share matmul(const Share& x, const Share& y) {
+    auto [m, n] = matmul_dims(x, y);
+    return multiply<Tensor<R>>(
+        x, y, [&](const Tensor<R>& a, const Tensor<R>& b) { return local_product(a, b); },
+        Tensor<R>(Shape{m, n}, R{0}));
+  }
+  Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
+                       const Shape& out_shape) {
+    matmul_dims(x, y);
+    return multiply<Tensor<R>>(
+        x, y,
+        [&](const Tensor<R>& a, const Tensor<R>& b) {
+          return tensor_scatter_add(local_product(a, b), targets, out_shape);
+        },
+        Tensor<R>(out_shape, R{0}));
+  }
+  Share dot_rows(const Share& x, const Share& y) {
+    check_same_shape(shape(x), shape(y), "dot_rows");
+    SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}",
+              shape_string(shape(x)));
+    const std::size_t rows = shape(x)[0], k = shape(x)[1];
+    return multiply<Tensor<R>>(
+        x, y,
+        [&](const Tensor<R>& a, const Tensor<R>& b) {
+          Tensor<R> z(Shape{rows});
+          for (std::size_t r = 0; r < rows; ++r) {
+            R sum = 0;
+            for (std::size_t j = r * k; j < (r + 1) * k; ++j) sum += a[j] * b[j];
+            z[r] = sum;
+          }
+          return z;
+        },
+        Tensor<R>(Shape{rows}, R{0}));
+  }
+
+  // --- truncation and comparison (rep4_trunc.h, rep4_compare.h) ---------
+
+  Share trunc_pr(const Share& x, int m) { return gap_ ? trunc_pr_gap(x, m) : trunc_pr_nogap(x, m); }
+  Share trunc_pr_gap(const Share& x, int m);
+  Share trunc_pr_nogap(const Share& x, int m);
+  Share trunc_pr_wide(const Share& x, int m) { return trunc_pr_nogap(x, m); }
+
+  // --- binary sharing -----------------------------------------------------
+
+  BShare binput(int p, const BitPlanes& bits, std::size_t n, int planes) {
+    if (me_ == p)
+      SQT_CHECK(bits.n() == n && bits.planes() == planes,
+                "binput: {}x{} bits given, {}x{} declared", bits.planes(), bits.n(), planes, n);
+    return input_as<BitPlanes>(p, me_ == p ? bits : BitPlanes(n, planes), BitPlanes(n, planes));
+  }
+  BShare bnot(const BShare& a) const {
+    BShare out = a;  // complement summand b_0, held by parties 1, 2 and 3
+    if (me_ != 0) {
+      out.s[slot(0)] = ~out.s[slot(0)];
+      out.s[slot(0)].clear_padding();
+    }
+    return out;
+  }
+  BShare band(const BShare& a, const BShare& b) {
+    return multiply<BitPlanes>(
+        a, b, [](const BitPlanes& u, const BitPlanes& v) { return u & v; },
+        BitPlanes(a.s[0].n(), a.s[0].planes()));
+  }
+  BitPlanes bopen(const BShare& a) { return open_as<BitPlanes>(a, -1); }
+
+  BShare msb(const Share& x, int l);
+  BShare eqz_bits(const Share& x, int l);
+  BShare bit_decompose(const Share& x, int l);
+  Share mod2m(const Share& x, int m);
+  Share b2a(const BShare& b);
+
+ private:
+  // Roles of a masked step: R1 and R2 learn c = x + r, S and T know r.
+  struct Roles {
+    int r1, r2, s, t;
+  };
+  Roles next_roles() {
+    const int base = static_cast<int>(role_calls_++ % 4);
+    return {base, (base + 1) % 4, (base + 2) % 4, (base + 3) % 4};
+  }
+  struct Masked {
+    Tensor<R> c;  // x + r at R1 and R2, r at S and T
+    bool knows_c;
+  };
+  // S and T draw r (ANDed with r_mask) from their key; R1 and R2 learn x + r.
+  Masked mask_to_pair(const Roles& roles, const Share& x, R r_mask = ~R{0});
+  // The masked step with the low l bits of c (from R1, R2) and of r (from S,
+  // T) as binary sharings.
+  struct MaskedBits {
+    Masked value;
+    BShare c, r;
+  };
+  MaskedBits masked_bits(const Roles& roles, const Share& x, int l);
+
+  // One value known to parties i and j (`value`, ignored elsewhere) made a
+  // sharing: x_g = r (key of all but g), x_h = value - r, sent by `sender`
+  // (i or j) to g and vouched for by the other. {g, h} are the other two.
+  struct JointSpec {
+    int i, j, g, sender;
+    int target;  // index of the output share it is added to
+  };
+  template <class T>
+  std::vector<Summands<T, 3>> joint_share(const std::vector<JointSpec>& specs,
+                                          const std::vector<const T*>& values,
+                                          const std::vector<T>& likes, std::size_t outputs);
+  // The same for one value.
+  template <class T>
+  Summands<T, 3> joint_share_one(int i, int j, const T& value, const T& like);
+
+  template <class T, class Product>
+  Summands<T, 3> multiply(const Summands<T, 3>& x, const Summands<T, 3>& y, Product&& product,
+                          const T& like);
+  template <class T>
+  Summands<T, 3> input_as(int p, const T& value, const T& like);
+  template <class T>
+  T open_as(const Summands<T, 3>& x, int only_to);
+
+  std::pair<std::size_t, std::size_t> matmul_dims(const Share& x, const Share& y) const {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
+              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+    return {xs[0], ys[1]};
+  }
+  Tensor<R> local_product(const Tensor<R>& a, const Tensor<R>& b) const {
+    const std::size_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
+    Tensor<R> z(Shape{m, n}, R{0});
+    matmul_add(a.data(), b.data(), z.data(), m, k, n, session_.threads());
+    return z;
+  }
+
+  static constexpr std::uint32_t all_but(int q) { return 0xfu & ~(1u << q); }
+  // Where summand x_q (q != me) sits in this party's share.
+  int slot(int q) const { return (q - me_ + 4) % 4 - 1; }
+  Prg& key_of_summand(int q) { return session_.group_prg(all_but(q)); }
+  void check_party(int p) const {
+    SQT_CHECK(p >= 0 && p < 4, "rep4 has parties 0 to 3; party {} does not exist", p);
+  }
+  template <class T>
+  void send(int peer, const T& t) {
+    net_.send(peer, Algebra<T>::bytes(t));
+  }
+  template <class T>
+  void receive(int peer, T& t) {
+    net_.recv(peer, Algebra<T>::writable_bytes(t));
+  }
+
+  Session& session_;
+  Network& net_;
+  int me_;
+  MessageCheck check_;
+  bool gap_;
+  std::uint64_t mul_calls_ = 0;   // rotates the senders and receivers of products
+  std::uint64_t role_calls_ = 0;  // rotates the roles of masked steps
+  std::uint64_t share_calls_ = 0;  // alternates the sender of single joint sharings
+};
+
+}  // namespace sqt
+
+#include "proto/rep4/rep4_joint.h"
+#include "proto/rep4/rep4_trunc.h"
+#include "proto/rep4/rep4_compare.h"
