@@ -59,4 +59,11 @@ typename P::BShare bit_decompose_full(P& p, const typename P::Share& x) {
   }
 }
 
+// Ends a computation: a protocol that checks messages after the fact (rep4)
+// verifies everything since its last check; others have nothing to do.
+template <Protocol P>
+void finish_protocol(P& p) {
+  if constexpr (requires { p.finish(); }) p.finish();
+}
+
 }  // namespace sqt

@@ -45,10 +45,18 @@ class MemoryChannel final : public Channel {
   ~MemoryChannel() override { close(); }
 
   void send(std::span<const std::byte> message, std::uint64_t depth) override {
-    std::lock_guard lock(out_->mutex);
-    if (out_->closed) fail("{} disconnected", name_);  // (either side closed)
-    out_->queue.push_back({std::vector<std::byte>(message.begin(), message.end()), depth});
-    out_->ready.notify_one();
+    {
+      std::lock_guard lock(out_->mutex);
+      if (!out_->closed) {
+        out_->queue.push_back({std::vector<std::byte>(message.begin(), message.end()), depth});
+        out_->ready.notify_one();
+        return;
+      }
+    }
+    // Either side closed; if the peer stopped with a reason, name it.
+    std::lock_guard lock(in_->mutex);
+    if (!in_->stop_reason.empty()) fail("{} stopped: {}", name_, in_->stop_reason);
+    fail("{} disconnected", name_);
   }
 
   std::uint64_t recv(std::span<std::byte> out) override {

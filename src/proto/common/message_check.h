@@ -10,10 +10,12 @@
 // copies of a value that two receivers must hold alike (a consistency check:
 // both vouch and receive under each other's name).
 //
-// check() takes two rounds: digests to every peer, then a verdict byte to
-// every peer, so that a failure seen by one honest party stops all of them
-// before anybody uses the checked values (a party whose digests do not match
-// throws; its peers get its abort reason instead of the verdict). Owned by
+// check() takes three rounds: digests to every peer, then an agreement on
+// the verdicts (two rounds, see agree_verdicts), so that a failure seen by
+// one honest party stops all of them before anybody uses the checked values,
+// and the corrupted party cannot make only some of them stop (a party whose
+// digests do not match throws at once; its peers get its abort reason
+// instead of its verdict). Needs n > 3 parties for the agreement. Owned by
 // one protocol object; borrows its Network.
 #pragma once
 
@@ -30,9 +32,7 @@ class MessageCheck {
   MessageCheck(Network& net, std::string protocol);
 
   // This party could compute `bytes`, which another party sent to `receiver`.
-  void vouch(int receiver, std::span<const std::byte> bytes) {
-    vouched_[receiver].update(bytes);
-  }
+  void vouch(int receiver, std::span<const std::byte> bytes) { vouched_[receiver].update(bytes); }
   // This party received `bytes`, which `verifier` vouches for.
   void received(int verifier, std::span<const std::byte> bytes) {
     expected_[verifier].update(bytes);
@@ -45,6 +45,8 @@ class MessageCheck {
   std::uint64_t checks() const { return checks_; }
 
  private:
+  void agree_verdicts();
+
   Network& net_;
   std::string protocol_;
   std::vector<Hasher> vouched_, expected_;

@@ -47,16 +47,17 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
  public:
   using Plumbing = SummandPlumbing<R, 3>;
   using Plumbing::add, Plumbing::sub, Plumbing::neg, Plumbing::scale, Plumbing::mul_public;
-  using Plumbing::shape, Plumbing::reshaped, Plumbing::part, Plumbing::join, Plumbing::gather;
   using Plumbing::scatter_add, Plumbing::transposed, Plumbing::zeros;
+  using Plumbing::shape, Plumbing::reshaped, Plumbing::part, Plumbing::join, Plumbing::gather;
   using Ring = R;
   using Share = Rep4Share<R>;
   using BShare = Rep4BShare;
   static constexpr std::string_view kName = "rep4";
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 4;
-  static constexpr ProtocolInfo kInfo{"rep4", 4, "malicious with abort, 1 of 4 corrupted",
-                                      "Z_2^64, Z_2^128", "pairwise, 3-of-4", true};
+  static constexpr ProtocolInfo kInfo{
+      "rep4", 4, "malicious with abort, 1 of 4 corrupted", "Z_2^64, Z_2^128", "pairwise, 3-of-4",
+      true};
 
   explicit Rep4(Session& session, Rep4Trunc trunc = Rep4Trunc::kAuto)
       : session_(session),
@@ -284,13 +285,13 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   int me_;
   MessageCheck check_;
   bool gap_;
-  std::uint64_t mul_calls_ = 0;   // rotates the senders and receivers of products
-  std::uint64_t role_calls_ = 0;  // rotates the roles of masked steps
+  std::uint64_t mul_calls_ = 0;    // rotates the senders and receivers of products
+  std::uint64_t role_calls_ = 0;   // rotates the roles of masked steps
   std::uint64_t share_calls_ = 0;  // alternates the sender of single joint sharings
 };
 
 }  // namespace sqt
 
+#include "proto/rep4/rep4_compare.h"
 #include "proto/rep4/rep4_joint.h"
 #include "proto/rep4/rep4_trunc.h"
-#include "proto/rep4/rep4_compare.h"

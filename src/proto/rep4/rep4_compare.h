@@ -36,9 +36,9 @@ typename Rep4<R>::MaskedBits Rep4<R>::masked_bits(const Roles& roles, const Shar
   Masked masked = mask_to_pair(roles, x);
   BitPlanes bits = to_planes(masked.c, 0, l);
   const BitPlanes like(masked.c.size(), l);
-  auto shares = joint_share<BitPlanes>({{roles.r1, roles.r2, roles.s, roles.r1, 0},
-                                        {roles.s, roles.t, roles.r2, roles.t, 1}},
-                                       {&bits, &bits}, {like, like}, 2);
+  auto shares = joint_share<BitPlanes>(
+      {{roles.r1, roles.r2, roles.s, roles.r1, 0}, {roles.s, roles.t, roles.r2, roles.t, 1}},
+      {&bits, &bits}, {like, like}, 2);
   return {std::move(masked), std::move(shares[0]), std::move(shares[1])};
 }
 
@@ -74,9 +74,9 @@ typename Rep4<R>::Share Rep4<R>::mod2m(const Share& x, int m) {
   for (R& v : low) v &= pow2<R>(m) - 1;
   BShare lt = bit_less_than(*this, masked.c, masked.r);
   const Tensor<R> like(shape(x), R{0});
-  auto shares = joint_share<Tensor<R>>({{roles.r1, roles.r2, roles.t, roles.r2, 0},
-                                        {roles.s, roles.t, roles.r1, roles.s, 1}},
-                                       {&low, &low}, {like, like}, 2);
+  auto shares = joint_share<Tensor<R>>(
+      {{roles.r1, roles.r2, roles.t, roles.r2, 0}, {roles.s, roles.t, roles.r1, roles.s, 1}},
+      {&low, &low}, {like, like}, 2);
   Share borrow = reshaped(b2a(lt), shape(x));
   return add(sub(shares[0], shares[1]), scale(borrow, pow2<R>(m)));
 }

@@ -21,8 +21,7 @@ template <RingElement R>
 template <class T>
 std::vector<Summands<T, 3>> Rep4<R>::joint_share(const std::vector<JointSpec>& specs,
                                                  const std::vector<const T*>& values,
-                                                 const std::vector<T>& likes,
-                                                 std::size_t outputs) {
+                                                 const std::vector<T>& likes, std::size_t outputs) {
   using A = Algebra<T>;
   std::vector<Summands<T, 3>> out(outputs);
   for (std::size_t o = 0; o < outputs; ++o)
@@ -161,7 +160,8 @@ T Rep4<R>::open_as(const Summands<T, 3>& x, int only_to) {
   using A = Algebra<T>;
   const int to_sender = (me_ + 3) % 4, to_verifier = (me_ + 2) % 4;
   if (only_to < 0 || only_to == to_sender) send(to_sender, x.s[slot(to_sender)]);
-  if (only_to < 0 || only_to == to_verifier) check_.vouch(to_verifier, A::bytes(x.s[slot(to_verifier)]));
+  if (only_to < 0 || only_to == to_verifier)
+    check_.vouch(to_verifier, A::bytes(x.s[slot(to_verifier)]));
   T result;
   if (only_to < 0 || only_to == me_) {
     result = A::zero_like(x.s[0]);

@@ -54,9 +54,9 @@ typename Rep4<R>::Share Rep4<R>::trunc_pr_gap(const Share& x, int m) {
   Tensor<R> mine = masked.c;
   for (R& v : mine) v = masked.knows_c ? (v + pow2<R>(l)) >> m : v >> m;
   const Tensor<R> like(shape(x), R{0});
-  auto shares = joint_share<Tensor<R>>({{roles.r1, roles.r2, roles.s, roles.r1, 0},
-                                        {roles.s, roles.t, roles.r1, roles.s, 1}},
-                                       {&mine, &mine}, {like, like}, 2);
+  auto shares = joint_share<Tensor<R>>(
+      {{roles.r1, roles.r2, roles.s, roles.r1, 0}, {roles.s, roles.t, roles.r1, roles.s, 1}},
+      {&mine, &mine}, {like, like}, 2);
   Share y = sub(shares[0], shares[1]);
   return add_public(y, Tensor<R>(shape(x), R{0} - pow2<R>(l - m)));
 }
@@ -78,12 +78,12 @@ typename Rep4<R>::Share Rep4<R>::trunc_pr_nogap(const Share& x, int m) {
     second[i] = top;
   }
   const Tensor<R> like(shape(x), R{0});
-  auto shares = joint_share<Tensor<R>>(
-      {{roles.r1, roles.r2, roles.s, roles.r1, 0},
-       {roles.r1, roles.r2, roles.t, roles.r2, 1},
-       {roles.s, roles.t, roles.r1, roles.s, 2},
-       {roles.s, roles.t, roles.r2, roles.t, 3}},
-      {&first, &second, &first, &second}, {like, like, like, like}, 4);
+  auto shares =
+      joint_share<Tensor<R>>({{roles.r1, roles.r2, roles.s, roles.r1, 0},
+                              {roles.r1, roles.r2, roles.t, roles.r2, 1},
+                              {roles.s, roles.t, roles.r1, roles.s, 2},
+                              {roles.s, roles.t, roles.r2, roles.t, 3}},
+                             {&first, &second, &first, &second}, {like, like, like, like}, 4);
   const Share &u = shares[0], &e = shares[1], &s = shares[2], &b = shares[3];
   Share eb = mul(e, b);
   Share y = add(u, scale(b, pow2<R>(k - 1 - m)));

@@ -1,0 +1,73 @@
+// workload.h — every operation of the fixed-point library, once, on small
+// secret inputs, opened in stages.
+//
+// Party 0 inputs x and a positive p, party 1 inputs y (all derived from a
+// public seed, so every party could compute the expected values). Four
+// stages (products and truncations; comparisons, selection and maximum; bit
+// decomposition, mod2m and b2a; the functions: nearest truncation, division,
+// exp, log, inverse square root, sigmoid, softmax, random numbers) each end
+// with one open of everything the stage computed; the opened ring tensors
+// are returned in order, and on_open sees each as it is opened (what a real
+// run would print). Used by the cheating-party tests and `sqt selftest`.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "crypto/prg.h"
+#include "mpc/compare.h"
+#include "mpc/divide.h"
+#include "mpc/exp.h"
+#include "mpc/fixed.h"
+#include "mpc/log.h"
+#include "mpc/random.h"
+#include "mpc/round.h"
+#include "mpc/sigmoid.h"
+#include "mpc/softmax.h"
+#include "mpc/sqrt.h"
+
+namespace sqt {
+
+template <BinaryProtocol P>
+std::vector<Tensor<typename P::Ring>> library_workload(
+    P& p, std::size_t n, std::uint64_t seed,
+    const std::function<void(const Tensor<typename P::Ring>&)>& on_open = {}) {
+  using R = typename P::Ring;
+  using Share = typename P::Share;
+  SQT_CHECK(n >= 4 && n % 4 == 0, "the workload needs a multiple of 4 elements, got {}", n);
+  Prg data = Prg::from_seed(seed);
+  auto uniform = [&](double lo, double hi) {
+    Tensor<double> t({n});
+    for (double& v : t) v = lo + (hi - lo) * static_cast<double>(data.next_u64() >> 11) * 0x1p-53;
+    return t;
+  };
+  Tensor<double> u = uniform(-4, 4), v = uniform(-4, 4), w = uniform(0.5, 8);
+  const Shape shape{n};
+  Share x = input_fixed(p, 0, u, shape), y = input_fixed(p, 1, v, shape);
+  Share positive = input_fixed(p, 0, w, shape);
+  std::vector<Tensor<R>> opened;
+  auto open_all = [&](const std::vector<Share>& results) {
+    opened.push_back(p.open(P::join(results)));
+    if (on_open) on_open(opened.back());
+  };
+  const std::size_t rows = n / 4;
+  Share square = P::reshaped(x, {rows, 4}), other = P::reshaped(y, {4, rows});
+
+  open_all({p.mul(x, y), p.matmul(square, other), p.trunc_pr(p.mul(x, y), p.frac_bits()),
+            fix_mul(p, x, y), p.dot_rows(square, square)});
+
+  MaxResult<P> max = max_last_axis(p, square);
+  open_all({ltz(p, x), less_than(p, x, y), equal(p, x, x), select(p, ltz(p, y), x, y), max.max,
+            max.argmax});
+
+  Share bits = p.b2a(p.bit_decompose(x, 24));
+  open_all({bits, p.mod2m(x, 12), p.b2a(p.eqz_bits(x, 20))});
+
+  open_all({trunc_nearest(p, p.mul(x, y), p.frac_bits()), divide(p, x, positive), exp(p, x),
+            ln(p, positive), invsqrt(p, positive), sigmoid(p, x), softmax(p, square),
+            rand_fixed(p, shape, -1.0, 1)});
+  finish_protocol(p);
+  return opened;
+}
+
+}  // namespace sqt
