@@ -3,7 +3,9 @@
 // Each party runs as its own process over TCP (TLS by default). Party 0
 // inputs X, party 1 inputs Y (both derived from a public seed so every party
 // can compute the expected result); the parties compute X*Y, a matrix
-// product and a fixed-point product, open them and check them.
+// product and a fixed-point product, open them and check them, then run
+// every operation of the fixed-point library once (mpc/workload.h).
+// --cheat-party (a test facility) makes this process deviate in one message.
 #include <fmt/core.h>
 
 #include <cmath>
@@ -14,6 +16,9 @@
 #include "core/fixed_point.h"
 #include "core/tensor_ops.h"
 #include "mpc/fixed.h"
+#include "mpc/workload.h"
+#include "net/tamper_channel.h"
+#include "proto/local_run.h"
 #include "proto/registry.h"
 
 namespace sqt {
@@ -25,7 +30,68 @@ struct SelftestOptions {
   int ring = 64;
   std::size_t n = 1000;
   std::uint64_t seed = 1;
+  int cheat_party = -1;  // TEST FACILITY: this process deviates (see net/tamper_channel.h)
 };
+
+constexpr std::size_t kWorkloadElements = 64;
+
+template <class P>
+void selftest_body(P& p, const SelftestOptions& options) {
+  check_products(p, options);
+  library_workload(p, kWorkloadElements, options.seed);
+  finish_protocol(p);
+}
+
+template <class P>
+SessionOptions selftest_session_options(const SelftestOptions& options) {
+  SessionOptions session_options;
+  session_options.frac_bits = kDefaultFracBits<typename P::Ring>;
+  session_options.agreed = {{"command", "selftest"},
+                            {"protocol", std::string(P::kName)},
+                            {"ring", std::to_string(kRingBits<typename P::Ring>)},
+                            {"n", std::to_string(options.n)},
+                            {"seed", std::to_string(options.seed)}};
+  return session_options;
+}
+
+// The sizes of the messages party `cheater` sends, from an honest run of all
+// parties in this process (memory channels); `body` = false runs only the
+// start-up (keys).
+template <class P>
+std::vector<std::size_t> dry_run_sizes(const SelftestOptions& options, bool body) {
+  auto mesh = make_memory_mesh(P::kParties, kLocalRecvTimeout);
+  auto counter = std::make_shared<Tamper>(TamperPlan{~std::uint64_t{0}});
+  wrap_with_tamper(mesh[options.cheat_party], counter);
+  run_parties<P>(selftest_session_options<P>(options), std::move(mesh), [&](P& p) {
+    if (body) selftest_body(p, options);
+    return 0;
+  });
+  return counter->sizes();
+}
+
+// Which message the cheating party changes, and how: uniform over the
+// messages whose change the protocol must notice (after the start-up's keys,
+// not the verdict agreement's 1- and n-byte messages, which the agreement may
+// outvote), chosen by --seed.
+template <class P>
+TamperPlan cheat_plan(const SelftestOptions& options) {
+  const std::size_t setup = dry_run_sizes<P>(options, false).size();
+  std::vector<std::size_t> sizes = dry_run_sizes<P>(options, true);
+  std::vector<std::uint64_t> candidates;
+  for (std::size_t i = setup; i < sizes.size(); ++i)
+    if (sizes[i] != 1 && sizes[i] != static_cast<std::size_t>(P::kParties)) candidates.push_back(i);
+  SQT_CHECK(!candidates.empty(), "selftest: party {} sends no message to change",
+            options.cheat_party);
+  Prg choice = Prg::from_seed(options.seed * 0x9e3779b97f4a7c15ull + 17);
+  TamperPlan plan;
+  plan.message = candidates[choice.next_u64() % candidates.size()];
+  const TamperKind kinds[] = {TamperKind::kFlipByte, TamperKind::kAddHalfRing,
+                              TamperKind::kCancellingPair};
+  plan.kind = kinds[choice.next_u64() % 3];
+  plan.seed = choice.next_u64();
+  plan.element_bytes = kRingBits<typename P::Ring> / 8;
+  return plan;
+}
 
 template <class P>
 void check_products(P& p, const SelftestOptions& options);
@@ -39,18 +105,24 @@ void run_selftest(const SelftestOptions& options) {
             P::kParties, peers.size());
   ConnectOptions connect = resolve_connect_options(options.party);
   int me = options.party.party;
-  auto network = std::make_unique<Network>(me, connect_parties(me, peers, connect));
-  SessionOptions session_options;
-  session_options.frac_bits = kDefaultFracBits<R>;
-  session_options.agreed = {{"command", "selftest"},
-                            {"protocol", std::string(P::kName)},
-                            {"ring", std::to_string(kRingBits<R>)},
-                            {"n", std::to_string(options.n)},
-                            {"seed", std::to_string(options.seed)}};
-  Session session(std::move(network), session_options);
+  std::shared_ptr<Tamper> tamper;
+  if (options.cheat_party >= 0) {
+    SQT_CHECK(options.cheat_party == me,
+              "--cheat-party {} is given to party {}: give it only to the process that cheats",
+              options.cheat_party, me);
+    TamperPlan plan = cheat_plan<P>(options);
+    tamper = std::make_shared<Tamper>(plan);
+    fmt::print(
+        "TEST FACILITY, NOT A REAL RUN: party {} cheats: it will change its message {} ({})\n", me,
+        plan.message, tamper_kind_name(plan.kind));
+  }
+  ChannelRow channels = connect_parties(me, peers, connect);
+  if (tamper) wrap_with_tamper(channels, tamper);
+  auto network = std::make_unique<Network>(me, std::move(channels));
+  Session session(std::move(network), selftest_session_options<P>(options));
   run_or_abort(session, [&] {
     P p(session);
-    check_products(p, options);
+    selftest_body(p, options);
   });
   CommStats stats = session.stats();
   fmt::print(
@@ -106,6 +178,11 @@ void add_selftest_command(CLI::App& app) {
   command->add_option("--n", options->n, "Elements to multiply")->capture_default_str();
   command->add_option("--seed", options->seed, "Public seed of the test data")
       ->capture_default_str();
+  command
+      ->add_option("--cheat-party", options->cheat_party,
+                   "TEST FACILITY: this process (party I) changes one of its messages, chosen by "
+                   "--seed, to check that the others abort; give it to that process only")
+      ->group("Testing");
   command->callback([options] {
     SQT_CHECK(find_protocol(options->protocol).parties > 1,
               "the emulator (plain) has no parties to check; pick a multi-party protocol");

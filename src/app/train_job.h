@@ -8,6 +8,7 @@
 #include <string>
 
 #include "data/dataset.h"
+#include "mpc/building_blocks.h"
 #include "nn/checkpoint.h"
 #include "nn/model_file.h"
 #include "nn/trainer.h"
@@ -124,6 +125,7 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
                   job.save_model.c_str());
     }
   }
+  finish_protocol(p);  // a deviation after the last open is caught too
   if (reporter) reporter->reveals(trainer.reveals());
   return last;
 }
