@@ -23,6 +23,7 @@
 // (docs/protocols/rep3.md).
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -31,6 +32,7 @@
 #include "mpc/compare.h"
 #include "proto/local_run.h"
 #include "proto/rep3/rep3.h"
+#include "proto/rep4/rep4.h"
 
 namespace sqt {
 namespace {
@@ -92,6 +94,9 @@ Words view_of(int corrupted, std::uint64_t honest_salt, const Tensor<typename P:
   for (int a = 0; a < n; ++a)
     for (int b = a + 1; b < n; ++b)
       if (a != corrupted && b != corrupted) options.insecure_test_pair_salt[{a, b}] = honest_salt;
+  for (std::uint32_t group = 0; group < (1u << n); ++group)
+    if (std::popcount(group) > 2 && !(group >> corrupted & 1))
+      options.insecure_test_group_salt[group] = honest_salt;
   for (int peer = 0; peer < n; ++peer) {
     if (peer == corrupted) continue;
     mesh[corrupted][peer] =
@@ -209,6 +214,39 @@ TYPED_TEST(Rep3Views, ComparisonAndBitDecomposition) {
   EXPECT_EQ(check_views<Rep3<R>>(
                 [](Rep3<R>& p, const Tensor<R>& s) {
                   auto x = input_secret(p, s);
+                  twice([&] { p.b2a(p.msb(x, 63)); });
+                  p.bit_decompose(x, 64);
+                },
+                kN),
+            "");
+}
+
+// rep4: the same operations; the corrupted party's view also holds the
+// message check's digests, which must vary with the honest keys as well.
+template <class R>
+struct Rep4Views : ::testing::Test {};
+TYPED_TEST_SUITE(Rep4Views, Rings);
+
+TYPED_TEST(Rep4Views, InputMultiplyOpenOfMasked) {
+  using R = TypeParam;
+  EXPECT_EQ(check_views<Rep4<R>>(
+                [](Rep4<R>& p, const Tensor<R>& s) {
+                  auto x = input_secret(p, s);
+                  twice([&] { p.mul(x, x); });
+                  auto m = Rep4<R>::reshaped(x, {64, 64});
+                  p.matmul(m, m);
+                  p.open(p.add(x, p.random(Rep4<R>::shape(x))));
+                },
+                kN),
+            "");
+}
+
+TYPED_TEST(Rep4Views, TruncationAndComparison) {
+  using R = TypeParam;
+  EXPECT_EQ(check_views<Rep4<R>>(
+                [](Rep4<R>& p, const Tensor<R>& s) {
+                  auto x = input_secret(p, s);
+                  twice([&] { p.trunc_pr(x, 16); });
                   twice([&] { p.b2a(p.msb(x, 63)); });
                   p.bit_decompose(x, 64);
                 },

@@ -102,7 +102,9 @@ Key128 Session::test_key(std::uint32_t members) const {
     std::uint64_t extra = salt == options_.insecure_test_pair_salt.end() ? 0 : salt->second;
     seed += high + extra * 1009;
   } else {
-    seed += members * 0x9e3779b97f4a7c15ull;
+    auto salt = options_.insecure_test_group_salt.find(members);
+    std::uint64_t extra = salt == options_.insecure_test_group_salt.end() ? 0 : salt->second;
+    seed += members * 0x9e3779b97f4a7c15ull + extra * 1013;
   }
   Prg::from_seed(seed).fill_bytes(key.data(), key.size());
   return key;

@@ -50,6 +50,8 @@ struct SessionOptions {
   // (lower id, higher id) alone, so that a view test can vary the honest
   // parties' key while the corrupted party's keys stay fixed.
   std::map<std::pair<int, int>, std::uint64_t> insecure_test_pair_salt;
+  // TESTS ONLY: the same for the key of a larger group (bit mask of members).
+  std::map<std::uint32_t, std::uint64_t> insecure_test_group_salt;
 };
 
 class Session;

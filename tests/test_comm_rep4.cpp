@@ -1,0 +1,126 @@
+// Communication of rep4's operations, asserted exactly against the cost
+// table of docs/protocols/rep4.md: bytes sent by each party and rounds.
+#include "mpc/compare.h"
+#include "protocol_fixture.h"
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Rep4Comm = ProtocolTest<P>;
+using Rep4Protocols = ::testing::Types<Rep4<std::uint64_t>, Rep4<u128>>;
+TYPED_TEST_SUITE(Rep4Comm, Rep4Protocols, ProtocolNames);
+
+struct Cost {
+  std::vector<std::uint64_t> bytes;  // sent, by party
+  std::uint64_t rounds = 0;
+  std::uint64_t total() const {
+    std::uint64_t t = 0;
+    for (auto b : bytes) t += b;
+    return t;
+  }
+};
+
+template <class Fixture, class P, class Setup, class Op>
+Cost measure(Setup setup, Op op) {
+  auto stats = Fixture::run_all([&](P& p) {
+    auto inputs = setup(p);
+    p.finish();  // the input's consistency check, outside the measurement
+    p.session().net().synchronize();
+    CommStats before = p.session().stats();
+    op(p, inputs);
+    return p.session().stats() - before;
+  });
+  Cost cost;
+  for (auto& s : stats) {
+    cost.bytes.push_back(s.bytes_sent);
+    cost.rounds = std::max(cost.rounds, s.rounds);
+  }
+  return cost;
+}
+
+constexpr std::size_t kN = 1000;
+// One message check: a 32-byte digest, a verdict byte and a 4-byte report
+// to each of the three peers.
+constexpr std::uint64_t kCheckBytes = 3 * (32 + 1 + 4);
+
+TYPED_TEST(Rep4Comm, InputSendsTwoElementsFromTheInputParty) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::random_values(kN, 1);
+  Cost cost = measure<TestFixture, TypeParam>([](TypeParam&) { return 0; },
+                                              [&](TypeParam& p, int) { p.input(2, values, {kN}); });
+  EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{0, 0, 2 * kN * sizeof(R), 0}));
+  EXPECT_EQ(cost.rounds, 1u);
+}
+
+TYPED_TEST(Rep4Comm, MultiplicationSendsSixElementsInOneRoundBalancedOverFourCalls) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::random_values(kN, 2);
+  auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
+  Cost one = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.mul(x, x); });
+  EXPECT_EQ(one.total(), 6 * kN * sizeof(R));
+  EXPECT_EQ(one.rounds, 1u);
+  Cost four = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) {
+    for (int i = 0; i < 4; ++i) p.mul(x, x);
+  });
+  for (auto b : four.bytes) EXPECT_EQ(b, 6 * kN * sizeof(R));  // 1.5 elements per call
+  EXPECT_EQ(four.rounds, 4u);
+}
+
+TYPED_TEST(Rep4Comm, MatrixProductSendsSixElementsPerOutput) {
+  using R = typename TestFixture::R;
+  const std::size_t m = 7, k = 300, n = 9;
+  auto a = TestFixture::random_values(m * k, 3).reshaped({m, k});
+  auto b = TestFixture::random_values(k * n, 4).reshaped({k, n});
+  Cost cost = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return std::pair(p.input(0, a, a.shape()), p.input(1, b, b.shape())); },
+      [](TypeParam& p, auto& xy) { p.matmul(xy.first, xy.second); });
+  EXPECT_EQ(cost.total(), 6 * m * n * sizeof(R));
+  EXPECT_EQ(cost.rounds, 1u);
+}
+
+TYPED_TEST(Rep4Comm, OpenSendsOneElementPerPartyAndChecksInThreeRounds) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::random_values(kN, 5);
+  auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
+  Cost open = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.open(x); });
+  for (auto b : open.bytes) EXPECT_EQ(b, kN * sizeof(R) + kCheckBytes);
+  EXPECT_EQ(open.rounds, 4u);
+  Cost check = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto&) { p.finish(); });
+  for (auto b : check.bytes) EXPECT_EQ(b, kCheckBytes);
+  EXPECT_EQ(check.rounds, 3u);
+}
+
+TYPED_TEST(Rep4Comm, TruncationCosts) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::bounded_values(kN, 40, 6);
+  const std::size_t n = values.size();
+  auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
+  // No gap: c to two parties (2), four joint sharings (4), e*b (6): 3 rounds.
+  Cost nogap = measure<TestFixture, TypeParam>(
+      input, [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 16); });
+  EXPECT_EQ(nogap.total(), 12 * n * sizeof(R));
+  EXPECT_EQ(nogap.rounds, 3u);
+  // Gap: c to two parties (2), two joint sharings (2): 2 rounds.
+  Cost gap =
+      measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr_gap(x, 16); });
+  EXPECT_EQ(gap.total(), 4 * n * sizeof(R));
+  EXPECT_EQ(gap.rounds, 2u);
+}
+
+TYPED_TEST(Rep4Comm, ComparisonRoundsFollowTheCircuitDepth) {
+  auto values = TestFixture::random_values(kN, 7);
+  auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
+  // msb on l bits: the masked value (1), the bit sharings (1), the less-than
+  // tree (1 + ceil(log2(l - 1))); b2a: 2 more.
+  for (int l : {17, 64}) {
+    Cost msb = measure<TestFixture, TypeParam>(input, [l](TypeParam& p, auto& x) { p.msb(x, l); });
+    const std::uint64_t tree = 1 + static_cast<std::uint64_t>(std::ceil(std::log2(l - 1)));
+    EXPECT_EQ(msb.rounds, 2 + tree) << "l = " << l;
+  }
+  Cost ltz_cost = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { ltz(p, x); });
+  EXPECT_EQ(ltz_cost.rounds, 2 + 1 + 6 + 2u);
+}
+
+}  // namespace
+}  // namespace sqt
