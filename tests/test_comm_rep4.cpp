@@ -96,10 +96,11 @@ TYPED_TEST(Rep4Comm, TruncationCosts) {
   auto values = TestFixture::bounded_values(kN, 40, 6);
   const std::size_t n = values.size();
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
-  // No gap: c to two parties (2), four joint sharings (4), e*b (6): 3 rounds.
+  // No gap: c to two parties (2), the joint sharings of U and W (2), of e and
+  // b and the product e*b modulo 2^m (2 + 6 m-bit words): 3 rounds.
   Cost nogap = measure<TestFixture, TypeParam>(
       input, [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 16); });
-  EXPECT_EQ(nogap.total(), 12 * n * sizeof(R));
+  EXPECT_EQ(nogap.total(), 4 * n * sizeof(R) + 8 * n * sizeof(std::uint16_t));
   EXPECT_EQ(nogap.rounds, 3u);
   // Gap: c to two parties (2), two joint sharings (2): 2 rounds.
   Cost gap =

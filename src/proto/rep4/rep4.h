@@ -22,6 +22,7 @@
 
 #include <array>
 #include <string_view>
+#include <type_traits>
 
 #include "core/bit_planes.h"
 #include "core/precision.h"
@@ -39,8 +40,12 @@ template <RingElement R>
 using Rep4Share = Summands<Tensor<R>, 3>;
 using Rep4BShare = Summands<BitPlanes, 3>;
 
-// Which truncation rep4's trunc_pr uses (as rep3: with a gap on Z_2^128).
-enum class Rep4Trunc { kAuto, kGap, kNoGap };
+// Which truncation rep4's trunc_pr uses. The default is kNoGap on both
+// rings: it is perfectly secure, whereas kGap's 2^-40 statistical distance
+// per element would add up over the ~2^36 truncations of a long training
+// run (docs/protocols/rep4.md). kGap (2 rounds, 4 elements) is there for
+// measurements.
+enum class Rep4Trunc { kNoGap, kGap };
 
 template <RingElement R>
 class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
@@ -59,12 +64,12 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
       "rep4", 4, "malicious with abort, 1 of 4 corrupted", "Z_2^64, Z_2^128", "pairwise, 3-of-4",
       true};
 
-  explicit Rep4(Session& session, Rep4Trunc trunc = Rep4Trunc::kAuto)
+  explicit Rep4(Session& session, Rep4Trunc trunc = Rep4Trunc::kNoGap)
       : session_(session),
         net_(session.net()),
         me_(session.party()),
         check_(session.net(), "rep4"),
-        gap_(trunc == Rep4Trunc::kAuto ? kRing >= 128 : trunc == Rep4Trunc::kGap) {
+        gap_(trunc == Rep4Trunc::kGap) {
     SQT_CHECK(session.parties() == 4, "rep4 needs exactly 4 parties, the session has {}",
               session.parties());
     check_precision(kRing, session.frac_bits());
@@ -218,8 +223,9 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
     Tensor<R> c;  // x + r at R1 and R2, r at S and T
     bool knows_c;
   };
-  // S and T draw r (ANDed with r_mask) from their key; R1 and R2 learn x + r.
-  Masked mask_to_pair(const Roles& roles, const Share& x, R r_mask = ~R{0});
+  // S and T draw r (ANDed with r_mask) from their key; R1 and R2 learn x + r
+  // (only modulo 2^bits if bits < k: narrower messages).
+  Masked mask_to_pair(const Roles& roles, const Share& x, R r_mask = ~R{0}, int bits = kRing);
   // The masked step with the low l bits of c (from R1, R2) and of r (from S,
   // T) as binary sharings.
   struct MaskedBits {
@@ -233,7 +239,8 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   // (i or j) to g and vouched for by the other. {g, h} are the other two.
   struct JointSpec {
     int i, j, g, sender;
-    int target;  // index of the output share it is added to
+    int target;        // index of the output share it is added to
+    int bits = kRing;  // ring sharings: only value mod 2^bits is shared (narrower messages)
   };
   template <class T>
   std::vector<Summands<T, 3>> joint_share(const std::vector<JointSpec>& specs,
@@ -243,9 +250,10 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   template <class T>
   Summands<T, 3> joint_share_one(int i, int j, const T& value, const T& like);
 
+  // x y, or (bits < k, ring sharings) x y mod 2^bits with narrower messages.
   template <class T, class Product>
   Summands<T, 3> multiply(const Summands<T, 3>& x, const Summands<T, 3>& y, Product&& product,
-                          const T& like);
+                          const T& like, int bits = kRing);
   template <class T>
   Summands<T, 3> input_as(int p, const T& value, const T& like);
   template <class T>
@@ -272,12 +280,50 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
     SQT_CHECK(p >= 0 && p < 4, "rep4 has parties 0 to 3; party {} does not exist", p);
   }
   template <class T>
-  void send(int peer, const T& t) {
+  void send(int peer, const T& t, int bits = kRing) {
+    if constexpr (std::is_same_v<T, Tensor<R>>) {
+      if (bits < kRing) return send_words(peer, t, bits);
+    }
     net_.send(peer, Algebra<T>::bytes(t));
   }
   template <class T>
-  void receive(int peer, T& t) {
+  void receive(int peer, T& t, int bits = kRing) {
+    if constexpr (std::is_same_v<T, Tensor<R>>) {
+      if (bits < kRing) return receive_words(peer, t, bits);
+    }
     net_.recv(peer, Algebra<T>::writable_bytes(t));
+  }
+  // The low `bits` bits of each element in the narrowest word that holds them.
+  void send_words(int peer, const Tensor<R>& t, int bits) {
+    if (bits <= 8) return send_as<std::uint8_t>(peer, t);
+    if (bits <= 16) return send_as<std::uint16_t>(peer, t);
+    if (bits <= 32) return send_as<std::uint32_t>(peer, t);
+    if (bits <= 64 && kRing > 64) return send_as<std::uint64_t>(peer, t);
+    net_.send(peer, Algebra<Tensor<R>>::bytes(t));
+  }
+  void receive_words(int peer, Tensor<R>& t, int bits) {
+    if (bits <= 8) return receive_as<std::uint8_t>(peer, t);
+    if (bits <= 16) return receive_as<std::uint16_t>(peer, t);
+    if (bits <= 32) return receive_as<std::uint32_t>(peer, t);
+    if (bits <= 64 && kRing > 64) return receive_as<std::uint64_t>(peer, t);
+    net_.recv(peer, Algebra<Tensor<R>>::writable_bytes(t));
+  }
+  template <class Word>
+  void send_as(int peer, const Tensor<R>& t) {
+    std::vector<Word> words(t.size());
+    for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<Word>(t[i]);
+    net_.send_values<Word>(peer, words);
+  }
+  template <class Word>
+  void receive_as(int peer, Tensor<R>& t) {
+    std::vector<Word> words(t.size());
+    net_.recv_values<Word>(peer, std::span(words));
+    for (std::size_t i = 0; i < words.size(); ++i) t[i] = words[i];
+  }
+  static void keep_low(Tensor<R>& t, int bits) {
+    if (bits >= kRing) return;
+    const R mask = pow2<R>(bits) - 1;
+    for (R& v : t) v &= mask;
   }
 
   Session& session_;

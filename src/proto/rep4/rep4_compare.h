@@ -33,7 +33,7 @@ Tensor<R> bits_as_ring(const BitPlanes& bits) {
 
 template <RingElement R>
 typename Rep4<R>::MaskedBits Rep4<R>::masked_bits(const Roles& roles, const Share& x, int l) {
-  Masked masked = mask_to_pair(roles, x);
+  Masked masked = mask_to_pair(roles, x, ~R{0}, l);  // only c mod 2^l is used
   BitPlanes bits = to_planes(masked.c, 0, l);
   const BitPlanes like(masked.c.size(), l);
   auto shares = joint_share<BitPlanes>(

@@ -4,7 +4,9 @@
 // Joint sharing of v known to parties i and j, the other two being g and h:
 // x_i = x_j = 0, x_g = r from the key of all but g (i, j and h draw it),
 // x_h = v - r, which only g lacks: the sender (i or j) sends it, the other
-// vouches for it. g sees v - r for an r it does not hold: uniform.
+// vouches for it. g sees v - r for an r it does not hold: uniform. Where
+// only v mod 2^b matters (b < k), every holder keeps x_h = (v - r) mod 2^b
+// and the message carries b-bit words: a sharing of v mod 2^b.
 //
 // Multiplication: x y = sum of x_a y_b over all 16 pairs of summands. The
 // terms x_a y_b + x_b y_a are known to the two parties other than a and b;
@@ -48,9 +50,10 @@ std::vector<Summands<T, 3>> Rep4<R>::joint_share(const std::vector<JointSpec>& s
     }
     const T& v = *values[k];
     T masked = A::minus(v, r);
+    if constexpr (std::is_same_v<T, Tensor<R>>) keep_low(masked, js.bits);  // all holders alike
     A::add_to(z.s[slot(js.g)], r);
     if (me_ == js.sender) {
-      send(js.g, masked);
+      send(js.g, masked, js.bits);
     } else {
       check_.vouch(js.g, A::bytes(masked));
     }
@@ -61,7 +64,7 @@ std::vector<Summands<T, 3>> Rep4<R>::joint_share(const std::vector<JointSpec>& s
     const JointSpec& js = specs[p.spec];
     const int h = 6 - js.i - js.j - js.g;
     const int verifier = js.sender == js.i ? js.j : js.i;
-    receive(js.sender, p.message);
+    receive(js.sender, p.message, js.bits);
     check_.received(verifier, A::bytes(p.message));
     A::add_to(out[js.target].s[slot(h)], p.message);
   }
@@ -80,7 +83,7 @@ Summands<T, 3> Rep4<R>::joint_share_one(int i, int j, const T& value, const T& l
 template <RingElement R>
 template <class T, class Product>
 Summands<T, 3> Rep4<R>::multiply(const Summands<T, 3>& x, const Summands<T, 3>& y,
-                                 Product&& product, const T& like) {
+                                 Product&& product, const T& like, int bits) {
   using A = Algebra<T>;
   const int rot = static_cast<int>(mul_calls_++ % 4);
   auto at = [rot](int canonical) { return (canonical + rot) % 4; };
@@ -98,7 +101,7 @@ Summands<T, 3> Rep4<R>::multiply(const Summands<T, 3>& x, const Summands<T, 3>& 
   std::vector<const T*> value_ptrs(6, nullptr);
   for (int k = 0; k < 6; ++k) {
     const Canonical& c = kPairs[k];
-    JointSpec js{at(c.i), at(c.j), at(c.g), at(c.sender), 0};
+    JointSpec js{at(c.i), at(c.j), at(c.g), at(c.sender), 0, bits};
     specs.push_back(js);
     if (me_ != js.i && me_ != js.j) continue;
     // The two summands the pair is not named after.

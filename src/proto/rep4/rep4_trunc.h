@@ -15,19 +15,21 @@
 // kNoGap (|x| < 2^(k-2)), 3 rounds: r uniform, c = x + 2^(k-2) + r mod 2^k
 //   (perfectly uniform), e = msb(c), b = msb(r), y = (c_low >> m) +
 //   2^(k-1-m)(e + b - 2eb) - (r_low >> m) - 2^(k-2-m); e*b by one
-//   multiplication of the jointly shared e and b.
+//   multiplication of the jointly shared e and b, modulo 2^m only (it is
+//   multiplied by 2^(k-m)): 4 ring elements and 8 m-bit words per value.
 #pragma once
 
 namespace sqt {
 
 template <RingElement R>
-typename Rep4<R>::Masked Rep4<R>::mask_to_pair(const Roles& roles, const Share& x, R r_mask) {
+typename Rep4<R>::Masked Rep4<R>::mask_to_pair(const Roles& roles, const Share& x, R r_mask,
+                                               int bits) {
   const Shape& sh = shape(x);
   if (me_ == roles.r1 || me_ == roles.r2) {
     const bool first = me_ == roles.r1;
     const int from = first ? roles.s : roles.t, verifier = first ? roles.t : roles.s;
     Tensor<R> c(sh);
-    receive(from, c);
+    receive(from, c, bits);
     check_.received(verifier, Algebra<Tensor<R>>::bytes(c));
     for (const Tensor<R>& summand : x.s) add_inplace(c, summand);
     return {std::move(c), true};
@@ -39,8 +41,11 @@ typename Rep4<R>::Masked Rep4<R>::mask_to_pair(const Roles& roles, const Share& 
   // S serves R1, T serves R2; each vouches for the other's message.
   const int serve = me_ == roles.s ? roles.r1 : roles.r2;
   const int vouch = me_ == roles.s ? roles.r2 : roles.r1;
-  send(serve, sqt::add(x.s[slot(serve)], r));
-  check_.vouch(vouch, Algebra<Tensor<R>>::bytes(sqt::add(x.s[slot(vouch)], r)));
+  Tensor<R> to_serve = sqt::add(x.s[slot(serve)], r), to_vouch = sqt::add(x.s[slot(vouch)], r);
+  keep_low(to_serve, bits);
+  keep_low(to_vouch, bits);
+  send(serve, to_serve, bits);
+  check_.vouch(vouch, Algebra<Tensor<R>>::bytes(to_vouch));
   return {std::move(r), false};
 }
 
@@ -69,25 +74,26 @@ typename Rep4<R>::Share Rep4<R>::trunc_pr_nogap(const Share& x, int m) {
   Masked masked = mask_to_pair(roles, x);
   const std::size_t n = masked.c.size();
   const R low_mask = pow2<R>(k - 1) - 1;
-  // At R1, R2: U = (c_low >> m) + 2^(k-1-m) e and e. At S, T: s and b.
-  Tensor<R> first(shape(x)), second(shape(x));
+  // At R1, R2: U = (c_low >> m) + 2^(k-1-m) e and e. At S, T:
+  // W = 2^(k-1-m) b - (r_low >> m) and b. e and b matter only modulo 2^m
+  // (they meet in e*b, which is multiplied by 2^(k-m)): m-bit words.
+  Tensor<R> full(shape(x)), bit(shape(x));
   for (std::size_t i = 0; i < n; ++i) {
     R v = masked.knows_c ? masked.c[i] + pow2<R>(k - 2) : masked.c[i];
-    R top = v >> (k - 1);
-    first[i] = masked.knows_c ? ((v & low_mask) >> m) + (top << (k - 1 - m)) : (v & low_mask) >> m;
-    second[i] = top;
+    R top = v >> (k - 1), high = (v & low_mask) >> m;
+    full[i] = masked.knows_c ? high + (top << (k - 1 - m)) : (top << (k - 1 - m)) - high;
+    bit[i] = top;
   }
   const Tensor<R> like(shape(x), R{0});
-  auto shares =
-      joint_share<Tensor<R>>({{roles.r1, roles.r2, roles.s, roles.r1, 0},
-                              {roles.r1, roles.r2, roles.t, roles.r2, 1},
-                              {roles.s, roles.t, roles.r1, roles.s, 2},
-                              {roles.s, roles.t, roles.r2, roles.t, 3}},
-                             {&first, &second, &first, &second}, {like, like, like, like}, 4);
-  const Share &u = shares[0], &e = shares[1], &s = shares[2], &b = shares[3];
-  Share eb = mul(e, b);
-  Share y = add(u, scale(b, pow2<R>(k - 1 - m)));
-  y = sub(sub(y, scale(eb, pow2<R>(k - m))), s);
+  auto shares = joint_share<Tensor<R>>({{roles.r1, roles.r2, roles.s, roles.r1, 0},
+                                        {roles.r1, roles.r2, roles.t, roles.r2, 1, m},
+                                        {roles.s, roles.t, roles.r1, roles.s, 2},
+                                        {roles.s, roles.t, roles.r2, roles.t, 3, m}},
+                                       {&full, &bit, &full, &bit}, {like, like, like, like}, 4);
+  const Share &u = shares[0], &e = shares[1], &w = shares[2], &b = shares[3];
+  Share eb = multiply<Tensor<R>>(
+      e, b, [](const Tensor<R>& a, const Tensor<R>& c) { return sqt::mul(a, c); }, like, m);
+  Share y = sub(add(u, w), scale(eb, pow2<R>(k - m)));
   return add_public(y, Tensor<R>(shape(x), R{0} - pow2<R>(k - 2 - m)));
 }
 
