@@ -50,12 +50,14 @@ nlohmann::ordered_json row_json(const StepBenchRow& row) {
   j["seconds"] = row.seconds;
   j["bytes_per_party"] = row.bytes_per_party;
   j["rounds"] = row.rounds;
+  j["cpu_seconds"] = row.cpu_seconds;
   return j;
 }
 
 StepBenchRow row_from_json(const nlohmann::json& j) {
   return {j.at("part").get<std::string>(), j.at("seconds").get<double>(),
-          j.at("bytes_per_party").get<std::uint64_t>(), j.at("rounds").get<std::uint64_t>()};
+          j.at("bytes_per_party").get<std::uint64_t>(), j.at("rounds").get<std::uint64_t>(),
+          j.at("cpu_seconds").get<double>()};
 }
 
 void print_rows(const std::vector<StepBenchRow>& rows, bool json) {
@@ -119,6 +121,7 @@ void run_step_party(const PartyCommand& command) {
   nlohmann::ordered_json report;
   report["party"] = command.party.party;
   report["peak_rss_kb"] = usage.ru_maxrss;
+
   report["rows"] = nlohmann::json::array();
   for (const auto& row : rows) report["rows"].push_back(row_json(row));
   std::ofstream(command.report) << report.dump() << "\n";
@@ -264,14 +267,15 @@ void run_processes(const StepCommand& command) {
   summary["bytes_per_party"] = total.bytes_per_party;
   summary["rounds"] = total.rounds;
   summary["peak_rss_mb"] = rss_mb;
+  summary["cpu_seconds"] = total.cpu_seconds;  // of the busiest party, per part
   if (command.json) {
     fmt::print("{}\n", summary.dump());
   } else {
     fmt::print(
         "\none step of {} over {} processes with TLS (kernel {}): {:.4f} s, {:.1f} MB per party, "
-        "{} rounds; peak RSS per party {:.0f} MB\n",
+        "{} rounds, {:.2f} CPU s (busiest party); peak RSS per party {:.0f} MB\n",
         command.bench.model, command.processes, summary["kernel"].get<std::string>(), total.seconds,
-        total.bytes_per_party / 1e6, total.rounds, fmt::join(rss_mb, " / "));
+        total.bytes_per_party / 1e6, total.rounds, total.cpu_seconds, fmt::join(rss_mb, " / "));
   }
 }
 

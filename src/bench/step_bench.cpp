@@ -1,5 +1,7 @@
 #include "bench/step_bench.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -14,6 +16,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 template <class P>
 std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, const ModelSpec& spec) {
   using R = typename P::Ring;
@@ -22,11 +31,12 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
   auto timed = [&](const std::string& part, auto&& fn) {
     if (P::kParties > 1) p.session().net().synchronize();
     CommStats before = p.session().stats();
+    const double cpu_before = process_cpu_seconds();
     auto start = Clock::now();
     auto result = fn();
     CommStats used = p.session().stats() - before;
     rows.push_back({part, std::chrono::duration<double>(Clock::now() - start).count(),
-                    used.bytes_sent, used.rounds});
+                    used.bytes_sent, used.rounds, process_cpu_seconds() - cpu_before});
     return result;
   };
   Sequential<P> model = build_model<P>(spec);
@@ -113,12 +123,14 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
       row.seconds = std::max(row.seconds, party[i].seconds);
       row.bytes_per_party = std::max(row.bytes_per_party, party[i].bytes_per_party);
       row.rounds = std::max(row.rounds, party[i].rounds);
+      row.cpu_seconds = std::max(row.cpu_seconds, party[i].cpu_seconds);
     }
     rows.push_back(row);
     if (row.part != "initialize" && row.part != "loss (ln)") {
       total.seconds += row.seconds;
       total.bytes_per_party += row.bytes_per_party;
       total.rounds += row.rounds;
+      total.cpu_seconds += row.cpu_seconds;
     }
   }
   rows.push_back(total);

@@ -31,6 +31,9 @@ struct StepBenchRow {
   double seconds = 0;
   std::uint64_t bytes_per_party = 0;
   std::uint64_t rounds = 0;
+  // CPU time (user + system) of the process during the part: per party when
+  // every party is its own process (--processes), all parties otherwise.
+  double cpu_seconds = 0;
 };
 
 inline constexpr const char* kStepTotalPart = "training step (input to update)";
