@@ -85,9 +85,10 @@ for protocol in rep4; do
     run_n "$n" selftest --protocol $protocol --seed $seed -- --cheat-party 1
     check "$protocol: party 1 cheats (seed $seed), every honest process aborts" honest_aborted
   done
-  run_n "$n" party --protocol $protocol --train-limit 512 --test-limit 200 --epochs 1
-  check "$protocol trains network A across $n processes" \
-    bash -c "[ '${codes[*]}' = '$(printf '0 %.0s' $(seq $n) | sed 's/ $//')' ] && grep -q 'final test accuracy' '$work/out0'"
+  run_n "$n" party --protocol $protocol --train-limit 2048 --test-limit 1000 --epochs 2 --seed 1
+  accuracy=$(sed -n 's/^final test accuracy: \([0-9.]*\).*/\1/p' "$work/out0")
+  check "$protocol trains network A across $n processes to >= 75% (got ${accuracy:-nothing})" \
+    bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && awk 'BEGIN { exit !(${accuracy:-0} >= 0.75) }'"
 done
 
 echo "$((checks - failures)) passed, $failures failed"
