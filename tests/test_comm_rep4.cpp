@@ -79,13 +79,15 @@ TYPED_TEST(Rep4Comm, MatrixProductSendsSixElementsPerOutput) {
   EXPECT_EQ(cost.rounds, 1u);
 }
 
-TYPED_TEST(Rep4Comm, OpenSendsOneElementPerPartyAndChecksInThreeRounds) {
+// An open checks everything before it (3 rounds), then sends the summands
+// with the digests of its own messages (1) and agrees the verdict (2).
+TYPED_TEST(Rep4Comm, OpenChecksBeforeAndAfterSendingOneElementPerParty) {
   using R = typename TestFixture::R;
   auto values = TestFixture::random_values(kN, 5);
   auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
   Cost open = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.open(x); });
-  for (auto b : open.bytes) EXPECT_EQ(b, kN * sizeof(R) + kCheckBytes);
-  EXPECT_EQ(open.rounds, 4u);
+  for (auto b : open.bytes) EXPECT_EQ(b, kN * sizeof(R) + 2 * kCheckBytes);
+  EXPECT_EQ(open.rounds, 6u);
   Cost check = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto&) { p.finish(); });
   for (auto b : check.bytes) EXPECT_EQ(b, kCheckBytes);
   EXPECT_EQ(check.rounds, 3u);

@@ -3,12 +3,13 @@
 //
 // Party 0 inputs x and a positive p, party 1 inputs y (all derived from a
 // public seed, so every party could compute the expected values). Four
-// stages (products and truncations; comparisons, selection and maximum; bit
-// decomposition, mod2m and b2a; the functions: nearest truncation, division,
-// exp, log, inverse square root, sigmoid, softmax, random numbers) each end
-// with one open of everything the stage computed; the opened ring tensors
-// are returned in order, and on_open sees each as it is opened (what a real
-// run would print). Used by the cheating-party tests and `sqt selftest`.
+// stages (products, matrix products with and without scatter, truncations;
+// comparisons, selection and maximum; bit decomposition, mod2m and b2a; the
+// functions: nearest truncation, division, exp, log, inverse square root,
+// sigmoid, softmax, random numbers) each end with one open of everything the
+// stage computed, plus one open_to and one binary open; the opened ring
+// tensors are returned in order, and on_open sees each as it is opened (what
+// a real run would print). Used by the cheating-party tests and `sqt selftest`.
 #pragma once
 
 #include <functional>
@@ -53,8 +54,14 @@ std::vector<Tensor<typename P::Ring>> library_workload(
   const std::size_t rows = n / 4;
   Share square = P::reshaped(x, {rows, 4}), other = P::reshaped(y, {4, rows});
 
+  std::vector<std::size_t> targets(rows * rows);
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % rows;
   open_all({p.mul(x, y), p.matmul(square, other), p.trunc_pr(p.mul(x, y), p.frac_bits()),
-            fix_mul(p, x, y), p.dot_rows(square, square)});
+            fix_mul(p, x, y), p.dot_rows(square, square),
+            p.matmul_scatter(square, other, targets, {rows})});
+  // An opening to one party (the others record an empty tensor).
+  opened.push_back(p.open_to(p.parties() > 2 ? 2 : 0, p.mul(x, x)));
+  if (on_open) on_open(opened.back());
 
   MaxResult<P> max = max_last_axis(p, square);
   open_all({ltz(p, x), less_than(p, x, y), equal(p, x, x), select(p, ltz(p, y), x, y), max.max,
@@ -62,6 +69,13 @@ std::vector<Tensor<typename P::Ring>> library_workload(
 
   Share bits = p.b2a(p.bit_decompose(x, 24));
   open_all({bits, p.mod2m(x, 12), p.b2a(p.eqz_bits(x, 20))});
+  // A binary opening, recorded as 0/1 ring elements (plane-major).
+  BitPlanes planes = p.bopen(p.msb(y, 40));
+  Tensor<R> plane_values(Shape{planes.n() * static_cast<std::size_t>(planes.planes())});
+  for (int j = 0, i = 0; j < planes.planes(); ++j)
+    for (std::size_t e = 0; e < planes.n(); ++e) plane_values[i++] = planes.get(j, e) ? 1 : 0;
+  opened.push_back(plane_values);
+  if (on_open) on_open(opened.back());
 
   open_all({trunc_nearest(p, p.mul(x, y), p.frac_bits()), divide(p, x, positive), exp(p, x),
             ln(p, positive), invsqrt(p, positive), sigmoid(p, x), softmax(p, square),

@@ -22,10 +22,11 @@
 namespace sqt {
 
 enum class TamperKind {
-  kFlipByte,         // XOR one byte with a nonzero value
-  kAddHalfRing,      // add 2^(k-1) to one ring element
-  kAddRingMultiple,  // add 2^k to one element: no change in Z_2^k (must pass)
-  kCancellingPair,   // add d to one element and subtract it from another
+  kFlipByte,        // XOR one byte with a nonzero value
+  kAddHalfRing,     // add 2^(k-1) to one ring element
+  kCancellingPair,  // add d to one element and subtract it from another
+  // (Adding a multiple of 2^k cannot be expressed: elements travel as exactly
+  // k bits, or fewer where only the low bits matter.)
 };
 
 struct TamperPlan {

@@ -15,7 +15,7 @@ MessageCheck::MessageCheck(Network& net, std::string protocol)
   expected_.resize(net.parties());
 }
 
-void MessageCheck::check() {
+void MessageCheck::send_digests() {
   ++checks_;
   const int me = net_.id();
   for (int peer = 0; peer < net_.parties(); ++peer) {
@@ -23,6 +23,10 @@ void MessageCheck::check() {
     Digest digest = vouched_[peer].finish();
     net_.send(peer, std::as_bytes(std::span(digest)));
   }
+}
+
+void MessageCheck::finish_check() {
+  const int me = net_.id();
   std::string failures;
   for (int peer = 0; peer < net_.parties(); ++peer) {
     if (peer == me) continue;

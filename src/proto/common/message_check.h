@@ -40,7 +40,15 @@ class MessageCheck {
   // Compares every pair's digests and agrees the verdict; throws an Error
   // starting "abort:" naming the failed check. Every party calls it at the
   // same points of the computation.
-  void check();
+  void check() {
+    send_digests();
+    finish_check();
+  }
+  // The two halves of check(), for a caller that sends its last messages in
+  // the same round as the digests (an open: the digests cover the opening
+  // messages that this party vouches for, which it knows before sending).
+  void send_digests();
+  void finish_check();
   // Checks performed so far (for the statistical accounting in the docs).
   std::uint64_t checks() const { return checks_; }
 

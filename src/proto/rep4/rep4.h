@@ -11,10 +11,11 @@
 // honest parties abort, never change a result or learn anything: every
 // message it receives is masked by randomness it does not hold.
 //
-// Costs per element, all parties together: input 2, open 4 (+ check),
-// multiplication 6 (1.5 per party; matrix products: per output element), one
-// round. The check costs two rounds and 32 bytes per pair of parties, once
-// per open. docs/protocols/rep4.md gives every message and why it is safe.
+// Costs per element, all parties together: input 2, open 4, multiplication
+// 6 (1.5 per party; matrix products: per output element), one round. The
+// check costs three rounds and 37 bytes per peer; an open checks everything
+// before it (3 rounds) and its own messages (2 more rounds).
+// docs/protocols/rep4.md gives every message and why it is safe.
 //
 // Rep4<R> borrows the Session (network, keys); the four parties must call
 // the same operations in the same order.
@@ -246,9 +247,6 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   std::vector<Summands<T, 3>> joint_share(const std::vector<JointSpec>& specs,
                                           const std::vector<const T*>& values,
                                           const std::vector<T>& likes, std::size_t outputs);
-  // The same for one value.
-  template <class T>
-  Summands<T, 3> joint_share_one(int i, int j, const T& value, const T& like);
 
   // x y, or (bits < k, ring sharings) x y mod 2^bits with narrower messages.
   template <class T, class Product>
@@ -333,7 +331,7 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   bool gap_;
   std::uint64_t mul_calls_ = 0;    // rotates the senders and receivers of products
   std::uint64_t role_calls_ = 0;   // rotates the roles of masked steps
-  std::uint64_t share_calls_ = 0;  // alternates the sender of single joint sharings
+  std::uint64_t share_calls_ = 0;  // alternates the senders of b2a's joint sharings
 };
 
 }  // namespace sqt

@@ -72,15 +72,6 @@ std::vector<Summands<T, 3>> Rep4<R>::joint_share(const std::vector<JointSpec>& s
 }
 
 template <RingElement R>
-template <class T>
-Summands<T, 3> Rep4<R>::joint_share_one(int i, int j, const T& value, const T& like) {
-  int g = 0;
-  while (g == i || g == j) ++g;
-  const int sender = (share_calls_++ % 2) ? i : j;
-  return std::move(joint_share<T>({{i, j, g, sender, 0}}, {&value}, {like}, 1)[0]);
-}
-
-template <RingElement R>
 template <class T, class Product>
 Summands<T, 3> Rep4<R>::multiply(const Summands<T, 3>& x, const Summands<T, 3>& y,
                                  Product&& product, const T& like, int bits) {
@@ -155,16 +146,22 @@ Summands<T, 3> Rep4<R>::input_as(int p, const T& value, const T& like) {
   return z;
 }
 
-// Party g lacks x_g: g+1 sends it and g+2 vouches for it. Nobody uses the
-// result before the message check has passed at every party.
+// Party g lacks x_g: g+1 sends it and g+2 vouches for it. The check runs
+// first, so that the opening messages (which a corrupted party receives
+// too) only ever reveal correctly computed values: a deviation planted
+// earlier aborts before anything depending on it is opened. The opening
+// messages themselves are checked in the round they travel (the digests go
+// with them) and the verdict is agreed before the value is returned.
 template <RingElement R>
 template <class T>
 T Rep4<R>::open_as(const Summands<T, 3>& x, int only_to) {
   using A = Algebra<T>;
+  check_.check();
   const int to_sender = (me_ + 3) % 4, to_verifier = (me_ + 2) % 4;
   if (only_to < 0 || only_to == to_sender) send(to_sender, x.s[slot(to_sender)]);
   if (only_to < 0 || only_to == to_verifier)
     check_.vouch(to_verifier, A::bytes(x.s[slot(to_verifier)]));
+  check_.send_digests();
   T result;
   if (only_to < 0 || only_to == me_) {
     result = A::zero_like(x.s[0]);
@@ -172,7 +169,7 @@ T Rep4<R>::open_as(const Summands<T, 3>& x, int only_to) {
     check_.received((me_ + 2) % 4, A::bytes(result));
     for (const T& summand : x.s) A::add_to(result, summand);
   }
-  check_.check();
+  check_.finish_check();
   return result;
 }
 
