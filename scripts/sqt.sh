@@ -10,7 +10,8 @@
 #                         the run-time dispatched kernels use AVX registers, and
 #                         run the unit tests there: what CI does so that no
 #                         CPU-specific code or warning slips in
-#   scripts/sqt.sh sanitize  build with AddressSanitizer and UBSan
+#   scripts/sqt.sh sanitize  build with AddressSanitizer and UBSan (typed
+#                         protocol tests on Z_2^64 only, as the baseline build)
 #                         (build-sanitize/) and run the unit tests, the
 #                         parser fuzz tests among them
 #
@@ -81,14 +82,15 @@ case "${1:-run}" in
     flags=()
     [ "$(uname -m)" = x86_64 ] && flags=(-DCMAKE_CXX_FLAGS=-march=x86-64-v2)
     cmake -S . -B build-baseline -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_NATIVE=OFF \
-      -DSQT_WERROR=ON "${flags[@]}" >/dev/null
+      -DSQT_WERROR=ON -DSQT_TEST_ONE_RING=ON "${flags[@]}" >/dev/null
     cmake --build build-baseline -j"$(nproc)"
     scripts/check-isa.sh build-baseline/sqt
     ./build-baseline/tests/sqt_tests --gtest_brief=1
     ;;
   sanitize)
     install_packages
-    cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_SANITIZE=ON >/dev/null
+    cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_SANITIZE=ON \
+      -DSQT_TEST_ONE_RING=ON >/dev/null
     cmake --build build-sanitize -j"$(nproc)" --target sqt_tests
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ./build-sanitize/tests/sqt_tests --gtest_brief=1

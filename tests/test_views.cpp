@@ -33,6 +33,7 @@
 #include "proto/local_run.h"
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
+#include "protocol_fixture.h"
 
 namespace sqt {
 namespace {
@@ -175,7 +176,7 @@ inline void twice(const std::function<void()>& f) {
 
 template <class R>
 struct Rep3Views : ::testing::Test {};
-using Rings = ::testing::Types<std::uint64_t, u128>;
+using Rings = TestRings;  // both rings (one in the sanitizer build)
 TYPED_TEST_SUITE(Rep3Views, Rings);
 
 TYPED_TEST(Rep3Views, Input) {
