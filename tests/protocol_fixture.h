@@ -63,7 +63,7 @@ struct ProtocolTest : ::testing::Test {
   }
 };
 
-#ifdef SQT_TEST_ONE_RING  // CI's baseline and sanitizer builds (CMakeLists.txt)
+#ifdef SQT_TEST_ONE_RING  // CI's sanitizer build (CMakeLists.txt)
 using AllProtocols =
     ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>, Rep4<std::uint64_t>>;
 using TestRings = ::testing::Types<std::uint64_t>;
