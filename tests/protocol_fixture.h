@@ -49,14 +49,14 @@ struct ProtocolTest : ::testing::Test {
   static Tensor<R> bounded_values(std::size_t n, int bits, std::uint64_t seed) {
     Tensor<R> t = random_values(n, seed);
     for (R& v : t) v = arith_shift_right(v, k - bits);
-    std::vector<R> values = t.vector();
+    std::vector<R> values = t.to_vector();
     for (R edge : {R{0}, R{1}, R{0} - R{1}, R{0} - pow2<R>(bits - 1) * 2, pow2<R>(bits) - 1})
       values.push_back(edge);
     return Tensor<R>({values.size()}, values);
   }
   // Random full-ring values followed by 0, 1, -1, the most negative and the largest.
   static Tensor<R> ring_values(std::size_t n, std::uint64_t seed) {
-    std::vector<R> values = random_values(n, seed).vector();
+    std::vector<R> values = random_values(n, seed).to_vector();
     for (R edge : {R{0}, R{1}, R{0} - R{1}, pow2<R>(k - 1), pow2<R>(k - 1) - 1})
       values.push_back(edge);
     return Tensor<R>({values.size()}, values);

@@ -1,8 +1,8 @@
 // Binary sharings, boolean circuits and the comparison primitives (msb,
 // eqz, mod2m, b2a) against exact references, for every protocol and ring.
 #include "core/bit_planes.h"
-#include "proto/common/bit_circuits.h"
 #include "mpc/building_blocks.h"
+#include "proto/common/bit_circuits.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -59,7 +59,7 @@ TYPED_TEST(Binary, MsbIsTheSignOverTheWholeRange) {
   using R = typename TestFixture::R;
   for (int l : {2, 20, 64, TestFixture::k}) {
     Tensor<R> x = TestFixture::bounded_values(2000, l - 1, 5 + l);
-    std::vector<R> v = x.vector();
+    std::vector<R> v = x.to_vector();
     v.push_back(R{0} - pow2<R>(l - 1));  // most negative in range
     v.push_back(pow2<R>(l - 1) - 1);     // largest in range
     x = Tensor<R>({v.size()}, v);

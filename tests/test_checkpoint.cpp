@@ -89,7 +89,7 @@ struct TinyRun {
     std::vector<typename P::Ring> all;
     for (Param<P>* param : model.params()) {
       auto v = p.open(param->value);
-      all.insert(all.end(), v.vector().begin(), v.vector().end());
+      all.insert(all.end(), v.begin(), v.end());
     }
     return all;
   }

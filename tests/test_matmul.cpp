@@ -49,7 +49,7 @@ void check_awkward_shapes() {
       auto a = prg.random<R>({d.m, d.k}), b = prg.random<R>({d.k, d.n});
       std::vector<R> c(d.m * d.n, 1);
       matmul_add(a.data(), b.data(), c.data(), d.m, d.k, d.n, threads);
-      auto expected = naive(a.vector(), b.vector(), d.m, d.k, d.n);
+      auto expected = naive(a.to_vector(), b.to_vector(), d.m, d.k, d.n);
       for (auto& v : expected) v += 1;  // matmul_add accumulates
       EXPECT_EQ(c, expected) << d.m << "x" << d.k << "x" << d.n << " threads " << threads;
     }
@@ -68,8 +68,8 @@ void check_sum_of_terms() {
   matmul_add_terms<R>(terms, c.data(), m, k, n, 2);
   std::vector<R> b12(k * n);
   for (std::size_t i = 0; i < k * n; ++i) b12[i] = b1[i] + b2[i];
-  auto expected = naive(a1.vector(), b12, m, k, n);
-  auto second = naive(a2.vector(), b3.vector(), m, k, n);
+  auto expected = naive(a1.to_vector(), b12, m, k, n);
+  auto second = naive(a2.to_vector(), b3.to_vector(), m, k, n);
   for (std::size_t i = 0; i < m * n; ++i) expected[i] += second[i];
   EXPECT_EQ(c, expected);
 }
@@ -88,6 +88,30 @@ TEST(KernelIsa, PortableIsAlwaysSupportedAndTheDefaultIsTheWidest) {
 
 TYPED_TEST(MatmulTest, MatchesNaiveOnAwkwardShapesAndThreadCounts) {
   for_each_kernel([] { check_awkward_shapes<TypeParam>(); });
+}
+
+// A^T B from A stored transposed (k x m) equals the product with a
+// transposed copy, on every kernel.
+template <class R>
+void check_transposed_left() {
+  Prg prg = Prg::from_seed(13);
+  const std::size_t m = 7, k = 515, n = 19;
+  auto at = prg.random<R>({k, m}), b = prg.random<R>({k, n}), b2 = prg.random<R>({k, n});
+  std::vector<R> a(m * k);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t p = 0; p < k; ++p) a[i * k + p] = at[p * m + i];
+  std::vector<R> b12(k * n);
+  for (std::size_t i = 0; i < k * n; ++i) b12[i] = b[i] + b2[i];
+  for (int threads : {1, 2}) {
+    std::vector<R> c(m * n, 0);
+    const MatmulTerm<R> term{at.data(), b.data(), b2.data()};
+    matmul_add_terms<R>(std::span(&term, 1), c.data(), m, k, n, threads, LeftLayout::kTransposed);
+    EXPECT_EQ(c, naive(a, b12, m, k, n)) << "threads " << threads;
+  }
+}
+
+TYPED_TEST(MatmulTest, TransposedLeftFactor) {
+  for_each_kernel([] { check_transposed_left<TypeParam>(); });
 }
 
 TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {

@@ -14,7 +14,7 @@ TEST(Prg, SameKeySameStreamRegardlessOfChunking) {
   two.fill(std::span(pieces).subspan(0, 3));
   two.fill(std::span(pieces).subspan(3, 500));
   two.fill(std::span(pieces).subspan(503));
-  EXPECT_EQ(whole.vector(), pieces);
+  EXPECT_EQ(whole.to_vector(), pieces);
   EXPECT_EQ(one.bytes_drawn(), 8000u);
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
+#include "mpc/building_blocks.h"
 #include "mpc/fixed.h"
 #include "protocol_fixture.h"
 
@@ -93,10 +94,13 @@ TYPED_TEST(Ops, MatrixAndDotProductsAreExact) {
     auto x = p.input(0, a, a.shape());
     auto y = p.input(1 % TypeParam::kParties, b, b.shape());
     auto z = p.input(1 % TypeParam::kParties, c, c.shape());
-    return std::vector<Tensor<R>>{p.open(p.matmul(x, y)), p.open(p.dot_rows(x, z))};
+    auto xt = TypeParam::transposed(x);  // (k x m): x^T^T y through the building block
+    return std::vector<Tensor<R>>{p.open(p.matmul(x, y)), p.open(p.dot_rows(x, z)),
+                                  p.open(matmul_left_transposed(p, xt, y))};
   });
   EXPECT_TRUE(opened[0] == expected);
   EXPECT_TRUE(opened[1] == dots);
+  EXPECT_TRUE(opened[2] == expected);
 }
 
 TYPED_TEST(Ops, ShapeErrorsNameTheShapes) {

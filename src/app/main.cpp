@@ -7,8 +7,10 @@
 
 #include "app/commands.h"
 #include "core/error.h"
+#include "core/memory_tuning.h"
 
 int main(int argc, char** argv) {
+  sqt::keep_freed_memory();
   std::signal(SIGPIPE, SIG_IGN);  // a vanished peer is reported as an error, not a signal
   CLI::App app{"sqt: secure quantized training with multi-party computation"};
   app.require_subcommand(1);

@@ -22,14 +22,17 @@ class BitPlanes {
   BitPlanes() = default;
   BitPlanes(std::size_t n, int planes)
       : n_(n), planes_(planes), words_(static_cast<std::size_t>(planes) * words_for(n), 0) {}
+  // Words left unset: for planes that are written whole.
+  BitPlanes(std::size_t n, int planes, Uninitialized)
+      : n_(n), planes_(planes), words_(static_cast<std::size_t>(planes) * words_for(n)) {}
 
   static std::size_t words_for(std::size_t n) { return (n + 63) / 64; }
 
   std::size_t n() const { return n_; }
   int planes() const { return planes_; }
   std::size_t words_per_plane() const { return words_for(n_); }
-  std::vector<std::uint64_t>& words() { return words_; }
-  const std::vector<std::uint64_t>& words() const { return words_; }
+  UninitVector<std::uint64_t>& words() { return words_; }
+  const UninitVector<std::uint64_t>& words() const { return words_; }
   std::uint64_t* plane(int j) {
     return words_.data() + static_cast<std::size_t>(j) * words_per_plane();
   }
@@ -80,7 +83,7 @@ class BitPlanes {
   BitPlanes slice(int from, int count) const {
     SQT_CHECK(from >= 0 && count >= 0 && from + count <= planes_,
               "bit planes: slice [{}, {}) of {}", from, from + count, planes_);
-    BitPlanes out(n_, count);
+    BitPlanes out(n_, count, kUninitialized);
     std::copy(plane(from), plane(from) + static_cast<std::size_t>(count) * words_per_plane(),
               out.words_.begin());
     return out;
@@ -89,7 +92,7 @@ class BitPlanes {
   BitPlanes gather(int start, int step, int count) const {
     SQT_CHECK(count >= 0 && start >= 0 && (count == 0 || start + (count - 1) * step < planes_),
               "bit planes: gather {} from {} step {} of {}", count, start, step, planes_);
-    BitPlanes out(n_, count);
+    BitPlanes out(n_, count, kUninitialized);
     for (int j = 0; j < count; ++j)
       std::copy(plane(start + j * step), plane(start + j * step) + words_per_plane(), out.plane(j));
     return out;
@@ -99,7 +102,7 @@ class BitPlanes {
     if (planes_ == 0) return other;
     if (other.planes_ == 0) return *this;
     SQT_CHECK(other.n_ == n_, "bit planes: cannot join {} and {} elements", n_, other.n_);
-    BitPlanes out(n_, planes_ + other.planes_);
+    BitPlanes out(n_, planes_ + other.planes_, kUninitialized);
     std::copy(words_.begin(), words_.end(), out.words_.begin());
     std::copy(other.words_.begin(), other.words_.end(), out.words_.begin() + words_.size());
     return out;
@@ -115,7 +118,7 @@ class BitPlanes {
 
   std::size_t n_ = 0;
   int planes_ = 0;
-  std::vector<std::uint64_t> words_;
+  UninitVector<std::uint64_t> words_;
 };
 
 // Transposes a 64x64 bit matrix in place: bit j of word i <-> bit i of word j.

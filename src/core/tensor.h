@@ -2,13 +2,20 @@
 //
 // Tensor<T> owns its elements (a std::vector) and its shape. It is a plain
 // value type: copies are deep, moves are cheap. Elementwise arithmetic on
-// ring tensors lives in tensor_ops.h.
+// ring tensors lives in tensor_ops.h. Tensor(shape) is all zeros;
+// Tensor(shape, kUninitialized) leaves the elements unset, for outputs that
+// are written whole (gathers, transposes, received messages, PRG output):
+// zeroing them first cost several percent of a training step.
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <new>
 #include <numeric>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -26,16 +33,49 @@ inline std::size_t shape_size(const Shape& shape) {
 // "[128, 800]" — for error messages.
 std::string shape_string(const Shape& shape);
 
+// A std::allocator whose value-less construction default-initialises: a
+// vector of trivial elements sized with it is left unset, not zeroed.
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <class U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+// Storage whose elements may be left unset when it is sized.
+template <class T>
+using UninitVector = std::vector<T, DefaultInitAllocator<T>>;
+
+struct Uninitialized {};
+inline constexpr Uninitialized kUninitialized{};
+
 template <class T>
 class Tensor {
  public:
+  using Storage = UninitVector<T>;
+
   Tensor() = default;
-  explicit Tensor(Shape shape) : shape_(std::move(shape)), data_(shape_size(shape_)) {}
+  explicit Tensor(Shape shape) : shape_(std::move(shape)), data_(shape_size(shape_), T{}) {}
+  Tensor(Shape shape, Uninitialized) : shape_(std::move(shape)), data_(shape_size(shape_)) {}
   Tensor(Shape shape, T fill) : shape_(std::move(shape)), data_(shape_size(shape_), fill) {}
-  Tensor(Shape shape, std::vector<T> data) : shape_(std::move(shape)), data_(std::move(data)) {
-    SQT_CHECK(data_.size() == shape_size(shape_),
-              "tensor data has {} elements but shape {} needs {}", data_.size(),
-              shape_string(shape_), shape_size(shape_));
+  Tensor(Shape shape, const std::vector<T>& data)
+      : shape_(std::move(shape)), data_(data.begin(), data.end()) {
+    check_size();
+  }
+  Tensor(Shape shape, Storage&& data) : shape_(std::move(shape)), data_(std::move(data)) {
+    check_size();
   }
 
   const Shape& shape() const { return shape_; }
@@ -47,8 +87,8 @@ class Tensor {
   const T* data() const { return data_.data(); }
   std::span<T> span() { return data_; }
   std::span<const T> span() const { return data_; }
-  std::vector<T>& vector() { return data_; }
-  const std::vector<T>& vector() const { return data_; }
+  // A copy of the elements as a std::vector.
+  std::vector<T> to_vector() const { return std::vector<T>(data_.begin(), data_.end()); }
 
   T& operator[](std::size_t i) { return data_[i]; }
   const T& operator[](std::size_t i) const { return data_[i]; }
@@ -61,7 +101,7 @@ class Tensor {
   // Same elements, new shape with the same number of elements.
   Tensor reshaped(Shape shape) const& {
     check_reshape(shape);
-    return Tensor(std::move(shape), data_);
+    return Tensor(std::move(shape), Storage(data_));
   }
   Tensor reshaped(Shape shape) && {
     check_reshape(shape);
@@ -71,13 +111,18 @@ class Tensor {
   bool operator==(const Tensor& other) const = default;
 
  private:
+  void check_size() const {
+    SQT_CHECK(data_.size() == shape_size(shape_),
+              "tensor data has {} elements but shape {} needs {}", data_.size(),
+              shape_string(shape_), shape_size(shape_));
+  }
   void check_reshape(const Shape& shape) const {
     SQT_CHECK(shape_size(shape) == data_.size(), "cannot reshape {} to {}: element counts differ",
               shape_string(shape_), shape_string(shape));
   }
 
   Shape shape_;
-  std::vector<T> data_;
+  Storage data_;
 };
 
 // Throws unless a and b have the same shape; `what` names the operation.

@@ -73,7 +73,8 @@ Tensor<T> tensor_part(const Tensor<T>& t, std::size_t offset, const Shape& shape
   std::size_t n = shape_size(shape);
   SQT_CHECK(offset + n <= t.size(), "part [{}, {}) of a tensor of {} elements", offset, offset + n,
             t.size());
-  return Tensor<T>(shape, std::vector<T>(t.begin() + static_cast<std::ptrdiff_t>(offset),
+  return Tensor<T>(
+      shape, typename Tensor<T>::Storage(t.begin() + static_cast<std::ptrdiff_t>(offset),
                                          t.begin() + static_cast<std::ptrdiff_t>(offset + n)));
 }
 
@@ -83,7 +84,7 @@ Tensor<T> tensor_gather(const Tensor<T>& t, const std::vector<std::size_t>& indi
                         const Shape& shape) {
   SQT_CHECK(indices.size() == shape_size(shape), "gather: {} indices for shape {}", indices.size(),
             shape_string(shape));
-  Tensor<T> out(shape);
+  Tensor<T> out(shape, kUninitialized);
   for (std::size_t i = 0; i < indices.size(); ++i) out[i] = t[indices[i]];
   return out;
 }
@@ -105,7 +106,7 @@ Tensor<T> tensor_transpose(const Tensor<T>& t) {
   SQT_CHECK(t.rank() == 2, "transpose needs a matrix, got {}", shape_string(t.shape()));
   const std::size_t rows = t.dim(0), cols = t.dim(1);
   constexpr std::size_t kBlock = 32;
-  Tensor<T> out(Shape{cols, rows});
+  Tensor<T> out(Shape{cols, rows}, kUninitialized);
   for (std::size_t r0 = 0; r0 < rows; r0 += kBlock)
     for (std::size_t c0 = 0; c0 < cols; c0 += kBlock)
       for (std::size_t r = r0; r < std::min(rows, r0 + kBlock); ++r)
@@ -117,9 +118,11 @@ Tensor<T> tensor_transpose(const Tensor<T>& t) {
 // The elements of all tensors, one after another, as a flat tensor.
 template <class T>
 Tensor<T> tensor_join(const std::vector<const Tensor<T>*>& parts) {
-  std::vector<T> data;
+  std::size_t n = 0;
+  for (const Tensor<T>* t : parts) n += t->size();
+  typename Tensor<T>::Storage data;
+  data.reserve(n);
   for (const Tensor<T>* t : parts) data.insert(data.end(), t->begin(), t->end());
-  std::size_t n = data.size();
   return Tensor<T>(Shape{n}, std::move(data));
 }
 

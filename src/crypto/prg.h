@@ -42,7 +42,7 @@ class Prg {
 
   template <RingElement R>
   Tensor<R> random(Shape shape) {
-    Tensor<R> t(std::move(shape));
+    Tensor<R> t(std::move(shape), kUninitialized);
     fill(t.span());
     return t;
   }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "kernels/kernel_isa.h"
@@ -54,12 +55,12 @@ RowsKernel rows_kernel(KernelIsa isa) {
 
 // Portable kernel (used for Z_{2^128}): i-p-j order, C's row stays in cache.
 template <class R>
-void matmul_rows_generic(const R* a, const R* b, const R* b2, R* c, std::size_t row_begin,
-                         std::size_t row_end, std::size_t k, std::size_t n) {
+void matmul_rows_generic(const R* a, std::size_t rs, std::size_t ds, const R* b, const R* b2, R* c,
+                         std::size_t row_begin, std::size_t row_end, std::size_t k, std::size_t n) {
   for (std::size_t i = row_begin; i < row_end; ++i) {
     R* row = c + i * n;
     for (std::size_t p = 0; p < k; ++p) {
-      R scalar = a[i * k + p];
+      R scalar = a[i * rs + p * ds];
       const R* brow = b + p * n;
       if (b2 == nullptr) {
         for (std::size_t j = 0; j < n; ++j) row[j] += scalar * brow[j];
@@ -71,16 +72,23 @@ void matmul_rows_generic(const R* a, const R* b, const R* b2, R* c, std::size_t 
   }
 }
 
+// A[i][p] = a[i * rs + p * ds].
+std::pair<std::size_t, std::size_t> left_strides(LeftLayout layout, std::size_t m, std::size_t k) {
+  return layout == LeftLayout::kRowMajor ? std::pair{k, std::size_t{1}}
+                                         : std::pair{std::size_t{1}, m};
+}
+
 }  // namespace
 
 template <>
 void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::size_t m,
-                           std::size_t k, std::size_t n, int threads) {
+                           std::size_t k, std::size_t n, int threads, LeftLayout layout) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
   std::vector<u64> packed = pack_panels(terms, k, n);
   std::vector<const u64*> lefts;
   for (const auto& term : terms) lefts.push_back(term.a);
-  kernels::PackedTerms job{lefts.data(), lefts.size(), packed.data(), k, n};
+  auto [rs, ds] = left_strides(layout, m, k);
+  kernels::PackedTerms job{lefts.data(), lefts.size(), packed.data(), k, n, rs, ds};
   RowsKernel kernel = rows_kernel(active_kernel_isa());
   parallel_ranges(m, threads,
                   [&](std::size_t begin, std::size_t end) { kernel(job, c, begin, end); });
@@ -88,10 +96,11 @@ void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::
 
 template <>
 void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, std::size_t m,
-                            std::size_t k, std::size_t n, int threads) {
+                            std::size_t k, std::size_t n, int threads, LeftLayout layout) {
+  auto [rs, ds] = left_strides(layout, m, k);
   parallel_ranges(m, threads, [&](std::size_t begin, std::size_t end) {
     for (const auto& term : terms)
-      matmul_rows_generic(term.a, term.b, term.b2, c, begin, end, k, n);
+      matmul_rows_generic(term.a, rs, ds, term.b, term.b2, c, begin, end, k, n);
   });
 }
 

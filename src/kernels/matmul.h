@@ -3,9 +3,10 @@
 // matmul_add computes C += A * B for row-major A (m x k), B (k x n) and
 // C (m x n), wrapping modulo 2^k. This is the local work of every secure
 // matrix product, dot product and convolution, so it is our own tuned code:
-// B is packed into 16-column panels and a 4 x 16 register tile of C is
-// accumulated over a cache-sized block of the inner dimension, with the
-// widest vectors the CPU has (portable, AVX2 or AVX-512, chosen at run time:
+// B is packed into 16-column panels and a register tile of C (4 x 16; AVX2:
+// 2 x 8, kernels/matmul_avx2.cpp) is accumulated over a cache-sized block of
+// the inner dimension, for blocks of 64 rows of A at a time, with the widest
+// vectors the CPU has (portable, AVX2 or AVX-512, chosen at run time:
 // kernels/kernel_isa.h). Rows of C are split across `threads` threads.
 #pragma once
 
@@ -28,11 +29,15 @@ struct MatmulTerm {
   const R* b2;  // k x n or nullptr
 };
 
+// How the left factors A are stored: row-major m x k, or as their
+// transposes (row-major k x m), so that A^T B needs no transposed copy.
+enum class LeftLayout { kRowMajor, kTransposed };
+
 // C += sum over terms of A * (B + B2), packing all terms once. This is the
 // whole local work of a replicated-sharing matrix product.
 template <RingElement R>
 void matmul_add_terms(std::span<const MatmulTerm<R>> terms, R* c, std::size_t m, std::size_t k,
-                      std::size_t n, int threads);
+                      std::size_t n, int threads, LeftLayout layout = LeftLayout::kRowMajor);
 
 // Runs body(begin, end) over [0, count) split into `threads` contiguous parts.
 template <class Body>

@@ -31,16 +31,16 @@ struct Vec {
 // C[rows x width] += A[rows x depth] * panel[depth x 16]. No function here
 // takes or returns a vector by value, so the ABI never depends on the CPU.
 template <int Lanes, int Rows>
-inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a, std::size_t lda,
-                                                const u64* panel, u64* c, std::size_t ldc,
-                                                std::size_t width) {
+inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a, std::size_t rs,
+                                                std::size_t ds, const u64* panel, u64* c,
+                                                std::size_t ldc, std::size_t width) {
   using V = typename Vec<Lanes>::type;
   constexpr int kVectors = static_cast<int>(kPanelWidth) / Lanes;
   V acc[Rows][kVectors] = {};
   for (std::size_t p = 0; p < depth; ++p) {
     const u64* row = panel + p * kPanelWidth;
     for (int r = 0; r < Rows; ++r) {
-      V broadcast = V{} + a[r * lda + p];
+      V broadcast = V{} + a[r * rs + p * ds];
       for (int v = 0; v < kVectors; ++v) {
         V b;
         std::memcpy(&b, row + v * Lanes, sizeof b);
@@ -58,20 +58,25 @@ inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a,
 
 template <int Lanes>
 void matmul_rows(const PackedTerms& job, u64* c, std::size_t row_begin, std::size_t row_end) {
+  constexpr std::size_t kRowBlock = 64;  // rows of A kept in cache across the panels of B
   const std::size_t k = job.k, n = job.n, depth_all = job.terms * k;
   const std::size_t panels = (n + kPanelWidth - 1) / kPanelWidth;
-  for (std::size_t panel = 0; panel < panels; ++panel) {
-    std::size_t col0 = panel * kPanelWidth, width = smaller(kPanelWidth, n - col0);
-    for (std::size_t t = 0; t < job.terms; ++t) {
-      const u64* a = job.a[t];
-      for (std::size_t p0 = 0; p0 < k; p0 += kDepthBlock) {
-        std::size_t depth = smaller(kDepthBlock, k - p0);
-        const u64* slice = job.packed + (panel * depth_all + t * k + p0) * kPanelWidth;
-        std::size_t i = row_begin;
-        for (; i + 4 <= row_end; i += 4)
-          tile<Lanes, 4>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
-        for (; i < row_end; ++i)
-          tile<Lanes, 1>(depth, a + i * k + p0, k, slice, c + i * n + col0, n, width);
+  const std::size_t rs = job.a_row_stride, ds = job.a_depth_stride;
+  for (std::size_t block = row_begin; block < row_end; block += kRowBlock) {
+    const std::size_t block_end = smaller(row_end, block + kRowBlock);
+    for (std::size_t panel = 0; panel < panels; ++panel) {
+      std::size_t col0 = panel * kPanelWidth, width = smaller(kPanelWidth, n - col0);
+      for (std::size_t t = 0; t < job.terms; ++t) {
+        const u64* a = job.a[t];
+        for (std::size_t p0 = 0; p0 < k; p0 += kDepthBlock) {
+          std::size_t depth = smaller(kDepthBlock, k - p0);
+          const u64* slice = job.packed + (panel * depth_all + t * k + p0) * kPanelWidth;
+          std::size_t i = block;
+          for (; i + 4 <= block_end; i += 4)
+            tile<Lanes, 4>(depth, a + i * rs + p0 * ds, rs, ds, slice, c + i * n + col0, n, width);
+          for (; i < block_end; ++i)
+            tile<Lanes, 1>(depth, a + i * rs + p0 * ds, rs, ds, slice, c + i * n + col0, n, width);
+        }
       }
     }
   }

@@ -24,6 +24,9 @@ struct PackedTerms {
   std::size_t terms;
   const std::uint64_t* packed;
   std::size_t k, n;
+  // A[i][p] is a[i * a_row_stride + p * a_depth_stride]: (k, 1) row-major,
+  // (1, m) for a transposed left factor.
+  std::size_t a_row_stride, a_depth_stride;
 };
 
 void matmul_rows_portable(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,

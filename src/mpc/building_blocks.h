@@ -13,6 +13,20 @@
 
 namespace sqt {
 
+// x^T y for x (k x m) and y (k x n): the protocol's product with a
+// transposed left factor where it has one (rep3: the kernel reads x
+// transposed), else the product with a transposed copy of x. Weight
+// gradients (inputs^T times output gradients) are such products.
+template <Protocol P>
+typename P::Share matmul_left_transposed(P& p, const typename P::Share& x,
+                                         const typename P::Share& y) {
+  if constexpr (requires { p.matmul_left_transposed(x, y); }) {
+    return p.matmul_left_transposed(x, y);
+  } else {
+    return p.matmul(P::transposed(x), y);
+  }
+}
+
 // floor(x / 2^m) exactly, for any x (two's complement): the bits m..k-1 of x
 // from a full bit decomposition, recombined with the sign bit weighted
 // -2^(k-1-m). Costs one k-bit decomposition and one b2a of k - m planes.

@@ -82,12 +82,12 @@ MaxResult<P> max_last_axis(P& p, const typename P::Share& x, bool with_argmax = 
   while (cols.size() > 1) {
     const std::size_t pairs = cols.size() / 2;
     std::vector<Share> left, right, left_idx, right_idx;
-    for (std::size_t i = 0; i < pairs; ++i) {
-      left.push_back(cols[2 * i]);
-      right.push_back(cols[2 * i + 1]);
+    for (std::size_t i = 0; i < pairs; ++i) {  // moved: only an odd last column stays
+      left.push_back(std::move(cols[2 * i]));
+      right.push_back(std::move(cols[2 * i + 1]));
       if (with_argmax) {
-        left_idx.push_back(idx[2 * i]);
-        right_idx.push_back(idx[2 * i + 1]);
+        left_idx.push_back(std::move(idx[2 * i]));
+        right_idx.push_back(std::move(idx[2 * i + 1]));
       }
     }
     Share l = P::join(left), r = P::join(right);

@@ -23,8 +23,8 @@ constexpr std::size_t kMaxAbortReason = 4096;
 constexpr std::size_t kWriteChunk = std::size_t{1} << 18;  // per write attempt
 constexpr int kReadsPerPass = 64;                          // then give writes a turn
 
-std::vector<std::byte> make_frame(std::span<const std::byte> payload, std::uint64_t depth) {
-  std::vector<std::byte> frame(kHeaderBytes + payload.size());
+UninitVector<std::byte> make_frame(std::span<const std::byte> payload, std::uint64_t depth) {
+  UninitVector<std::byte> frame(kHeaderBytes + payload.size());
   std::uint64_t header[2] = {payload.size(), depth};
   std::memcpy(frame.data(), header, kHeaderBytes);
   if (!payload.empty()) std::memcpy(frame.data() + kHeaderBytes, payload.data(), payload.size());
@@ -82,7 +82,7 @@ void SocketChannel::wake_io() {
   [[maybe_unused]] auto ignored = ::write(wake_fd_, &one, sizeof one);
 }
 
-void SocketChannel::queue(std::vector<std::byte> frame, Clock::time_point release) {
+void SocketChannel::queue(Bytes frame, Clock::time_point release) {
   {
     std::lock_guard lock(mutex_);
     if (!failure_.empty()) throw Error(failure_);
@@ -124,7 +124,8 @@ std::uint64_t SocketChannel::recv(std::span<std::byte> out) {
 }
 
 std::vector<std::byte> SocketChannel::recv_any() {
-  return pop().payload;
+  Bytes payload = pop().payload;
+  return std::vector<std::byte>(payload.begin(), payload.end());
 }
 
 void SocketChannel::close() {
@@ -253,7 +254,7 @@ bool SocketChannel::advance_payload() {
 // Delivers the complete frame; returns false if it was the peer's abort.
 bool SocketChannel::finish_frame() {
   std::uint64_t depth = header_[1];
-  std::vector<std::byte> payload = std::move(payload_);
+  Bytes payload = std::move(payload_);
   payload_.clear();
   header_got_ = payload_got_ = 0;
   payload_started_ = false;

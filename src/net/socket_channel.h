@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/tensor.h"
 #include "net/channel.h"
 #include "net/connection.h"
 #include "net/link_pacer.h"
@@ -59,18 +60,20 @@ class SocketChannel final : public Channel {
   const std::string& peer_name() const override { return name_; }
 
  private:
+  // Frames and payloads are written whole: not zeroed when sized.
+  using Bytes = UninitVector<std::byte>;
   struct Outgoing {
-    std::vector<std::byte> frame;
+    Bytes frame;
     Clock::time_point release;  // not before (link emulation)
   };
   struct Incoming {
-    std::vector<std::byte> payload;
+    Bytes payload;
     std::uint64_t depth;
   };
   struct Wakeup;  // what the I/O thread waits for next
 
   Incoming pop();
-  void queue(std::vector<std::byte> frame, Clock::time_point release);
+  void queue(Bytes frame, Clock::time_point release);
   void wake_io();
 
   // I/O thread.
@@ -107,7 +110,7 @@ class SocketChannel final : public Channel {
   std::uint64_t header_[2] = {0, 0};
   std::size_t header_got_ = 0, payload_got_ = 0;
   bool payload_started_ = false;
-  std::vector<std::byte> payload_;
+  Bytes payload_;
 
   std::thread io_;
 };

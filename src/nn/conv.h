@@ -8,6 +8,7 @@
 // dX costs one reshare per input element.
 #pragma once
 
+#include "mpc/building_blocks.h"
 #include "mpc/fixed.h"
 #include "nn/init.h"
 #include "nn/layer.h"
@@ -119,7 +120,7 @@ class Conv2D final : public Layer<P> {
   Share backward(P& p, const Share& grad) override {
     const std::size_t rows = batch_ * g_.out_height() * g_.out_width();
     Share dy = P::scatter_add(P::reshaped(grad, {rows * out_}), to_nchw_, {rows, out_});
-    weights_.grad = p.matmul(transpose<P>(cols_), dy);
+    weights_.grad = matmul_left_transposed(p, cols_, dy);
     weights_.grad_extra_bits = p.frac_bits();
     bias_.grad = sum_rows(p, dy);
     if (!this->needs_input_grad_) return grad;

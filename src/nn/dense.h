@@ -6,6 +6,7 @@
 // to the optimiser before truncation (Param::grad_extra_bits).
 #pragma once
 
+#include "mpc/building_blocks.h"
 #include "mpc/fixed.h"
 #include "nn/init.h"
 #include "nn/layer.h"
@@ -46,7 +47,7 @@ class Dense final : public Layer<P> {
 
   Share backward(P& p, const Share& grad) override {
     // Left untruncated: the optimiser folds this truncation into its update.
-    weights_.grad = p.matmul(transpose<P>(input_), grad);
+    weights_.grad = matmul_left_transposed(p, input_, grad);
     weights_.grad_extra_bits = p.frac_bits();
     bias_.grad = sum_rows(p, grad);
     if (!this->needs_input_grad_) return grad;

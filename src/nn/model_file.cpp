@@ -23,7 +23,7 @@ void save_model_file(const std::string& path, const reference::Model& model, int
     for (auto& [key, value] : model.spec.layers[i].attrs) layer[key] = value;
     for (auto& [name, tensor] : model.params[i]) {
       layer["params"][name]["shape"] = tensor.shape();
-      layer["params"][name]["values"] = tensor.vector();
+      layer["params"][name]["values"] = tensor.to_vector();
     }
     j["layers"].push_back(layer);
   }

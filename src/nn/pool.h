@@ -112,7 +112,11 @@ class MaxPool2D final : public PoolBase<P> {
       Share right = p.mul(parent, levels_[level]);
       Share left = p.sub(parent, right);
       // Children in order: left_0, right_0, left_1, right_1, ..., then the carried node.
-      std::vector<Share> pieces{left, right};
+      std::vector<Share> pieces;
+      pieces.push_back(std::move(left));
+      pieces.push_back(std::move(right));
+      if (below % 2 == 1)
+        pieces.push_back(P::gather(mask, column_of(rows, above, above - 1), {rows}));
       Share joined = P::join(pieces);
       std::vector<std::size_t> order(rows * below);
       for (std::size_t r = 0; r < rows; ++r) {
@@ -121,11 +125,8 @@ class MaxPool2D final : public PoolBase<P> {
           order[r * below + 2 * i + 1] = rows * pairs + r * pairs + i;
         }
       }
-      if (below % 2 == 1) {
-        Share carried = P::gather(mask, column_of(rows, above, above - 1), {rows});
-        joined = P::join(std::vector<Share>{left, right, carried});
+      if (below % 2 == 1)
         for (std::size_t r = 0; r < rows; ++r) order[r * below + below - 1] = 2 * rows * pairs + r;
-      }
       mask = P::gather(joined, order, {rows, below});
     }
     return P::scatter_add(P::reshaped(mask, {rows * w}), this->windows_index_, this->input_shape_);

@@ -153,13 +153,26 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
     return reshare(local_matmul(x, y));
   }
 
-  // The local part of matmul (public for benchmarks): x_i (y_i + y_{i+1}) + x_{i+1} y_i.
-  Tensor<R> local_matmul(const Share& x, const Share& y) const {
-    std::size_t m = shape(x)[0], k = shape(x)[1], n = shape(y)[1];
+  // x^T y for x (k x m), y (k x n), without a transposed copy of x (the
+  // kernel reads x transposed): the same messages as matmul(x^T, y).
+  Share matmul_left_transposed(const Share& x, const Share& y) {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[0] == ys[0],
+              "matmul: cannot multiply the transpose of {} by {}", shape_string(xs),
+              shape_string(ys));
+    return reshare(local_matmul(x, y, LeftLayout::kTransposed));
+  }
+
+  // The local part of matmul (public for benchmarks): x_i (y_i + y_{i+1}) + x_{i+1} y_i
+  // (x transposed: x_i^T (y_i + y_{i+1}) + x_{i+1}^T y_i).
+  Tensor<R> local_matmul(const Share& x, const Share& y,
+                         LeftLayout layout = LeftLayout::kRowMajor) const {
+    const bool t = layout == LeftLayout::kTransposed;
+    std::size_t m = shape(x)[t ? 1 : 0], k = shape(x)[t ? 0 : 1], n = shape(y)[1];
     Tensor<R> z(Shape{m, n}, R{0});
     const MatmulTerm<R> terms[2] = {{x.s[0].data(), y.s[0].data(), y.s[1].data()},
                                     {x.s[1].data(), y.s[0].data(), nullptr}};
-    matmul_add_terms<R>(terms, z.data(), m, k, n, session_.threads());
+    matmul_add_terms<R>(terms, z.data(), m, k, n, session_.threads(), layout);
     return z;
   }
 
@@ -291,12 +304,12 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
   Tensor<R> receive_as(int peer, const Shape& shape) {
     std::vector<Word> words(shape_size(shape));
     net_.recv_values<Word>(peer, std::span(words));
-    Tensor<R> t(shape);
+    Tensor<R> t(shape, kUninitialized);
     for (std::size_t i = 0; i < words.size(); ++i) t[i] = words[i];
     return t;
   }
   Tensor<R> receive(int peer, const Shape& shape) {
-    Tensor<R> t(shape);
+    Tensor<R> t(shape, kUninitialized);
     net_.recv_values<R>(peer, t.span());
     return t;
   }

@@ -40,15 +40,22 @@ typename Rep3<R>::BShare Rep3<R>::bnot(const BShare& a) const {
 
 template <RingElement R>
 typename Rep3<R>::BShare Rep3<R>::band(const BShare& a, const BShare& b) {
-  BitPlanes z = (a.s[0] & b.s[0]) ^ (a.s[0] & b.s[1]) ^ (a.s[1] & b.s[0]);
-  BitPlanes mask_prev(z.n(), z.planes()), mask_next(z.n(), z.planes());
-  prg_prev_.fill<std::uint64_t>(mask_prev.words());
-  prg_next_.fill<std::uint64_t>(mask_next.words());
-  z ^= mask_prev;
-  z ^= mask_next;
+  SQT_CHECK(a.s[0].n() == b.s[0].n() && a.s[0].planes() == b.s[0].planes(),
+            "band: {}x{} and {}x{} bits", a.s[0].planes(), a.s[0].n(), b.s[0].planes(), b.s[0].n());
+  // z_i = a_i b_i ^ a_i b_{i+1} ^ a_{i+1} b_i ^ (mask from i-1) ^ (mask from i+1), in
+  // one pass; from_next holds the second mask until the reply overwrites it.
+  const std::size_t n = a.s[0].n();
+  const int planes = a.s[0].planes();
+  BitPlanes z(n, planes, kUninitialized), from_next(n, planes, kUninitialized);
+  prg_prev_.fill<std::uint64_t>(z.words());
+  prg_next_.fill<std::uint64_t>(from_next.words());
+  const std::uint64_t *a0 = a.s[0].words().data(), *a1 = a.s[1].words().data();
+  const std::uint64_t *b0 = b.s[0].words().data(), *b1 = b.s[1].words().data();
+  std::uint64_t *out = z.words().data(), *mask = from_next.words().data();
+  for (std::size_t w = 0; w < z.words().size(); ++w)
+    out[w] ^= mask[w] ^ (a0[w] & (b0[w] ^ b1[w])) ^ (a1[w] & b0[w]);
   z.clear_padding();
   net_.send_values<std::uint64_t>(prev_, z.words());
-  BitPlanes from_next(z.n(), z.planes());
   net_.recv_values<std::uint64_t>(next_, std::span(from_next.words()));
   return {std::move(z), std::move(from_next)};
 }

@@ -1,0 +1,20 @@
+#include "core/memory_tuning.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace sqt {
+
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  // Blocks up to 32 MB (glibc's largest allowed threshold) from the heap, not
+  // from mmap; keep up to 1 GB of free heap top instead of trimming it, and
+  // grow the heap in steps of 64 MB.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
+#endif
+}
+
+}  // namespace sqt
