@@ -22,7 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config libssl-dev openssl libcli11-dev
-          nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev libcurl4-openssl-dev)
+          nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev libcurl4-openssl-dev
+          libsodium-dev)
 
 install_packages() {
   local missing=()

@@ -9,6 +9,7 @@
 #include "proto/plain/plain.h"
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
+#include "proto/semi2k/semi2k.h"
 
 namespace sqt {
 
@@ -63,13 +64,25 @@ struct ProtocolTest : ::testing::Test {
   }
 };
 
+// semi2k with N computing parties and the dealer as an extra node.
+template <RingElement R, int N>
+struct Semi2kDealt : Semi2k<R> {
+  static constexpr int kParties = N;
+  static constexpr bool kLocalDealer = true;
+  static constexpr std::string_view kTestName = N == 2 ? "semi2k2p" : N == 3 ? "semi2k3p" : "semi2k5p";
+  using Semi2k<R>::Semi2k;
+};
+
 #ifdef SQT_TEST_ONE_RING  // CI's sanitizer build (CMakeLists.txt)
-using AllProtocols =
-    ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>, Rep4<std::uint64_t>>;
+using AllProtocols = ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>,
+                                      Rep4<std::uint64_t>, Semi2kDealt<std::uint64_t, 3>>;
 using TestRings = ::testing::Types<std::uint64_t>;
 #else
-using AllProtocols = ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>,
-                                      Rep3<u128>, Rep4<std::uint64_t>, Rep4<u128>>;
+using AllProtocols =
+    ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>,
+                     Rep4<std::uint64_t>, Rep4<u128>, Semi2kDealt<std::uint64_t, 2>,
+                     Semi2kDealt<u128, 2>, Semi2kDealt<std::uint64_t, 3>,
+                     Semi2kDealt<std::uint64_t, 5>>;
 using TestRings = ::testing::Types<std::uint64_t, u128>;
 #endif
 
@@ -77,7 +90,10 @@ class ProtocolNames {
  public:
   template <class P>
   static std::string GetName(int) {
-    return std::string(P::kName) + std::to_string(kRingBits<typename P::Ring>);
+    if constexpr (requires { P::kTestName; })
+      return std::string(P::kTestName) + std::to_string(kRingBits<typename P::Ring>);
+    else
+      return std::string(P::kName) + std::to_string(kRingBits<typename P::Ring>);
   }
 };
 

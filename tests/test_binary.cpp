@@ -23,7 +23,7 @@ TYPED_TEST(Binary, XorAndNotOpenMatchCleartext) {
   const std::size_t n = 1000;
   BitPlanes a = random_planes(n, 5, 1), b = random_planes(n, 5, 2);
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
-    auto x = p.binput(0, a, n, 5), y = p.binput(TypeParam::kParties - 1, b, n, 5);
+    auto x = p.binput(0, a, n, 5), y = p.binput(local_parties<TypeParam>({}) - 1, b, n, 5);
     return std::vector<BitPlanes>{p.bopen(p.bxor(x, y)), p.bopen(p.band(x, y)), p.bopen(p.bnot(x)),
                                   p.bopen(p.bconcat(p.bslice(x, 3, 2), p.bgather(y, 0, 2, 3)))};
   });
@@ -47,7 +47,7 @@ TYPED_TEST(Binary, LessThanCircuitIsExactIncludingTies) {
     }
     auto opened = TestFixture::run_agreed([&](TypeParam& p) {
       auto x = p.binput(0, to_planes(a, 0, w), n, w);
-      auto y = p.binput(1 % TypeParam::kParties, to_planes(b, 0, w), n, w);
+      auto y = p.binput(1 % local_parties<TypeParam>({}), to_planes(b, 0, w), n, w);
       return p.bopen(bit_less_than(p, x, y));
     });
     for (std::size_t i = 0; i < n; ++i)
@@ -141,7 +141,7 @@ TYPED_TEST(Decompose, AdderAndSubtractorCircuitsAreExact) {
   Tensor<R> a = TestFixture::random_values(800, 32), b = TestFixture::random_values(800, 33);
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.binput(0, to_planes(a, 0, w), a.size(), w);
-    auto y = p.binput(TypeParam::kParties - 1, to_planes(b, 0, w), b.size(), w);
+    auto y = p.binput(local_parties<TypeParam>({}) - 1, to_planes(b, 0, w), b.size(), w);
     auto [sum, carry] = carry_save(p, x, y, x);
     return std::vector<BitPlanes>{p.bopen(bit_add(p, x, y, false)), p.bopen(bit_subtract(p, x, y)),
                                   p.bopen(bit_add(p, sum, carry, false))};

@@ -17,7 +17,7 @@ TYPED_TEST_SUITE(Ops, AllProtocols, ProtocolNames);
 
 TYPED_TEST(Ops, InputFromEveryPartyOpensToTheValue) {
   using R = typename TestFixture::R;
-  for (int owner = 0; owner < TypeParam::kParties; ++owner) {
+  for (int owner = 0; owner < local_parties<TypeParam>({}); ++owner) {
     Tensor<R> values = TestFixture::ring_values(1000, 1 + owner);
     auto opened = TestFixture::run_agreed([&](TypeParam& p) {
       Tensor<R> mine = p.party() == owner ? values : Tensor<R>{};
@@ -30,10 +30,10 @@ TYPED_TEST(Ops, InputFromEveryPartyOpensToTheValue) {
 TYPED_TEST(Ops, OpenToRevealsOnlyToTheChosenParty) {
   using R = typename TestFixture::R;
   Tensor<R> values = TestFixture::ring_values(100, 2);
-  for (int target = 0; target < TypeParam::kParties; ++target) {
+  for (int target = 0; target < local_parties<TypeParam>({}); ++target) {
     auto results = TestFixture::run_all(
         [&](TypeParam& p) { return p.open_to(target, p.input(0, values, values.shape())); });
-    for (int party = 0; party < TypeParam::kParties; ++party) {
+    for (int party = 0; party < local_parties<TypeParam>({}); ++party) {
       if (party == target) {
         EXPECT_TRUE(results[party] == values);
       } else {
@@ -50,7 +50,7 @@ TYPED_TEST(Ops, LinearOperationsAreExact) {
   const R factor = static_cast<R>(0x9e3779b97f4a7c15ull);
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape());
-    auto y = p.input(TypeParam::kParties - 1, b, b.shape());
+    auto y = p.input(local_parties<TypeParam>({}) - 1, b, b.shape());
     return std::vector<Tensor<R>>{p.open(p.add(x, y)),        p.open(p.sub(x, y)),
                                   p.open(p.neg(x)),           p.open(p.add_public(x, c)),
                                   p.open(p.mul_public(x, c)), p.open(p.scale(y, factor))};
@@ -69,7 +69,7 @@ TYPED_TEST(Ops, MultiplicationIsExactModulo2k) {
   std::reverse(b.begin() + 10000, b.end());  // pair the edge values with each other
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape());
-    auto y = p.input(1 % TypeParam::kParties, b, b.shape());
+    auto y = p.input(1 % local_parties<TypeParam>({}), b, b.shape());
     auto xy = p.mul(x, y);
     return std::vector<Tensor<R>>{p.open(xy), p.open(p.mul(xy, x))};
   });
@@ -92,8 +92,8 @@ TYPED_TEST(Ops, MatrixAndDotProductsAreExact) {
     for (std::size_t q = 0; q < k; ++q) dots[i] += a[i * k + q] * c[i * k + q];
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape());
-    auto y = p.input(1 % TypeParam::kParties, b, b.shape());
-    auto z = p.input(1 % TypeParam::kParties, c, c.shape());
+    auto y = p.input(1 % local_parties<TypeParam>({}), b, b.shape());
+    auto z = p.input(1 % local_parties<TypeParam>({}), c, c.shape());
     auto xt = TypeParam::transposed(x);  // (k x m): x^T^T y through the building block
     return std::vector<Tensor<R>>{p.open(p.matmul(x, y)), p.open(p.dot_rows(x, z)),
                                   p.open(matmul_left_transposed(p, xt, y))};
@@ -167,7 +167,7 @@ TYPED_TEST(Ops, FixedPointProductsMatchDoublesWithinOneUlp) {
   v[2] = -1;
   const std::size_t rows = 30, inner = 100;
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
-    const int other = 1 % TypeParam::kParties;
+    const int other = 1 % local_parties<TypeParam>({});
     auto x = input_fixed(p, 0, u, u.shape()), y = input_fixed(p, other, v, v.shape());
     auto a = input_fixed(p, 0, u.reshaped({rows, inner}), {rows, inner});
     auto b = input_fixed(p, other, v.reshaped({inner, rows}), {inner, rows});

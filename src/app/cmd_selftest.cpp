@@ -187,7 +187,7 @@ void add_selftest_command(CLI::App& app) {
     SQT_CHECK(find_protocol(options->protocol).parties > 1,
               "the emulator (plain) has no parties to check; pick a multi-party protocol");
     with_protocol(options->protocol, options->ring, [&]<class P>(std::type_identity<P>) {
-      if constexpr (P::kParties > 1) run_selftest<P>(*options);
+      if constexpr (P::kParties != 1) run_selftest<P>(*options);
     });
   });
 }

@@ -64,12 +64,12 @@ class TrainReporter {
 // knows whether it saves the model) and tells the others.
 template <BinaryProtocol P>
 bool wants_model(P& p, const TrainJob& job) {
-  if (job.reveal_to < 0 || job.reveal_to >= P::kParties) return false;
+  if (job.reveal_to < 0 || job.reveal_to >= p.parties()) return false;
   std::uint8_t want = !job.save_model.empty();
-  if constexpr (P::kParties > 1) {
+  if constexpr (P::kParties != 1) {
     Network& net = p.session().net();
     if (p.party() == job.reveal_to) {
-      for (int peer = 0; peer < P::kParties; ++peer)
+      for (int peer = 0; peer < p.parties(); ++peer)
         if (peer != p.party()) net.send_values<std::uint8_t>(peer, std::span(&want, 1));
     } else {
       net.recv_values<std::uint8_t>(job.reveal_to, std::span(&want, 1));

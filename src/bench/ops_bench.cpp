@@ -44,13 +44,13 @@ class PartyBench {
     Tensor<R> values = public_random(vec);
     measure("input", n, [&] { return p_.input(0, values, vec); });
     auto x = p_.input(0, values, vec);
-    auto y = p_.input(1 % P::kParties, public_random(vec), vec);
+    auto y = p_.input(1 % p_.parties(), public_random(vec), vec);
     measure("open", n, [&] { return p_.open(x); });
     measure("mul", n, [&] { return p_.mul(x, y); });
 
     const std::size_t mm = options_.matmul_m, mk = options_.matmul_k, mn = options_.matmul_n;
     auto a = p_.input(0, public_random({mm, mk}), {mm, mk});
-    auto b = p_.input(1 % P::kParties, public_random({mk, mn}), {mk, mn});
+    auto b = p_.input(1 % p_.parties(), public_random({mk, mn}), {mk, mn});
     measure("matmul", mm * mn, [&] { return p_.matmul(a, b); });
     if constexpr (requires { p_.local_matmul(a, b); }) {
       measure_local("matmul_local", mm * mn, [&] { return p_.local_matmul(a, b); });
@@ -65,7 +65,7 @@ class PartyBench {
     auto in_range = p_.input(0, bounded_random(vec, p_.trunc_range_bits()), vec);
     measure("trunc_pr", n, [&] { return p_.trunc_pr(in_range, p_.frac_bits()); });
     auto fx = p_.input(0, bounded_random(vec, p_.frac_bits() + 4), vec);
-    auto fy = p_.input(1 % P::kParties, bounded_random(vec, p_.frac_bits() + 4), vec);
+    auto fy = p_.input(1 % p_.parties(), bounded_random(vec, p_.frac_bits() + 4), vec);
     measure("fixmul", n, [&] { return fix_mul(p_, fx, fy); });
     run_functions();
     return std::move(results_);
@@ -110,7 +110,7 @@ class PartyBench {
   }
 
   void synchronize() {
-    if (P::kParties > 1) p_.session().net().synchronize();
+    if (P::kParties != 1) p_.session().net().synchronize();
   }
 
   template <class Op>

@@ -29,7 +29,7 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
   using Share = typename P::Share;
   std::vector<StepBenchRow> rows;
   auto timed = [&](const std::string& part, auto&& fn) {
-    if (P::kParties > 1) p.session().net().synchronize();
+    if (P::kParties != 1) p.session().net().synchronize();
     CommStats before = p.session().stats();
     const double cpu_before = process_cpu_seconds();
     auto start = Clock::now();

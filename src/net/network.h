@@ -6,6 +6,15 @@
 // message its sender had received before sending it; a party's round count is
 // the deepest message it has sent or received. Messages sent back to back
 // without waiting therefore share a round, as they should.
+//
+// Two optional refinements for protocols with preprocessing:
+//  - Helper nodes: channels beyond the computing parties (a dealer, party id
+//    parties()). parties() counts only the computing parties, so collective
+//    exchanges (exchange_text, synchronize) leave helpers out; nodes() counts
+//    all, and send/recv reach every node.
+//  - Offline accounting: while an OfflineScope is alive (on every party, at
+//    the same point of the program), traffic counts into offline_stats()
+//    with its own round counter and leaves stats() (the online phase) alone.
 #pragma once
 
 #include <cstdint>
@@ -33,12 +42,15 @@ class Network {
  public:
   // channels[j] is the channel to party j; channels[id] is null.
   Network(int id, ChannelRow channels);
+  // The first `computing` nodes are computing parties, the rest helpers.
+  Network(int id, ChannelRow channels, int computing);
   ~Network();
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
   int id() const { return id_; }
-  int parties() const { return static_cast<int>(channels_.size()); }
+  int parties() const { return computing_; }
+  int nodes() const { return static_cast<int>(channels_.size()); }
 
   void send(int peer, std::span<const std::byte> message);
   void recv(int peer, std::span<std::byte> out);
@@ -55,12 +67,28 @@ class Network {
     recv(peer, std::as_writable_bytes(values));
   }
 
-  const CommStats& stats() const { return stats_; }
+  const CommStats& stats() const { return online_.stats; }
+  // What crossed the channels inside OfflineScopes (preprocessing).
+  const CommStats& offline_stats() const { return offline_.stats; }
+
+  // Counts traffic as offline while alive; scopes nest.
+  class OfflineScope {
+   public:
+    explicit OfflineScope(Network& net) : net_(net) { ++net_.offline_depth_; }
+    ~OfflineScope() { --net_.offline_depth_; }
+    OfflineScope(const OfflineScope&) = delete;
+    OfflineScope& operator=(const OfflineScope&) = delete;
+
+   private:
+    Network& net_;
+  };
   const std::string& peer_name(int peer) const;
 
   // Sends `text` to every peer and returns every party's text (ours at our
-  // index); a peer's text longer than max_bytes is an error.
-  std::vector<std::string> exchange_text(const std::string& text, std::size_t max_bytes);
+  // index); a peer's text longer than max_bytes is an error. Helper nodes
+  // take part only if with_helpers.
+  std::vector<std::string> exchange_text(const std::string& text, std::size_t max_bytes,
+                                         bool with_helpers = false);
 
   // Exchanges an empty message with every peer so that all parties' round
   // counters agree afterwards (used before measuring an operation).
@@ -75,10 +103,17 @@ class Network {
  private:
   Channel& channel(int peer) const;
 
+  struct Counters {
+    CommStats stats;
+    std::uint64_t received_depth = 0;  // deepest message received so far
+  };
+  Counters& counters() { return offline_depth_ > 0 ? offline_ : online_; }
+
   int id_;
   ChannelRow channels_;
-  CommStats stats_;
-  std::uint64_t received_depth_ = 0;  // deepest message received so far
+  int computing_;
+  Counters online_, offline_;
+  int offline_depth_ = 0;
 };
 
 }  // namespace sqt

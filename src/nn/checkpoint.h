@@ -53,7 +53,7 @@ std::vector<typename P::Share*> training_state(P& p, Sequential<P>& model,
 // our index).
 template <BinaryProtocol P>
 std::vector<std::string> exchange_text(P& p, const std::string& text) {
-  if constexpr (P::kParties > 1) {
+  if constexpr (P::kParties != 1) {
     return p.session().net().exchange_text(text, 1 << 20);
   } else {
     return {text};

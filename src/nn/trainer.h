@@ -216,7 +216,7 @@ class Trainer {
         return mine;
       }
       std::uint64_t most = mine;
-      for (int peer = 0; peer < P::kParties; ++peer) {
+      for (int peer = 0; peer < p_.parties(); ++peer) {
         if (peer == kHolder) continue;
         std::uint64_t theirs = 0;
         net.recv_values<std::uint64_t>(peer, std::span(&theirs, 1));

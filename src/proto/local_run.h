@@ -23,12 +23,36 @@ namespace sqt {
 
 inline constexpr std::chrono::milliseconds kLocalRecvTimeout{600'000};
 
+// The computing parties of a local run of P, and whether a dealer joins.
+template <class P>
+int local_parties(const SessionOptions& options) {
+  if constexpr (P::kParties > 0) {
+    return P::kParties;
+  } else {
+    return options.local_parties > 0 ? options.local_parties : P::kInfo.parties;
+  }
+}
+
+// Runs a helper node's part (the dealer) for protocols that have one.
+template <class P>
+void run_helper(Session& session) {
+  if constexpr (requires { P::serve_dealer(session); }) {
+    P::serve_dealer(session);
+  } else {
+    fail("{} has no dealer", P::kName);
+  }
+}
+
 // Runs fn at every party of P over the given channels (mesh[i] is party i's
 // row), each party on its own thread, and returns the results by party.
+// Nodes from `computing` on are helpers (a dealer): they run the protocol's
+// helper loop instead of fn and have no result.
 template <class P, class Fn>
-auto run_parties(const SessionOptions& options, std::vector<ChannelRow> mesh, Fn&& fn) {
+auto run_parties(const SessionOptions& options, std::vector<ChannelRow> mesh, Fn&& fn,
+                 int computing = 0) {
   using Result = std::invoke_result_t<Fn&, P&>;
   const int n = static_cast<int>(mesh.size());
+  if (computing <= 0) computing = n;
   std::vector<Result> results(n);
   std::vector<std::exception_ptr> errors(n);
   {
@@ -36,7 +60,8 @@ auto run_parties(const SessionOptions& options, std::vector<ChannelRow> mesh, Fn
     for (int id = 0; id < n; ++id) {
       threads.emplace_back([&, id] {
         try {
-          Session session(std::make_unique<Network>(id, std::move(mesh[id])), options);
+          Session session(std::make_unique<Network>(id, std::move(mesh[id]), computing), options);
+          if (id >= computing) return run_helper<P>(session);
           P protocol(session);
           results[id] = fn(protocol);
         } catch (...) {
@@ -45,6 +70,7 @@ auto run_parties(const SessionOptions& options, std::vector<ChannelRow> mesh, Fn
       });
     }
   }
+  results.resize(computing);
   std::exception_ptr first;
   for (auto& error : errors) {
     if (!error) continue;
@@ -69,7 +95,11 @@ auto run_local(const SessionOptions& options, Fn&& fn) {
     results[0] = fn(protocol);
     return results;
   } else {
-    return run_parties<P>(options, make_memory_mesh(P::kParties, kLocalRecvTimeout), fn);
+    const int parties = local_parties<P>(options);
+    bool dealer = options.local_dealer;
+    if constexpr (requires { P::kLocalDealer; }) dealer = dealer || P::kLocalDealer;
+    const int nodes = parties + (dealer ? 1 : 0);
+    return run_parties<P>(options, make_memory_mesh(nodes, kLocalRecvTimeout), fn, parties);
   }
 }
 

@@ -17,13 +17,14 @@
 #include "proto/protocol_info.h"
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
+#include "proto/semi2k/semi2k.h"
 
 namespace sqt {
 
 template <template <class> class... Ps>
 struct ProtocolList {};
 
-using RegisteredProtocols = ProtocolList<Plain, Rep3, Rep4>;
+using RegisteredProtocols = ProtocolList<Plain, Rep3, Rep4, Semi2k>;
 
 namespace detail {
 

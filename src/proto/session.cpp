@@ -51,8 +51,8 @@ Prg& Session::pair_prg(int peer) {
 
 void Session::check_agreement() {
   nlohmann::json mine(options_.agreed);
-  std::vector<std::string> texts = network_->exchange_text(mine.dump(), kMaxConfigBytes);
-  for (int peer = 0; peer < parties(); ++peer) {
+  std::vector<std::string> texts = network_->exchange_text(mine.dump(), kMaxConfigBytes, true);
+  for (int peer = 0; peer < network_->nodes(); ++peer) {
     if (peer == party()) continue;
     auto theirs = nlohmann::json::parse(texts[peer], nullptr, false);
     SQT_CHECK(theirs.is_object(), "{} sent a malformed configuration", network_->peer_name(peer));
@@ -76,8 +76,8 @@ void Session::check_agreement() {
 }
 
 void Session::agree_pair_keys() {
-  pair_prgs_.resize(parties());
-  for (int peer = 0; peer < parties(); ++peer) {
+  pair_prgs_.resize(network_->nodes());
+  for (int peer = 0; peer < network_->nodes(); ++peer) {
     if (peer == party()) continue;
     Key128 key;
     if (party() < peer) {

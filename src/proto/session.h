@@ -13,7 +13,8 @@
 // three of four parties) asks for them with agree_group_keys when it is
 // constructed; the lowest member draws each key and sends it to the other
 // members, who then compare digests of what they got, so that a party that
-// hands out different keys is caught before any key is used.
+// hands out different keys is caught before any key is used. A helper node
+// (a dealer, net/network.h) takes part in (1) and (2).
 #pragma once
 
 #include <map>
@@ -34,6 +35,10 @@ struct SessionOptions {
   // Options that all parties must agree on, compared at start-up
   // (e.g. {"protocol", "rep3"}, {"ring", "64"}). frac_bits is always included.
   std::map<std::string, std::string> agreed;
+  // Local runs (proto/local_run.h) of a protocol whose party count varies:
+  // how many computing parties, and whether a dealer node joins them.
+  int local_parties = 0;
+  bool local_dealer = false;
   // Seed of the emulator's randomness; ignored by multi-party sessions, whose
   // randomness always comes from the OS.
   std::uint64_t emulator_seed = 0;
@@ -75,7 +80,9 @@ class Session {
   explicit Session(SessionOptions options);
 
   int party() const { return network_ ? network_->id() : 0; }
+  // Computing parties (a dealer, if any, is node parties() and not counted).
   int parties() const { return network_ ? network_->parties() : 1; }
+  bool has_dealer() const { return network_ && network_->nodes() > network_->parties(); }
   int frac_bits() const { return options_.frac_bits; }
   int threads() const { return options_.threads; }
   bool nearest_rounding() const { return options_.nearest_rounding; }
