@@ -73,6 +73,14 @@ struct Semi2kDealt : Semi2k<R> {
   using Semi2k<R>::Semi2k;
 };
 
+// semi2k with N computing parties and OT preprocessing (no dealer).
+template <RingElement R, int N>
+struct Semi2kOt : Semi2k<R> {
+  static constexpr int kParties = N;
+  static constexpr std::string_view kTestName = N == 2 ? "semi2k_ot2p" : "semi2k_ot3p";
+  using Semi2k<R>::Semi2k;
+};
+
 #ifdef SQT_TEST_ONE_RING  // CI's sanitizer build (CMakeLists.txt)
 using AllProtocols = ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>,
                                       Rep4<std::uint64_t>, Semi2kDealt<std::uint64_t, 3>>;
@@ -82,7 +90,7 @@ using AllProtocols =
     ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>,
                      Rep4<std::uint64_t>, Rep4<u128>, Semi2kDealt<std::uint64_t, 2>,
                      Semi2kDealt<u128, 2>, Semi2kDealt<std::uint64_t, 3>,
-                     Semi2kDealt<std::uint64_t, 5>>;
+                     Semi2kDealt<std::uint64_t, 5>, Semi2kOt<std::uint64_t, 2>>;
 using TestRings = ::testing::Types<std::uint64_t, u128>;
 #endif
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "app/party_flags.h"
 #include "bench/accuracy_bench.h"
 #include "bench/ops_bench.h"
 #include "proto/registry.h"
@@ -23,6 +24,14 @@ void print_json(const OpsBenchRow& row) {
   j["bytes_per_party"] = row.bytes_per_party;
   j["bytes_total"] = row.bytes_total;
   j["rounds"] = row.rounds;
+  j["parties"] = row.parties;
+  j["dealer"] = row.dealer;
+  if (row.has_offline) {
+    j["offline_bytes_per_party"] = row.offline_bytes_per_party;
+    j["offline_bytes_received"] = row.offline_bytes_received;
+    j["offline_rounds"] = row.offline_rounds;
+    j["offline_seconds"] = row.offline_seconds;
+  }
   if (!row.note.empty()) j["note"] = row.note;
   fmt::print("{}\n", j.dump());
   std::fflush(stdout);
@@ -30,8 +39,13 @@ void print_json(const OpsBenchRow& row) {
 
 void print_table_row(const OpsBenchRow& row) {
   double bits_per_element = row.n ? 8.0 * static_cast<double>(row.bytes_total) / row.n : 0;
+  std::string note = row.note;
+  if (row.has_offline && row.op != "matmul_local" && row.op != "matmul_cleartext")
+    note += fmt::format("{}offline: {} B sent, {} B received, {} rounds, {:.5f} s",
+                        note.empty() ? "" : "; ", row.offline_bytes_per_party,
+                        row.offline_bytes_received, row.offline_rounds, row.offline_seconds);
   fmt::print("{:<18} {:>9} {:>11.5f} {:>14} {:>12.1f} {:>7}  {}\n", row.op, row.n, row.seconds,
-             row.bytes_per_party, bits_per_element, row.rounds, row.note);
+             row.bytes_per_party, bits_per_element, row.rounds, note);
   std::fflush(stdout);
 }
 
@@ -74,6 +88,7 @@ void add_bench_command(CLI::App& app) {
                   "Protocol (sqt protocols; plain: INSECURE emulator)")
       ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
+  add_party_count_flags(*ops, options->parties, options->dealer);
   ops->add_option("--ring", options->ring, "Ring bit width k: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
@@ -89,6 +104,8 @@ void add_bench_command(CLI::App& app) {
   ops->add_option("--ops", options->only, "Only these operations")->delimiter(',');
   ops->add_flag("--json", *json, "One JSON object per line");
   ops->callback([options, json] {
+    options->parties =
+        checked_party_count(find_protocol(options->protocol), options->parties, options->dealer);
     if (options->protocol == "plain" && !*json)
       fmt::print("NOTE: protocol 'plain' is the INSECURE emulator (cleartext, no parties).\n");
     if (!*json)

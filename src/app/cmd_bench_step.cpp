@@ -6,6 +6,8 @@
 // (`sqt bench step-party`, hidden) that connect over TCP with TLS on
 // loopback, optionally with link emulation, and combines their reports:
 // seconds, bytes and rounds per part, and each party's peak resident memory.
+// --processes counts the computing parties (--parties); with --dealer one
+// more process serves as the dealer.
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -51,22 +53,47 @@ nlohmann::ordered_json row_json(const StepBenchRow& row) {
   j["bytes_per_party"] = row.bytes_per_party;
   j["rounds"] = row.rounds;
   j["cpu_seconds"] = row.cpu_seconds;
+  if (row.has_offline) {
+    j["offline_bytes_per_party"] = row.offline_bytes_per_party;
+    j["offline_bytes_received"] = row.offline_bytes_received;
+    j["offline_rounds"] = row.offline_rounds;
+    j["offline_seconds"] = row.offline_seconds;
+  }
   return j;
 }
 
 StepBenchRow row_from_json(const nlohmann::json& j) {
-  return {j.at("part").get<std::string>(), j.at("seconds").get<double>(),
-          j.at("bytes_per_party").get<std::uint64_t>(), j.at("rounds").get<std::uint64_t>(),
-          j.at("cpu_seconds").get<double>()};
+  StepBenchRow row{j.at("part").get<std::string>(), j.at("seconds").get<double>(),
+                   j.at("bytes_per_party").get<std::uint64_t>(),
+                   j.at("rounds").get<std::uint64_t>(), j.at("cpu_seconds").get<double>()};
+  if (j.contains("offline_rounds")) {
+    row.has_offline = true;
+    row.offline_bytes_per_party = j.at("offline_bytes_per_party").get<std::uint64_t>();
+    row.offline_bytes_received = j.at("offline_bytes_received").get<std::uint64_t>();
+    row.offline_rounds = j.at("offline_rounds").get<std::uint64_t>();
+    row.offline_seconds = j.at("offline_seconds").get<double>();
+  }
+  return row;
 }
 
 void print_rows(const std::vector<StepBenchRow>& rows, bool json) {
-  if (!json) fmt::print("{:<42} {:>10} {:>14} {:>8}\n", "part", "seconds", "bytes/party", "rounds");
+  const bool offline = !rows.empty() && rows.back().has_offline;
+  if (!json) {
+    fmt::print("{:<42} {:>10} {:>14} {:>8}", "part", "seconds", "bytes/party", "rounds");
+    if (offline)
+      fmt::print(" {:>14} {:>14} {:>8} {:>10}", "offline sent", "offline recv", "rounds",
+                 "seconds");
+    fmt::print("\n");
+  }
   for (const StepBenchRow& r : rows) {
     if (json) {
       fmt::print("{}\n", row_json(r).dump());
     } else {
-      fmt::print("{:<42} {:>10.4f} {:>14} {:>8}\n", r.part, r.seconds, r.bytes_per_party, r.rounds);
+      fmt::print("{:<42} {:>10.4f} {:>14} {:>8}", r.part, r.seconds, r.bytes_per_party, r.rounds);
+      if (offline)
+        fmt::print(" {:>14} {:>14} {:>8} {:>10.4f}", r.offline_bytes_per_party,
+                   r.offline_bytes_received, r.offline_rounds, r.offline_seconds);
+      fmt::print("\n");
     }
   }
 }
@@ -77,6 +104,7 @@ void add_step_options(CLI::App& command, StepBenchOptions& options) {
                   "Protocol (sqt protocols; plain: INSECURE emulator)")
       ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
+  add_party_count_flags(command, options.parties, options.dealer);
   command.add_option("--ring", options.ring, "64 or 128")
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
@@ -99,11 +127,13 @@ struct PartyCommand {
   std::string report;
 };
 
-void run_step_party(const PartyCommand& command) {
-  auto peers = resolve_peers(command.party);
+void run_step_party(PartyCommand command) {
+  StepBenchOptions& bench = command.bench;
+  bench.parties = checked_party_count(find_protocol(bench.protocol), bench.parties, bench.dealer);
+  const int me = command.party.party;
+  auto peers = resolve_peers(command.party, bench.protocol, bench.parties, bench.dealer);
   auto network = std::make_unique<Network>(
-      command.party.party,
-      connect_parties(command.party.party, peers, resolve_connect_options(command.party)));
+      me, connect_parties(me, peers, resolve_connect_options(command.party)), bench.parties);
   SessionOptions options;
   options.frac_bits = command.bench.ring == 64 ? 16 : 32;
   options.threads = command.bench.threads;
@@ -113,14 +143,25 @@ void run_step_party(const PartyCommand& command) {
                     {"ring", std::to_string(command.bench.ring)},
                     {"batch", std::to_string(command.bench.batch)},
                     {"optimizer", command.bench.optimizer}};
+  add_party_count_agreed(options.agreed, bench.parties, bench.dealer);
   Session session(std::move(network), options);
   std::vector<StepBenchRow> rows;
-  run_or_abort(session, [&] { rows = step_bench_party(session, command.bench); });
+  const bool dealer = me == bench.parties;
+  if (dealer) {
+    serve_as_dealer(session, bench.protocol, bench.ring);
+  } else {
+    run_or_abort(session, [&] { rows = step_bench_party(session, bench); });
+  }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   nlohmann::ordered_json report;
-  report["party"] = command.party.party;
+  report["party"] = me;
   report["peak_rss_kb"] = usage.ru_maxrss;
+  if (dealer) {
+    report["dealer"] = true;
+    report["bytes_sent"] =
+        session.net().stats().bytes_sent + session.net().offline_stats().bytes_sent;
+  }
 
   report["rows"] = nlohmann::json::array();
   for (const auto& row : rows) report["rows"].push_back(row_json(row));
@@ -186,69 +227,84 @@ struct TempDir {
 std::vector<std::string> party_args(const StepCommand& command, const std::string& dir, int party,
                                     const std::string& peers) {
   const StepBenchOptions& b = command.bench;
-  return {"sqt",
-          "bench",
-          "step-party",
-          "--party",
-          std::to_string(party),
-          "--peers",
-          peers,
-          "--certs",
-          dir,
-          "--connect-timeout",
-          "60",
-          "--report",
-          fmt::format("{}/report{}.json", dir, party),
-          "--protocol",
-          b.protocol,
-          "--ring",
-          std::to_string(b.ring),
-          "--model",
-          b.model,
-          "--batch-size",
-          std::to_string(b.batch),
-          "--optimizer",
-          b.optimizer,
-          "--threads",
-          std::to_string(b.threads),
-          "--emulate-rtt-ms",
-          fmt::format("{}", command.emulate_rtt_ms),
-          "--emulate-gbit",
-          fmt::format("{}", command.emulate_gbit)};
+  std::vector<std::string> args{"sqt",
+                                "bench",
+                                "step-party",
+                                "--party",
+                                std::to_string(party),
+                                "--peers",
+                                peers,
+                                "--certs",
+                                dir,
+                                "--connect-timeout",
+                                "60",
+                                "--report",
+                                fmt::format("{}/report{}.json", dir, party),
+                                "--protocol",
+                                b.protocol,
+                                "--ring",
+                                std::to_string(b.ring),
+                                "--model",
+                                b.model,
+                                "--batch-size",
+                                std::to_string(b.batch),
+                                "--optimizer",
+                                b.optimizer,
+                                "--parties",
+                                std::to_string(b.parties),
+                                "--threads",
+                                std::to_string(b.threads),
+                                "--emulate-rtt-ms",
+                                fmt::format("{}", command.emulate_rtt_ms),
+                                "--emulate-gbit",
+                                fmt::format("{}", command.emulate_gbit)};
+  if (b.dealer) args.push_back("--dealer");
+  return args;
 }
 
 void run_processes(const StepCommand& command) {
   const ProtocolInfo& info = find_protocol(command.bench.protocol);
   SQT_CHECK(info.parties > 1,
             "--processes needs a multi-party protocol; the emulator has one party");
-  SQT_CHECK(command.processes == info.parties, "--processes must be {} for {} (got {})",
-            info.parties, info.name, command.processes);
+  const int parties = command.bench.parties;
+  SQT_CHECK(command.processes == parties, "--processes must be {} for {}{} (got {}){}", parties,
+            info.name, info.variable() ? fmt::format(" with --parties {}", parties) : "",
+            command.processes, command.bench.dealer ? "; the dealer runs as one more process" : "");
+  const int nodes = parties + (command.bench.dealer ? 1 : 0);
   TempDir dir;
-  make_party_certificates(dir.path, command.processes);
-  std::vector<int> ports = free_ports(command.processes);
+  make_party_certificates(dir.path, nodes);
+  std::vector<int> ports = free_ports(nodes);
   std::string peers;
   for (int port : ports) peers += fmt::format("{}127.0.0.1:{}", peers.empty() ? "" : ",", port);
   std::vector<pid_t> pids;
-  for (int i = 0; i < command.processes; ++i)
+  for (int i = 0; i < nodes; ++i)
     pids.push_back(
         spawn(party_args(command, dir.path, i, peers), fmt::format("{}/log{}.txt", dir.path, i)));
   std::string failures;
-  for (int i = 0; i < command.processes; ++i) {
+  for (int i = 0; i < nodes; ++i) {
     int status = 0;
     ::waitpid(pids[i], &status, 0);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      failures +=
-          fmt::format("\n  party {}: {}", i, read_text(fmt::format("{}/log{}.txt", dir.path, i)));
+      failures += fmt::format("\n  {} {}: {}", i < parties ? "party" : "dealer", i,
+                              read_text(fmt::format("{}/log{}.txt", dir.path, i)));
   }
   SQT_CHECK(failures.empty(), "a benchmark party failed:{}", failures);
   std::vector<std::vector<StepBenchRow>> per_party;
   std::vector<double> rss_mb;
-  for (int i = 0; i < command.processes; ++i) {
+  for (int i = 0; i < parties; ++i) {
     auto report = nlohmann::json::parse(read_text(fmt::format("{}/report{}.json", dir.path, i)));
     rss_mb.push_back(report.at("peak_rss_kb").get<double>() / 1024.0);
     std::vector<StepBenchRow> rows;
     for (const auto& row : report.at("rows")) rows.push_back(row_from_json(row));
     per_party.push_back(rows);
+  }
+  double dealer_rss_mb = 0;
+  std::uint64_t dealer_bytes = 0;
+  if (command.bench.dealer) {
+    auto report =
+        nlohmann::json::parse(read_text(fmt::format("{}/report{}.json", dir.path, parties)));
+    dealer_rss_mb = report.at("peak_rss_kb").get<double>() / 1024.0;
+    dealer_bytes = report.at("bytes_sent").get<std::uint64_t>();
   }
   std::vector<StepBenchRow> rows = combine_step_rows(per_party);
   print_rows(rows, command.json);
@@ -259,6 +315,8 @@ void run_processes(const StepCommand& command) {
   summary["ring"] = command.bench.ring;
   summary["batch"] = command.bench.batch;
   summary["processes"] = command.processes;
+  summary["parties"] = parties;
+  summary["dealer"] = command.bench.dealer;
   summary["tls"] = true;
   summary["emulate_rtt_ms"] = command.emulate_rtt_ms;
   summary["emulate_gbit"] = command.emulate_gbit;
@@ -268,6 +326,16 @@ void run_processes(const StepCommand& command) {
   summary["rounds"] = total.rounds;
   summary["peak_rss_mb"] = rss_mb;
   summary["cpu_seconds"] = total.cpu_seconds;  // of the busiest party, per part
+  if (total.has_offline) {
+    summary["offline_bytes_per_party"] = total.offline_bytes_per_party;
+    summary["offline_bytes_received"] = total.offline_bytes_received;
+    summary["offline_rounds"] = total.offline_rounds;
+    summary["offline_seconds"] = total.offline_seconds;
+  }
+  if (command.bench.dealer) {
+    summary["dealer_bytes_sent"] = dealer_bytes;  // the whole run, initialisation included
+    summary["dealer_peak_rss_mb"] = dealer_rss_mb;
+  }
   if (command.json) {
     fmt::print("{}\n", summary.dump());
   } else {
@@ -276,6 +344,16 @@ void run_processes(const StepCommand& command) {
         "{} rounds, {:.2f} CPU s (busiest party); peak RSS per party {:.0f} MB\n",
         command.bench.model, command.processes, summary["kernel"].get<std::string>(), total.seconds,
         total.bytes_per_party / 1e6, total.rounds, total.cpu_seconds, fmt::join(rss_mb, " / "));
+    if (total.has_offline)
+      fmt::print(
+          "preprocessing ({}): {:.1f} MB sent and {:.1f} MB received by the busiest party, "
+          "{} rounds, {:.4f} s\n",
+          command.bench.dealer ? "dealer" : "oblivious transfer",
+          total.offline_bytes_per_party / 1e6, total.offline_bytes_received / 1e6,
+          total.offline_rounds, total.offline_seconds);
+    if (command.bench.dealer)
+      fmt::print("dealer: {:.1f} MB sent in the whole run, peak RSS {:.0f} MB\n",
+                 dealer_bytes / 1e6, dealer_rss_mb);
   }
 }
 
@@ -287,10 +365,13 @@ void add_step_commands(CLI::App& bench) {
   add_step_options(*step, command->bench);
   step->add_option("--processes", command->processes,
                    "Run the parties as processes over TLS on loopback (as many as the protocol "
-                   "has; default: all in this process)");
+                   "has computing parties, --parties; with --dealer, one more runs the dealer; "
+                   "default: all in this process)");
   add_link_emulation_flags(*step, command->emulate_rtt_ms, command->emulate_gbit);
   step->add_flag("--json", command->json, "One JSON object per line; the last sums up the step");
   step->callback([command] {
+    StepBenchOptions& bench = command->bench;
+    bench.parties = checked_party_count(find_protocol(bench.protocol), bench.parties, bench.dealer);
     if (command->processes > 0) return run_processes(*command);
     SQT_CHECK(command->emulate_rtt_ms == 0 && command->emulate_gbit == 0,
               "link emulation needs --processes 3 (in-process parties have no network)");

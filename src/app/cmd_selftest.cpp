@@ -27,6 +27,8 @@ namespace {
 struct SelftestOptions {
   PartyFlags party;
   std::string protocol = "rep3";
+  int parties = 0;  // computing parties (checked_party_count)
+  bool dealer = false;
   int ring = 64;
   std::size_t n = 1000;
   std::uint64_t seed = 1;
@@ -51,21 +53,25 @@ SessionOptions selftest_session_options(const SelftestOptions& options) {
                             {"ring", std::to_string(kRingBits<typename P::Ring>)},
                             {"n", std::to_string(options.n)},
                             {"seed", std::to_string(options.seed)}};
+  add_party_count_agreed(session_options.agreed, options.parties, options.dealer);
   return session_options;
 }
 
 // The sizes of the messages party `cheater` sends, from an honest run of all
-// parties in this process (memory channels); `body` = false runs only the
-// start-up (keys).
+// parties in this process (memory channels; the dealer too, if any); `body`
+// = false runs only the start-up (keys).
 template <class P>
 std::vector<std::size_t> dry_run_sizes(const SelftestOptions& options, bool body) {
-  auto mesh = make_memory_mesh(P::kParties, kLocalRecvTimeout);
+  auto mesh = make_memory_mesh(options.parties + (options.dealer ? 1 : 0), kLocalRecvTimeout);
   auto counter = std::make_shared<Tamper>(TamperPlan{~std::uint64_t{0}});
   wrap_with_tamper(mesh[options.cheat_party], counter);
-  run_parties<P>(selftest_session_options<P>(options), std::move(mesh), [&](P& p) {
-    if (body) selftest_body(p, options);
-    return 0;
-  });
+  run_parties<P>(
+      selftest_session_options<P>(options), std::move(mesh),
+      [&](P& p) {
+        if (body) selftest_body(p, options);
+        return 0;
+      },
+      options.parties);
   return counter->sizes();
 }
 
@@ -79,7 +85,8 @@ TamperPlan cheat_plan(const SelftestOptions& options) {
   std::vector<std::size_t> sizes = dry_run_sizes<P>(options, true);
   std::vector<std::uint64_t> candidates;
   for (std::size_t i = setup; i < sizes.size(); ++i)
-    if (sizes[i] != 1 && sizes[i] != static_cast<std::size_t>(P::kParties)) candidates.push_back(i);
+    if (sizes[i] != 1 && sizes[i] != static_cast<std::size_t>(options.parties))
+      candidates.push_back(i);
   SQT_CHECK(!candidates.empty(), "selftest: party {} sends no message to change",
             options.cheat_party);
   Prg choice = Prg::from_seed(options.seed * 0x9e3779b97f4a7c15ull + 17);
@@ -99,10 +106,7 @@ void check_products(P& p, const SelftestOptions& options);
 template <class P>
 void run_selftest(const SelftestOptions& options) {
   using R = typename P::Ring;
-  auto peers = resolve_peers(options.party);
-  SQT_CHECK(static_cast<int>(peers.size()) == P::kParties,
-            "{} runs with {} parties: --peers needs {} addresses, got {}", P::kName, P::kParties,
-            P::kParties, peers.size());
+  auto peers = resolve_peers(options.party, P::kName, options.parties, options.dealer);
   ConnectOptions connect = resolve_connect_options(options.party);
   int me = options.party.party;
   std::shared_ptr<Tamper> tamper;
@@ -118,16 +122,24 @@ void run_selftest(const SelftestOptions& options) {
   }
   ChannelRow channels = connect_parties(me, peers, connect);
   if (tamper) wrap_with_tamper(channels, tamper);
-  auto network = std::make_unique<Network>(me, std::move(channels));
+  auto network = std::make_unique<Network>(me, std::move(channels), options.parties);
   Session session(std::move(network), selftest_session_options<P>(options));
+  if (me == options.parties) return serve_as_dealer(session, P::kName, kRingBits<R>);
+  std::string offline;
   run_or_abort(session, [&] {
     P p(session);
     selftest_body(p, options);
+    if constexpr (requires { p.offline_stats(); })
+      offline = fmt::format("; preprocessing ({}): sent {} and received {} bytes in {} rounds",
+                            options.dealer ? "dealer" : "oblivious transfer",
+                            p.offline_stats().bytes_sent, p.offline_stats().bytes_received,
+                            p.offline_stats().rounds);
   });
   CommStats stats = session.stats();
   fmt::print(
-      "selftest passed: {} party {} of {}, ring {}, {} elements; sent {} bytes in {} rounds\n",
-      P::kName, me, P::kParties, kRingBits<R>, options.n, stats.bytes_sent, stats.rounds);
+      "selftest passed: {} party {} of {}, ring {}, {} elements; sent {} bytes in {} rounds{}\n",
+      P::kName, me, options.parties, kRingBits<R>, options.n, stats.bytes_sent, stats.rounds,
+      offline);
 }
 
 // Multiplies, multiplies matrices and fixed-point numbers input by parties 0
@@ -172,6 +184,7 @@ void add_selftest_command(CLI::App& app) {
   command->add_option("--protocol", options->protocol, "Protocol to check (sqt protocols)")
       ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
+  add_party_count_flags(*command, options->parties, options->dealer);
   command->add_option("--ring", options->ring, "Ring bit width: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
@@ -186,6 +199,8 @@ void add_selftest_command(CLI::App& app) {
   command->callback([options] {
     SQT_CHECK(find_protocol(options->protocol).parties > 1,
               "the emulator (plain) has no parties to check; pick a multi-party protocol");
+    options->parties =
+        checked_party_count(find_protocol(options->protocol), options->parties, options->dealer);
     with_protocol(options->protocol, options->ring, [&]<class P>(std::type_identity<P>) {
       if constexpr (P::kParties != 1) run_selftest<P>(*options);
     });

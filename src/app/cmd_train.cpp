@@ -40,6 +40,33 @@ Loaded load_for(const TrainJob& job) {
   return loaded;
 }
 
+// What the preprocessing of a run cost (protocols that account for it):
+// the busiest computing party's offline traffic and seconds.
+struct OfflineCost {
+  CommStats comm;
+  double seconds = 0;
+};
+
+// "preprocessing (dealer) of WHO: ..." (seconds: spent waiting for or making
+// correlated randomness).
+void print_offline_cost(const std::string& who, const OfflineCost& cost, bool dealer) {
+  fmt::print("preprocessing ({}) of {}: {:.1f} MB sent, {:.1f} MB received, {} rounds, {:.1f} s\n",
+             dealer ? "dealer" : "oblivious transfer", who, cost.comm.bytes_sent / 1e6,
+             cost.comm.bytes_received / 1e6, cost.comm.rounds, cost.seconds);
+}
+
+// The busiest party's cost, field by field.
+OfflineCost most_offline_cost(const std::vector<OfflineCost>& parties) {
+  OfflineCost most;
+  for (const OfflineCost& c : parties) {
+    most.comm.bytes_sent = std::max(most.comm.bytes_sent, c.comm.bytes_sent);
+    most.comm.bytes_received = std::max(most.comm.bytes_received, c.comm.bytes_received);
+    most.comm.rounds = std::max(most.comm.rounds, c.comm.rounds);
+    most.seconds = std::max(most.seconds, c.seconds);
+  }
+  return most;
+}
+
 template <class P>
 void run_local_training(const TrainJob& job, const Loaded& loaded, int frac_bits) {
   SessionOptions options;
@@ -48,16 +75,23 @@ void run_local_training(const TrainJob& job, const Loaded& loaded, int frac_bits
   options.nearest_rounding = job.nearest;
   options.emulator_seed = job.train.seed;
   options.agreed = {{"protocol", std::string(P::kName)}, {"model", loaded.spec.name}};
+  options.local_parties = job.parties;
+  options.local_dealer = job.dealer;
   options.check_range = job.check_range;
   RangeStats range;
+  std::vector<OfflineCost> offline(std::max(job.parties, 1));
   auto results = run_local<P>(options, [&](P& p) {
     EpochMetrics last =
         train_party(p, job, loaded.spec, loaded.info, p.party() == 0 ? &loaded.data : nullptr);
     if (p.party() == 0) range = p.session().range_stats();
+    if constexpr (requires { p.offline_stats(); })
+      offline[p.party()] = {p.offline_stats(), p.offline_seconds()};
     return last;
   });
   fmt::print("final test accuracy: {:.4f} ({}/{})\n", results[0].test_accuracy, results[0].correct,
              results[0].tested);
+  if constexpr (requires(P & p) { p.offline_stats(); })
+    print_offline_cost("the busiest party", most_offline_cost(offline), job.dealer);
   if (job.check_range) {
     fmt::print(
         "range check: {} of {} truncated values outside |x| < 2^{} (where the secure "
@@ -67,6 +101,13 @@ void run_local_training(const TrainJob& job, const Loaded& loaded, int frac_bits
   }
 }
 
+// " (5 parties, dealer)" for protocols whose party count varies or that have
+// a dealer; nothing otherwise.
+std::string party_count_note(const ProtocolInfo& info, int parties, bool dealer) {
+  if (!info.variable() && !dealer) return "";
+  return fmt::format(" ({} parties{})", parties, dealer ? ", dealer" : "");
+}
+
 template <RingElement R>
 void run_ring(const TrainJob& job) {
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
@@ -74,11 +115,11 @@ void run_ring(const TrainJob& job) {
   Loaded loaded = load_for(job);
   const ProtocolInfo& info = find_protocol(job.protocol);
   fmt::print(
-      "{} on {} ({} training, {} test samples), protocol {}{}, k = {}, f = {}, batch {}, {} "
+      "{} on {} ({} training, {} test samples), protocol {}{}{}, k = {}, f = {}, batch {}, {} "
       "lr {}\n",
       loaded.spec.name, job.dataset, loaded.info.train_count, loaded.info.test_count, job.protocol,
-      info.secure ? "" : " (INSECURE emulator)", kRingBits<R>, f, job.train.batch,
-      job.optimizer.kind, job.optimizer.lr);
+      party_count_note(info, job.parties, job.dealer), info.secure ? "" : " (INSECURE emulator)",
+      kRingBits<R>, f, job.train.batch, job.optimizer.kind, job.optimizer.lr);
   with_protocol<R>(job.protocol,
                    [&]<class P>(std::type_identity<P>) { run_local_training<P>(job, loaded, f); });
 }
@@ -94,6 +135,7 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
                   "Protocol (sqt protocols lists them; plain is the INSECURE emulator)")
       ->check(CLI::IsMember(protocol_names()))
       ->capture_default_str();
+  add_party_count_flags(command, job.parties, job.dealer);
   command.add_option("--ring", job.ring, "Ring bit width: 64 or 128")
       ->check(CLI::IsMember({64, 128}))
       ->capture_default_str();
@@ -190,22 +232,20 @@ template <RingElement R>
 void run_party(const TrainJob& job, const PartyFlags& flags) {
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
   check_precision(kRingBits<R>, f);  // before loading data or connecting
-  std::unique_ptr<Loaded> loaded;
   const int me = flags.party;
+  auto peers = resolve_peers(flags, job.protocol, job.parties, job.dealer);
+  const bool is_dealer = me == job.parties;  // the node after the computing parties
+  std::unique_ptr<Loaded> loaded;
   if (me == 0) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder
-  auto peers = resolve_peers(flags);
-  const ProtocolInfo& info = find_protocol(job.protocol);
-  SQT_CHECK(static_cast<int>(peers.size()) == info.parties,
-            "{} runs with {} parties: --peers needs {} addresses, got {}", info.name, info.parties,
-            info.parties, peers.size());
-  auto network =
-      std::make_unique<Network>(me, connect_parties(me, peers, resolve_connect_options(flags)));
+  auto network = std::make_unique<Network>(
+      me, connect_parties(me, peers, resolve_connect_options(flags)), job.parties);
   SessionOptions options;
   options.frac_bits = f;
   options.threads = job.threads;
   options.nearest_rounding = job.nearest;
   options.agreed = job_agreed_options(job, f);
   Session session(std::move(network), options);
+  if (is_dealer) return serve_as_dealer(session, job.protocol, job.ring);
   run_or_abort(session, [&] {
     DataInfo data = share_data_info(session.net(), loaded.get(), job);
     ModelSpec spec = job_model_spec(job, data.sample_shape);
@@ -215,6 +255,9 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
       if (me == 0)
         fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
                    last.tested);
+      if constexpr (requires { p.offline_stats(); })
+        print_offline_cost(fmt::format("party {}", me), {p.offline_stats(), p.offline_seconds()},
+                           job.dealer);
     });
   });
   rusage usage{};
@@ -254,6 +297,7 @@ void add_party_command(CLI::App& app) {
   command->callback([job, flags] {
     SQT_CHECK(find_protocol(job->protocol).parties > 1,
               "the emulator (plain) runs in one process: use sqt train --protocol plain");
+    job->parties = checked_party_count(find_protocol(job->protocol), job->parties, job->dealer);
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
     SQT_CHECK(!job->check_range,
               "--check-range works in the emulator (sqt train --protocol plain)");
@@ -271,6 +315,7 @@ void add_train_command(CLI::App& app) {
   auto job = std::make_shared<TrainJob>();
   add_train_flags(*command, *job);
   command->callback([job] {
+    job->parties = checked_party_count(find_protocol(job->protocol), job->parties, job->dealer);
     job->progress_bar = ::isatty(STDOUT_FILENO);
     SQT_CHECK(job->train.epochs >= 1, "--epochs must be at least 1, got {}", job->train.epochs);
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");

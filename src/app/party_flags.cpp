@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "proto/local_run.h"
+#include "proto/registry.h"
 
 namespace sqt {
 
@@ -56,10 +58,42 @@ void add_link_emulation_flags(CLI::App& command, double& rtt_ms, double& gbit) {
       ->capture_default_str();
 }
 
-std::vector<PeerAddress> resolve_peers(const PartyFlags& flags) {
+void add_party_count_flags(CLI::App& command, int& parties, bool& dealer) {
+  command
+      .add_option("--parties", parties,
+                  "Computing parties, for protocols whose count varies (sqt protocols; default: "
+                  "the protocol's)")
+      ->check(CLI::PositiveNumber);
+  command.add_flag("--dealer", dealer,
+                   "Take the correlated randomness from a dealer node (protocols that have one): "
+                   "in-process, one more thread; across processes, the process after the "
+                   "computing parties in --peers");
+}
+
+void add_party_count_agreed(std::map<std::string, std::string>& agreed, int parties, bool dealer) {
+  agreed["parties"] = std::to_string(parties);
+  agreed["dealer"] = dealer ? "yes" : "no";
+}
+
+std::vector<PeerAddress> resolve_peers(const PartyFlags& flags, std::string_view protocol,
+                                       int parties, bool dealer) {
   std::vector<PeerAddress> peers = parse_peers(flags.peers);
-  SQT_CHECK(flags.party >= 0 && flags.party < static_cast<int>(peers.size()),
-            "--party {} is not one of the {} parties listed in --peers", flags.party, peers.size());
+  const int listed = static_cast<int>(peers.size());
+  if (dealer) {
+    SQT_CHECK(listed == parties + 1,
+              "{} with {} parties and --dealer: --peers needs {} addresses (the {} computing "
+              "parties, then the dealer), got {}",
+              protocol, parties, parties + 1, parties, listed);
+  } else {
+    SQT_CHECK(listed == parties, "{} runs with {} parties: --peers needs {} addresses, got {}{}",
+              protocol, parties, parties, listed,
+              listed == parties + 1 && find_protocol(protocol).dealer
+                  ? " (the last one a dealer? then pass --dealer)"
+                  : "");
+  }
+  SQT_CHECK(flags.party >= 0 && flags.party < listed,
+            "--party {} is not one of the {} {} listed in --peers (0 to {})", flags.party, listed,
+            dealer ? "nodes" : "parties", listed - 1);
   return peers;
 }
 
@@ -98,6 +132,15 @@ ConnectOptions resolve_connect_options(const PartyFlags& flags) {
   options.tls_files.cert = pick(flags.cert, fmt::format("party{}.pem", flags.party));
   options.tls_files.key = pick(flags.key, fmt::format("party{}.key", flags.party));
   return options;
+}
+
+void serve_as_dealer(Session& session, std::string_view protocol, int ring) {
+  run_or_abort(session, [&] {
+    with_protocol(protocol, ring, [&]<class P>(std::type_identity<P>) { run_helper<P>(session); });
+  });
+  const std::uint64_t sent =
+      session.net().stats().bytes_sent + session.net().offline_stats().bytes_sent;
+  fmt::print("dealer: served the run ({:.1f} MB sent)\n", sent / 1e6);
 }
 
 }  // namespace sqt

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "proto/registry.h"
+
 namespace sqt {
 
 ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
@@ -21,6 +23,8 @@ ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
 
 std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits) {
   return {{"protocol", job.protocol},
+          {"parties", std::to_string(job.parties)},
+          {"dealer", job.dealer ? "yes" : "no"},
           {"ring", std::to_string(job.ring)},
           {"model", job.model},
           {"dataset", job.dataset},
@@ -41,6 +45,8 @@ std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int f
 std::string checkpoint_config(const TrainJob& job, int frac_bits) {
   auto options = job_agreed_options(job, frac_bits);
   options.erase("epochs");
+  options.erase("dealer");
+  if (!find_protocol(job.protocol).variable()) options.erase("parties");
   return nlohmann::json(options).dump();
 }
 

@@ -17,6 +17,8 @@ namespace sqt {
 
 struct TrainJob {
   std::string protocol = "rep3";
+  int parties = 0;      // computing parties (--parties; 0 until checked_party_count)
+  bool dealer = false;  // a dealer node serves the preprocessing (--dealer)
   int ring = 64;
   int frac_bits = -1;  // default per ring
   bool nearest = false;
@@ -41,7 +43,10 @@ ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape);
 std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits);
 
 // The configuration a checkpoint belongs to: the agreed options except
-// --epochs (a run may be resumed with more epochs).
+// --epochs (a run may be resumed with more epochs) and --dealer (shares do not
+// depend on where the preprocessing came from), and --parties only for
+// protocols whose party count varies (so older checkpoints of rep3 and rep4
+// still resume).
 std::string checkpoint_config(const TrainJob& job, int frac_bits);
 
 // Prints progress and epoch lines and writes the metrics file (holder only).

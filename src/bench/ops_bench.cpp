@@ -30,6 +30,8 @@ struct Measurement {
   double seconds = 0;
   CommStats comm;
   bool local_only = false;  // measured on party 0 alone
+  CommStats offline{};      // preprocessing during the best repetition
+  double offline_seconds = 0;
 };
 
 template <class P>
@@ -113,6 +115,15 @@ class PartyBench {
     if (P::kParties != 1) p_.session().net().synchronize();
   }
 
+  // Preprocessing so far (zero for protocols without it).
+  std::pair<CommStats, double> offline() {
+    if constexpr (requires { p_.offline_stats(); }) {
+      return {p_.offline_stats(), p_.offline_seconds()};
+    } else {
+      return {};
+    }
+  }
+
   template <class Op>
   void measure(const std::string& op, std::uint64_t n, Op&& run_op) {
     if (!wanted(op)) return;
@@ -120,10 +131,17 @@ class PartyBench {
     for (int rep = 0; rep < options_.reps; ++rep) {
       synchronize();
       CommStats before = p_.session().stats();
+      auto [offline_before, offline_seconds_before] = offline();
       auto start = Clock::now();
       auto result = run_op();
-      m.seconds = std::min(m.seconds, std::chrono::duration<double>(Clock::now() - start).count());
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       m.comm = p_.session().stats() - before;
+      auto [offline_after, offline_seconds_after] = offline();
+      if (seconds < m.seconds) {
+        m.seconds = seconds;
+        m.offline = offline_after - offline_before;
+        m.offline_seconds = offline_seconds_after - offline_seconds_before;
+      }
     }
     results_.push_back(m);
   }
@@ -168,6 +186,11 @@ void bench_protocol(const OpsBenchOptions& options, int frac_bits,
   session.threads = options.threads;
   session.agreed = {{"protocol", std::string(P::kName)},
                     {"ring", std::to_string(kRingBits<typename P::Ring>)}};
+  session.local_parties = options.parties;
+  session.local_dealer = options.dealer;
+  constexpr bool kHasOffline = requires(P & p) {
+    p.offline_stats();
+  };
   auto per_party = run_local<P>(session, [&](P& p) { return PartyBench<P>(p, options).run(); });
   for (std::size_t i = 0; i < per_party[0].size(); ++i) {
     OpsBenchRow row;
@@ -176,6 +199,9 @@ void bench_protocol(const OpsBenchOptions& options, int frac_bits,
     row.ring = kRingBits<typename P::Ring>;
     row.frac_bits = frac_bits;
     row.n = per_party[0][i].n;
+    row.parties = static_cast<int>(per_party.size());
+    row.dealer = options.dealer;
+    row.has_offline = kHasOffline;
     for (const auto& party : per_party) {
       const Measurement& m = party[i];
       if (m.local_only && &party != &per_party[0]) continue;
@@ -183,6 +209,10 @@ void bench_protocol(const OpsBenchOptions& options, int frac_bits,
       row.bytes_per_party = std::max(row.bytes_per_party, m.comm.bytes_sent);
       row.bytes_total += m.comm.bytes_sent;
       row.rounds = std::max(row.rounds, m.comm.rounds);
+      row.offline_bytes_per_party = std::max(row.offline_bytes_per_party, m.offline.bytes_sent);
+      row.offline_bytes_received = std::max(row.offline_bytes_received, m.offline.bytes_received);
+      row.offline_rounds = std::max(row.offline_rounds, m.offline.rounds);
+      row.offline_seconds = std::max(row.offline_seconds, m.offline_seconds);
     }
     if (per_party[0][i].local_only) row.note = "local work of party 0, one thread";
     on_row(row);

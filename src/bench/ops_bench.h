@@ -5,6 +5,12 @@
 // of `reps`), bytes sent by the busiest party and by all parties, and rounds
 // (critical path). Also times the local work of the rep3 matrix product
 // against one cleartext ring matrix product of the same shape.
+//
+// Protocols with preprocessing (semi2k) also report it per operation: the
+// online fields above leave it out (Network::stats), the offline fields
+// count it (Network::offline_stats; with a dealer, what the dealer sends is
+// what a party receives), and `seconds` includes the offline_seconds spent
+// producing or fetching correlated randomness inline.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +21,9 @@
 namespace sqt {
 
 struct OpsBenchOptions {
-  std::string protocol = "rep3";    // rep3 | plain
+  std::string protocol = "rep3";    // sqt protocols
+  int parties = 0;                  // computing parties (0: the protocol's default)
+  bool dealer = false;              // a dealer node serves the preprocessing
   int ring = 64;                    // 64 | 128
   int frac_bits = -1;               // -1: 16 on k = 64, 32 on k = 128
   std::size_t n = 1'000'000;        // elements for elementwise operations
@@ -38,6 +46,14 @@ struct OpsBenchRow {
   std::uint64_t bytes_total = 0;
   std::uint64_t rounds = 0;
   std::string note;
+  int parties = 0;  // computing parties
+  bool dealer = false;
+  // Preprocessing (has_offline: the protocol accounts for it), busiest party.
+  bool has_offline = false;
+  std::uint64_t offline_bytes_per_party = 0;  // sent
+  std::uint64_t offline_bytes_received = 0;   // received (from the dealer, with one)
+  std::uint64_t offline_rounds = 0;
+  double offline_seconds = 0;
 };
 
 std::vector<std::string> ops_bench_operation_names();

@@ -28,15 +28,33 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
   using R = typename P::Ring;
   using Share = typename P::Share;
   std::vector<StepBenchRow> rows;
+  auto offline = [&]() -> std::pair<CommStats, double> {
+    if constexpr (requires { p.offline_stats(); }) {
+      return {p.offline_stats(), p.offline_seconds()};
+    } else {
+      return {};
+    }
+  };
   auto timed = [&](const std::string& part, auto&& fn) {
     if (P::kParties != 1) p.session().net().synchronize();
     CommStats before = p.session().stats();
+    auto [offline_before, offline_seconds_before] = offline();
     const double cpu_before = process_cpu_seconds();
     auto start = Clock::now();
     auto result = fn();
     CommStats used = p.session().stats() - before;
-    rows.push_back({part, std::chrono::duration<double>(Clock::now() - start).count(),
-                    used.bytes_sent, used.rounds, process_cpu_seconds() - cpu_before});
+    StepBenchRow row{part, std::chrono::duration<double>(Clock::now() - start).count(),
+                     used.bytes_sent, used.rounds, process_cpu_seconds() - cpu_before};
+    if constexpr (requires { p.offline_stats(); }) {
+      auto [offline_after, offline_seconds_after] = offline();
+      const CommStats pre = offline_after - offline_before;
+      row.has_offline = true;
+      row.offline_bytes_per_party = pre.bytes_sent;
+      row.offline_bytes_received = pre.bytes_received;
+      row.offline_rounds = pre.rounds;
+      row.offline_seconds = offline_seconds_after - offline_seconds_before;
+    }
+    rows.push_back(row);
     return result;
   };
   Sequential<P> model = build_model<P>(spec);
@@ -93,6 +111,8 @@ std::vector<std::vector<StepBenchRow>> bench_in_process(const StepBenchOptions& 
   SessionOptions session;
   session.frac_bits = kDefaultFracBits<typename P::Ring>;
   session.threads = options.threads;
+  session.local_parties = options.parties;
+  session.local_dealer = options.dealer;
   ModelSpec spec = step_model(options);
   return run_local<P>(session, [&](P& p) { return party_step(p, options, spec); });
 }
@@ -124,6 +144,12 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
       row.bytes_per_party = std::max(row.bytes_per_party, party[i].bytes_per_party);
       row.rounds = std::max(row.rounds, party[i].rounds);
       row.cpu_seconds = std::max(row.cpu_seconds, party[i].cpu_seconds);
+      row.offline_bytes_per_party =
+          std::max(row.offline_bytes_per_party, party[i].offline_bytes_per_party);
+      row.offline_bytes_received =
+          std::max(row.offline_bytes_received, party[i].offline_bytes_received);
+      row.offline_rounds = std::max(row.offline_rounds, party[i].offline_rounds);
+      row.offline_seconds = std::max(row.offline_seconds, party[i].offline_seconds);
     }
     rows.push_back(row);
     if (row.part != "initialize" && row.part != "loss (ln)") {
@@ -131,6 +157,11 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
       total.bytes_per_party += row.bytes_per_party;
       total.rounds += row.rounds;
       total.cpu_seconds += row.cpu_seconds;
+      total.has_offline = row.has_offline;
+      total.offline_bytes_per_party += row.offline_bytes_per_party;
+      total.offline_bytes_received += row.offline_bytes_received;
+      total.offline_rounds += row.offline_rounds;
+      total.offline_seconds += row.offline_seconds;
     }
   }
   rows.push_back(total);

@@ -19,6 +19,8 @@ namespace sqt {
 
 struct StepBenchOptions {
   std::string protocol = "rep3";
+  int parties = 0;  // computing parties (0: the protocol's default)
+  bool dealer = false;
   int ring = 64;
   std::string model = "C";
   std::size_t batch = 128;
@@ -34,6 +36,15 @@ struct StepBenchRow {
   // CPU time (user + system) of the process during the part: per party when
   // every party is its own process (--processes), all parties otherwise.
   double cpu_seconds = 0;
+  // Preprocessing during the part (has_offline: the protocol accounts for
+  // it; the fields above are the online phase): bytes sent and received (with
+  // a dealer, what the dealer sends) and rounds by the busiest party, and the
+  // seconds (included in `seconds`) spent producing or fetching it.
+  bool has_offline = false;
+  std::uint64_t offline_bytes_per_party = 0;
+  std::uint64_t offline_bytes_received = 0;
+  std::uint64_t offline_rounds = 0;
+  double offline_seconds = 0;
 };
 
 inline constexpr const char* kStepTotalPart = "training step (input to update)";

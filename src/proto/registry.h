@@ -61,6 +61,33 @@ inline const ProtocolInfo& find_protocol(std::string_view name) {
   fail("unknown protocol '{}': sqt has {}", name, known);
 }
 
+// The computing parties of a run of `info` given --parties (0: not given, the
+// protocol's default) and --dealer. An error names the allowed range, or the
+// protocols that take the option.
+inline int checked_party_count(const ProtocolInfo& info, int requested, bool dealer) {
+  auto protocols_with = [](auto wanted) {
+    std::string names;
+    for (const ProtocolInfo& other : registered_protocols())
+      if (wanted(other)) names += (names.empty() ? "" : ", ") + std::string(other.name);
+    return names.empty() ? std::string("none") : names;
+  };
+  SQT_CHECK(!dealer || info.dealer, "--dealer: {} has no dealer (protocols with one: {})",
+            info.name, protocols_with([](const ProtocolInfo& p) { return p.dealer; }));
+  if (!info.variable()) {
+    SQT_CHECK(requested == 0 || requested == info.parties,
+              "--parties {}: {} runs with exactly {} part{} (protocols whose party count varies: "
+              "{})",
+              requested, info.name, info.parties, info.parties == 1 ? "y" : "ies",
+              protocols_with([](const ProtocolInfo& p) { return p.variable(); }));
+    return info.parties;
+  }
+  const int parties = requested ? requested : info.parties;
+  SQT_CHECK(parties >= info.fewest() && parties <= info.most(),
+            "--parties {}: {} runs with {} to {} computing parties", parties, info.name,
+            info.fewest(), info.most());
+  return parties;
+}
+
 // Calls fn(std::type_identity<P<R>>{}) for the protocol P called `name`.
 template <RingElement R, class Fn>
 void with_protocol(std::string_view name, Fn&& fn) {

@@ -21,6 +21,7 @@
 // same operations in the same order.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
@@ -84,6 +85,10 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
   bool nearest_rounding() const { return session_.nearest_rounding(); }
   int trunc_range_bits() const { return kRing - 2; }
   semi2k::Correlations<R>& correlations() { return *source_; }
+  // The preprocessing so far: traffic (Network offline accounting) and the
+  // wall-clock seconds spent producing correlated items.
+  CommStats offline_stats() const { return net_.offline_stats(); }
+  double offline_seconds() const { return offline_seconds_; }
   // Ends the computation: tells the source (the dealer stops).
   void finish() { source_->finish(); }
 
@@ -137,7 +142,7 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
 
   Share mul(const Share& x, const Share& y) {
     check_same_shape(shape(x), shape(y), "mul");
-    semi2k::Triples<R> t = source_->triples(shape(x));
+    semi2k::Triples<R> t = preprocess([&](auto& s) { return s.triples(shape(x)); });
     auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(y.s[0], t.b));
     // x y = c + d b + e a + d e with d = x - a, e = y - b.
     Tensor<R> z = std::move(t.c);
@@ -148,7 +153,7 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
   }
   Share matmul(const Share& x, const Share& y) {
     auto [m, k, n] = matmul_dims(x, y);
-    semi2k::MatrixTriple<R> t = source_->matrix_triple(m, k, n);
+    semi2k::MatrixTriple<R> t = preprocess([&](auto& s) { return s.matrix_triple(m, k, n); });
     auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(y.s[0], t.b));
     // X Y = C + D B + A E + D E with D = X - A, E = Y - B; D B + D E = D Y.
     Tensor<R> z = std::move(t.c);
@@ -238,10 +243,21 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
               n_ - 1, p);
   }
 
+  // Runs a request to the source, counting its time as offline.
+  template <class Request>
+  auto preprocess(Request&& request) {
+    const auto start = std::chrono::steady_clock::now();
+    auto item = request(*source_);
+    offline_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return item;
+  }
+
   Session& session_;
   Network& net_;
   int me_, n_;
   std::unique_ptr<semi2k::Correlations<R>> source_;
+  double offline_seconds_ = 0;
 };
 
 }  // namespace sqt

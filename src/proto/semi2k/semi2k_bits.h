@@ -27,7 +27,7 @@ typename Semi2k<R>::Share Semi2k<R>::trunc_pr(const Share& x, int m) {
   constexpr int k = kRing;
   SQT_CHECK(m > 0 && m < k - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m, k);
   const std::size_t n = shape_size(shape(x));
-  semi2k::TruncPairs<R> pair = source_->trunc_pairs(n, m);
+  semi2k::TruncPairs<R> pair = preprocess([&](auto& s) { return s.trunc_pairs(n, m); });
   Tensor<R> masked = sqt::add(x.s[0], pair.r.reshaped(shape(x)));
   if (me_ == 0)
     for (R& v : masked) v += pow2<R>(k - 2);
@@ -76,7 +76,7 @@ typename Semi2k<R>::BShare Semi2k<R>::band(const BShare& a, const BShare& b) {
   const BitPlanes &u = a.s[0], &v = b.s[0];
   SQT_CHECK(u.n() == v.n() && u.planes() == v.planes(), "band: {}x{} and {}x{} bits",
             u.planes(), u.n(), v.planes(), v.n());
-  semi2k::BitTriples t = source_->bit_triples(u.n(), u.planes());
+  semi2k::BitTriples t = preprocess([&](auto& s) { return s.bit_triples(u.n(), u.planes()); });
   // d = a ^ ta, e = b ^ tb in one message per peer.
   BitPlanes both = (u ^ t.a).concat(v ^ t.b);
   const BitPlanes opened = bopen({{std::move(both)}});
@@ -91,7 +91,7 @@ typename Semi2k<R>::BShare Semi2k<R>::band(const BShare& a, const BShare& b) {
 template <RingElement R>
 typename Semi2k<R>::MaskedBits Semi2k<R>::masked_bits(const Share& x, int l) {
   const std::size_t n = shape_size(shape(x));
-  semi2k::DaBits<R> bits = source_->dabits(n, l);
+  semi2k::DaBits<R> bits = preprocess([&](auto& s) { return s.dabits(n, l); });
   Tensor<R> r(shape(x), R{0});
   for (int j = 0; j < l; ++j) {
     const R* b = bits.ring.data() + static_cast<std::size_t>(j) * n;
@@ -139,7 +139,7 @@ template <RingElement R>
 typename Semi2k<R>::Share Semi2k<R>::b2a(const BShare& b) {
   const std::size_t n = b.s[0].n();
   const int planes = b.s[0].planes();
-  semi2k::DaBits<R> s = source_->dabits(n, planes);
+  semi2k::DaBits<R> s = preprocess([&](auto& src) { return src.dabits(n, planes); });
   const BitPlanes e = bopen({{b.s[0] ^ s.bits}});
   Tensor<R> out(Shape{n * static_cast<std::size_t>(planes)}, kUninitialized);
   std::size_t i = 0;

@@ -1,0 +1,110 @@
+// test_semi2k.cpp — semi2k's correlated randomness, from the dealer and from
+// OT: every item opened and checked against its defining relation, and the
+// preprocessing traffic counted apart from the online phase.
+#include <gtest/gtest.h>
+
+#include "core/tensor_ops.h"
+#include "protocol_fixture.h"
+
+namespace sqt {
+namespace {
+
+template <class P>
+struct Semi2kItems : ProtocolTest<P> {};
+
+using Sources =
+    ::testing::Types<Semi2kDealt<std::uint64_t, 2>, Semi2kDealt<std::uint64_t, 5>,
+                     Semi2kOt<std::uint64_t, 2>, Semi2kOt<u128, 2>, Semi2kOt<std::uint64_t, 3>>;
+TYPED_TEST_SUITE(Semi2kItems, Sources, ProtocolNames);
+
+template <class P>
+Tensor<typename P::Ring> open_summand(P& p, const Tensor<typename P::Ring>& mine) {
+  return p.open(typename P::Share{{mine}});
+}
+
+TYPED_TEST(Semi2kItems, TriplesMultiply) {
+  auto opened = TestFixture::run_agreed([](TypeParam& p) {
+    auto t = p.correlations().triples({37, 3});
+    return std::vector{open_summand(p, t.a), open_summand(p, t.b), open_summand(p, t.c)};
+  });
+  EXPECT_TRUE(opened[2] == mul(opened[0], opened[1]));
+}
+
+TYPED_TEST(Semi2kItems, MatrixTriplesMultiplyInBothOrientations) {
+  using R = typename TestFixture::R;
+  for (auto [m, k, n] : {std::tuple{5, 7, 9}, std::tuple{9, 4, 3}}) {
+    auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+      auto t = p.correlations().matrix_triple(m, k, n);
+      return std::vector{open_summand(p, t.a), open_summand(p, t.b), open_summand(p, t.c)};
+    });
+    Tensor<R> c(Shape{std::size_t(m), std::size_t(n)}, R{0});
+    matmul_add(opened[0].data(), opened[1].data(), c.data(), m, k, n, 1);
+    EXPECT_TRUE(opened[2] == c) << m << "x" << k << "x" << n;
+  }
+}
+
+TYPED_TEST(Semi2kItems, BitTriplesAnd) {
+  auto opened = TestFixture::run_agreed([](TypeParam& p) {
+    auto t = p.correlations().bit_triples(300, 3);
+    return std::vector{p.bopen({{t.a}}), p.bopen({{t.b}}), p.bopen({{t.c}})};
+  });
+  EXPECT_TRUE(opened[2] == (opened[0] & opened[1]));
+}
+
+TYPED_TEST(Semi2kItems, DaBitsAgreeAndAreBalanced) {
+  using R = typename TestFixture::R;
+  const std::size_t n = 500;
+  auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+    auto d = p.correlations().dabits(n, 2);
+    return std::pair(open_summand(p, d.ring), p.bopen({{d.bits}}));
+  });
+  std::size_t ones = 0;
+  for (int j = 0; j < 2; ++j)
+    for (std::size_t e = 0; e < n; ++e) {
+      const R v = opened.first[j * n + e];
+      ASSERT_TRUE(v == R{0} || v == R{1});
+      EXPECT_EQ(v == R{1}, opened.second.get(j, e));
+      ones += v == R{1};
+    }
+  EXPECT_GT(ones, 400u);  // 1000 bits: 500 expected, 400 is 6 sigma away
+  EXPECT_LT(ones, 600u);
+}
+
+TYPED_TEST(Semi2kItems, TruncationPairsAreConsistent) {
+  using R = typename TestFixture::R;
+  constexpr int k = TestFixture::k, m = 16;
+  auto opened = TestFixture::run_agreed([](TypeParam& p) {
+    auto t = p.correlations().trunc_pairs(200, m);
+    return std::vector{open_summand(p, t.r), open_summand(p, t.msb), open_summand(p, t.mid)};
+  });
+  for (std::size_t i = 0; i < 200; ++i) {
+    EXPECT_TRUE(opened[1][i] == (opened[0][i] >> (k - 1)));
+    EXPECT_TRUE(opened[2][i] == ((opened[0][i] & (pow2<R>(k - 1) - 1)) >> m));
+  }
+}
+
+// Preprocessing traffic is counted as offline; an online multiplication of
+// n elements sends exactly 2n elements to each of the N-1 peers, one round.
+TYPED_TEST(Semi2kItems, OfflineTrafficIsCountedApart) {
+  using R = typename TestFixture::R;
+  const std::size_t n = 256;
+  auto results = TestFixture::run_all([&](TypeParam& p) {
+    auto x = p.input(0, Tensor<R>(Shape{n}, R{3}), {n});
+    p.session().net().synchronize();
+    const CommStats online = p.session().stats();
+    const CommStats offline = p.offline_stats();
+    p.mul(x, x);
+    return std::pair(p.session().stats() - online, p.offline_stats() - offline);
+  });
+  const int parties = local_parties<TypeParam>({});
+  std::uint64_t offline_bytes = 0;  // with a dealer only party N-1 talks to it
+  for (auto& [online, offline] : results) {
+    EXPECT_EQ(online.bytes_sent, 2 * n * sizeof(R) * (parties - 1));
+    EXPECT_EQ(online.rounds, 1u);
+    offline_bytes += offline.bytes_received;
+  }
+  EXPECT_GE(offline_bytes, n * sizeof(R));  // at least the c summand
+}
+
+}  // namespace
+}  // namespace sqt
