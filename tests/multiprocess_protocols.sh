@@ -3,7 +3,8 @@
 # the registry as separate `sqt` processes over loopback TCP with TLS:
 # selftests on both rings, a short training, and for protocols secure with
 # abort, a cheating process (--cheat-party, a test facility) that every
-# honest process must answer by stopping with "abort".
+# honest process must answer by stopping with "abort". semi2k: 2 and 10
+# parties with a dealer (the process after the parties in --peers).
 set -u
 sqt=$1
 source_dir=$2
@@ -25,7 +26,7 @@ new_peers() {  # new_peers N: N free ports below the ephemeral range
   peers=${peers%,}
 }
 
-bash "$source_dir/scripts/make-certs.sh" "$work/certs" 10 >/dev/null || exit 1
+bash "$source_dir/scripts/make-certs.sh" "$work/certs" 11 >/dev/null || exit 1
 
 check() {  # check NAME CONDITION...
   local name=$1
@@ -90,6 +91,44 @@ for protocol in rep4; do
   check "$protocol trains network A across $n processes to >= 75% (got ${accuracy:-nothing})" \
     bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && awk 'BEGIN { exit !(${accuracy:-0} >= 0.75) }'"
 done
+
+# semi2k: the party count chosen at run time (--parties) and a dealer node
+# (--dealer: the last address of --peers, the process with --party N).
+for parties in 2 10; do
+  nodes=$((parties + 1))
+  run_n "$nodes" selftest --protocol semi2k --parties $parties --dealer
+  check "semi2k selftest with $parties parties and a dealer across $nodes processes over TLS" \
+    bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'selftest passed: semi2k party 0 of $parties' '$work/out0' && grep -q 'dealer: served the run' '$work/out$parties'"
+done
+run_n 3 party --protocol semi2k --parties 2 --dealer --train-limit 512 --test-limit 200 --epochs 1
+check "semi2k trains across 2 sqt party processes and a dealer process" \
+  bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'final test accuracy' '$work/out0' && grep -q 'dealer: served the run' '$work/out2'"
+
+# The third process, meant as the dealer, is started with --parties 3 (a
+# third computing party, no dealer): every process stops at start-up with the
+# differing option named.
+new_peers 3
+rm -f "$work"/out*
+pids=()
+for i in 0 1 2; do
+  mine=(--parties 2 --dealer)
+  [ "$i" = 2 ] && mine=(--parties 3)
+  "$sqt" selftest --protocol semi2k "${mine[@]}" --peers "$peers" --certs "$work/certs" \
+    --connect-timeout 20 --party "$i" >"$work/out$i" 2>&1 &
+  pids+=($!)
+done
+codes=()
+for pid in "${pids[@]}"; do
+  wait "$pid"
+  codes+=($?)
+done
+check "a dealer started with other --parties: every process stops with a configuration mismatch" \
+  bash -c "[[ '${codes[*]}' != *0* ]] && grep -q 'configuration mismatch with party 2 .*: \(dealer\|parties\) is' '$work/out0' && grep -q 'configuration mismatch' '$work/out2'"
+"$sqt" selftest --protocol semi2k --parties 3 --dealer --peers "$peers" --certs "$work/certs" \
+  --party 2 >"$work/out0" 2>&1
+code=$?
+check "--parties 3 --dealer with 3 addresses is refused before connecting, naming the count" \
+  bash -c "[ $code -ne 0 ] && grep -q 'needs 4 addresses (the 3 computing parties, then the dealer), got 3' '$work/out0'"
 
 echo "$((checks - failures)) passed, $failures failed"
 [ "$failures" = 0 ]

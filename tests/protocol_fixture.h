@@ -69,7 +69,9 @@ template <RingElement R, int N>
 struct Semi2kDealt : Semi2k<R> {
   static constexpr int kParties = N;
   static constexpr bool kLocalDealer = true;
-  static constexpr std::string_view kTestName = N == 2 ? "semi2k2p" : N == 3 ? "semi2k3p" : "semi2k5p";
+  static constexpr std::string_view kTestName = N == 2   ? "semi2k2p"
+                                                : N == 3 ? "semi2k3p"
+                                                         : "semi2k5p";
   using Semi2k<R>::Semi2k;
 };
 

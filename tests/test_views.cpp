@@ -33,6 +33,7 @@
 #include "proto/local_run.h"
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
+#include "proto/semi2k/semi2k.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -298,6 +299,146 @@ TYPED_TEST(Rep3Views, BrokenInputsAreCaught) {
   EXPECT_TRUE(short_mask.find("more ones for an edge secret") != std::string::npos ||
               short_mask.find("repeat") != std::string::npos)
       << short_mask;
+}
+
+// --- semi2k: a dishonest majority ----------------------------------------
+//
+// The coalition is every party but party 0, which inputs the secret; it
+// holds all keys party 0 shares with anyone but the dealer, so only party
+// 0's private randomness and its key with the dealer hide the secret. Its view is what party 0
+// sends to its members (their own messages to each other are functions of what they know). The
+// checks are the three above, property 1 varying party 0's private randomness and its dealer key; a
+// control (a mask from a key the coalition holds) must fail.
+
+// What each coalition member received from party 0 (one log per member:
+// the same message to two members is one piece of information).
+template <class P>
+std::vector<Words> coalition_view(const Tensor<typename P::Ring>& secret, const Op<P>& op,
+                                  std::uint64_t honest_seed) {
+  using R = typename P::Ring;
+  const int n = P::kParties;
+  bool dealer = false;
+  if constexpr (requires { P::kLocalDealer; }) dealer = P::kLocalDealer;
+  auto mesh = make_memory_mesh(n + (dealer ? 1 : 0), std::chrono::milliseconds(60'000));
+  std::vector<Words> logs(n);
+  std::mutex mutex;
+  SessionOptions options;
+  options.frac_bits = kRingBits<R> == 64 ? 16 : 32;
+  options.insecure_test_key_seed = 1234;
+  options.insecure_test_private_seed[0] = honest_seed;
+  if (dealer) options.insecure_test_pair_salt[{0, n}] = honest_seed;  // a key the coalition lacks
+  for (int c = 1; c < n; ++c)
+    mesh[c][0] = std::make_unique<RecordingChannel>(std::move(mesh[c][0]), logs[c], mutex);
+  run_parties<P>(
+      options, std::move(mesh),
+      [&](P& p) {
+        p.session().net().synchronize();
+        p.session().net().synchronize();  // every party is past the first one
+        if (p.party() != 0) {
+          std::lock_guard lock(mutex);
+          logs[p.party()].clear();
+        }
+        p.session().net().synchronize();
+        op(p, secret);
+        return 0;
+      },
+      n);
+  logs.erase(logs.begin());
+  return logs;
+}
+
+template <class P>
+std::string check_coalition_views(const Op<P>& op, std::size_t count) {
+  using R = typename P::Ring;
+  const int value_bits = kRingBits<R> == 64 ? 62 : 86;
+  Tensor<R> zero({count}, R{0}), high({count}, pow2<R>(value_bits - 1) - 1),
+      low({count}, R{0} - pow2<R>(value_bits - 1));
+  auto joined = [](const std::vector<Words>& logs) {
+    Words all;
+    for (const Words& log : logs) all.insert(all.end(), log.begin(), log.end());
+    return all;
+  };
+  const std::vector<Words> base_logs = coalition_view<P>(zero, op, 1);
+  Words base = joined(base_logs);
+  if (base.empty()) return "the coalition receives nothing: the test checks nothing";
+  Words other = joined(coalition_view<P>(zero, op, 2));
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < std::min(base.size(), other.size()); ++i) same += base[i] == other[i];
+  if (same * 100 > base.size())
+    return fmt::format("{} of {} words do not depend on party 0's randomness", same, base.size());
+  for (const Words& log : base_logs) {
+    std::set<std::uint64_t> seen(log.begin(), log.end());
+    if (seen.size() * 100 < log.size() * 99)
+      return fmt::format("{} of {} words repeat", log.size() - seen.size(), log.size());
+  }
+  for (const Tensor<R>* edge : {&high, &low}) {
+    Words edged = joined(coalition_view<P>(*edge, op, 3));
+    for (int bit = 0; bit < 64; ++bit) {
+      double d = ones_fraction(edged, bit) - ones_fraction(base, bit);
+      if (std::abs(d) > 0.05)
+        return fmt::format("bit {} of the view has {:.3f} more ones for an edge secret", bit, d);
+    }
+  }
+  return "";
+}
+
+template <class P>
+struct Semi2kViews : ::testing::Test {};
+#ifdef SQT_TEST_ONE_RING
+using Semi2kViewProtocols = ::testing::Types<Semi2kDealt<std::uint64_t, 3>>;
+#else
+using Semi2kViewProtocols =
+    ::testing::Types<Semi2kDealt<std::uint64_t, 2>, Semi2kDealt<u128, 3>,
+                     Semi2kOt<std::uint64_t, 2>, Semi2kOt<std::uint64_t, 3>>;
+#endif
+TYPED_TEST_SUITE(Semi2kViews, Semi2kViewProtocols, ProtocolNames);
+
+TYPED_TEST(Semi2kViews, InputMultiplyOpenOfMasked) {
+  using P = TypeParam;
+  using R = typename P::Ring;
+  EXPECT_EQ(check_coalition_views<P>(
+                [](P& p, const Tensor<R>& s) {
+                  auto x = input_secret(p, s);
+                  twice([&] { p.mul(x, x); });
+                  auto m = P::reshaped(x, {64, 64});
+                  p.matmul(m, m);
+                  p.open(p.add(x, p.random(P::shape(x))));
+                },
+                kN),
+            "");
+}
+
+TYPED_TEST(Semi2kViews, TruncationComparisonDecomposition) {
+  using P = TypeParam;
+  using R = typename P::Ring;
+  EXPECT_EQ(check_coalition_views<P>(
+                [](P& p, const Tensor<R>& s) {
+                  auto x = input_secret(p, s);
+                  twice([&] { p.trunc_pr(x, 16); });
+                  twice([&] { p.b2a(p.msb(x, 63)); });
+                  p.bit_decompose(x, 64);
+                },
+                kN),
+            "");
+}
+
+// Control: party 0 masks the secret with the key it shares with party 1.
+TYPED_TEST(Semi2kViews, AMaskTheCoalitionHoldsIsCaught) {
+  using P = TypeParam;
+  using R = typename P::Ring;
+  std::string verdict = check_coalition_views<P>(
+      [](P& p, const Tensor<R>& s) {
+        Network& net = p.session().net();
+        if (p.party() == 0) {
+          Tensor<R> message = sub(s, p.session().pair_prg(1).template random<R>(s.shape()));
+          net.send_values<R>(1, message.span());
+        } else if (p.party() == 1) {
+          Tensor<R> got(s.shape());
+          net.recv_values<R>(0, got.span());
+        }
+      },
+      kN);
+  EXPECT_NE(verdict.find("do not depend on party 0's randomness"), std::string::npos) << verdict;
 }
 
 }  // namespace

@@ -119,5 +119,20 @@ check "the run prints and writes what it revealed, to whom and how often" \
 check "--check-range is refused outside the emulator" \
   fails_with_status "works in the emulator" train --check-range
 
+# Party counts chosen at run time and the dealer, all parties in this process.
+"$sqt" train --protocol semi2k --parties 2 --dealer --train-limit 256 --test-limit 100 --epochs 1 \
+  >"$work/out" 2>&1
+check "semi2k with 2 parties and a dealer trains in process and reports its preprocessing" \
+  bash -c "grep -q 'protocol semi2k (2 parties, dealer)' '$work/out' && grep -q '^final test accuracy' '$work/out' && grep -q '^preprocessing (dealer) of the busiest party: .* [1-9][0-9.]* MB received' '$work/out'"
+check "--parties outside a protocol's range is refused with the range" \
+  fails_with_status "parties 11: semi2k runs with 2 to 10 computing parties" train --protocol semi2k --parties 11
+check "--parties other than a fixed-count protocol's is refused" \
+  fails_with_status "parties 4: rep3 runs with exactly 3 parties" train --protocol rep3 --parties 4
+check "--dealer is refused for a protocol without one" \
+  fails_with_status "dealer: rep4 has no dealer (protocols with one: semi2k)" selftest --protocol rep4 --dealer \
+  --party 0 --peers 127.0.0.1:1,127.0.0.1:2,127.0.0.1:3,127.0.0.1:4 --insecure-no-tls
+check "sqt protocols shows the party range and the dealer" \
+  bash -c "'$sqt' protocols | grep -q '^semi2k *2-10 yes '"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -6,6 +6,7 @@
 // product and a fixed-point product, open them and check them, then run
 // every operation of the fixed-point library once (mpc/workload.h).
 // --cheat-party (a test facility) makes this process deviate in one message.
+// With --dealer, the process with --party N (--parties N) is the dealer.
 #include <fmt/core.h>
 
 #include <cmath>
@@ -177,8 +178,9 @@ void check_products(P& p, const SelftestOptions& options) {
 }  // namespace
 
 void add_selftest_command(CLI::App& app) {
-  auto* command = app.add_subcommand(
-      "selftest", "Run one party of a protocol check over TCP/TLS (start one per party)");
+  auto* command = app.add_subcommand("selftest",
+                                     "Run one party of a protocol check over TCP/TLS (start one "
+                                     "per party, and the dealer with --dealer)");
   auto options = std::make_shared<SelftestOptions>();
   add_party_flags(*command, options->party);
   command->add_option("--protocol", options->protocol, "Protocol to check (sqt protocols)")

@@ -288,8 +288,8 @@ void add_data_command(CLI::App& app) {
 void add_party_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "party",
-      "Run one party of a training over TCP/TLS (start one per party of the protocol; party 0 "
-      "holds the data)");
+      "Run one party of a training over TCP/TLS (start one per party of the protocol, and the "
+      "dealer with --dealer; party 0 holds the data)");
   auto job = std::make_shared<TrainJob>();
   auto flags = std::make_shared<PartyFlags>();
   add_party_flags(*command, *flags);

@@ -63,7 +63,7 @@ void add_party_count_flags(CLI::App& command, int& parties, bool& dealer) {
       .add_option("--parties", parties,
                   "Computing parties, for protocols whose count varies (sqt protocols; default: "
                   "the protocol's)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 64));
   command.add_flag("--dealer", dealer,
                    "Take the correlated randomness from a dealer node (protocols that have one): "
                    "in-process, one more thread; across processes, the process after the "

@@ -18,6 +18,9 @@ constexpr std::size_t kMaxConfigBytes = 64 * 1024;
 Session::Session(std::unique_ptr<Network> network, SessionOptions options)
     : network_(std::move(network)), options_(std::move(options)), private_prg_(Prg::from_os()) {
   SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
+  auto seeded = options_.insecure_test_private_seed.find(party());
+  if (seeded != options_.insecure_test_private_seed.end())
+    private_prg_ = Prg::from_seed(seeded->second * 7919 + 17);
   options_.agreed["frac_bits"] = std::to_string(options_.frac_bits);
   options_.agreed["rounding"] = options_.nearest_rounding ? "nearest" : "probabilistic";
   try {

@@ -55,6 +55,9 @@ struct SessionOptions {
   // (lower id, higher id) alone, so that a view test can vary the honest
   // parties' key while the corrupted party's keys stay fixed.
   std::map<std::pair<int, int>, std::uint64_t> insecure_test_pair_salt;
+  // TESTS ONLY, INSECURE: the private randomness of the listed parties from
+  // these seeds instead of the OS (view tests vary one party's alone).
+  std::map<int, std::uint64_t> insecure_test_private_seed;
   // TESTS ONLY: the same for the key of a larger group (bit mask of members).
   std::map<std::uint32_t, std::uint64_t> insecure_test_group_salt;
 };

@@ -48,13 +48,17 @@ void recv_words_as(Network& net, int peer, Tensor<R>& t) {
 template <RingElement R>
 void send_low_bits(Network& net, int peer, const Tensor<R>& t, int bits) {
   switch (narrow_word_bytes<R>(bits)) {
-    case 1: return detail::send_words_as<std::uint8_t>(net, peer, t);
-    case 2: return detail::send_words_as<std::uint16_t>(net, peer, t);
-    case 4: return detail::send_words_as<std::uint32_t>(net, peer, t);
+    case 1:
+      return detail::send_words_as<std::uint8_t>(net, peer, t);
+    case 2:
+      return detail::send_words_as<std::uint16_t>(net, peer, t);
+    case 4:
+      return detail::send_words_as<std::uint32_t>(net, peer, t);
     case 8:
       if constexpr (sizeof(R) > 8) return detail::send_words_as<std::uint64_t>(net, peer, t);
       [[fallthrough]];
-    default: net.send_values<R>(peer, t.span());
+    default:
+      net.send_values<R>(peer, t.span());
   }
 }
 
@@ -62,13 +66,17 @@ void send_low_bits(Network& net, int peer, const Tensor<R>& t, int bits) {
 template <RingElement R>
 void recv_low_bits(Network& net, int peer, Tensor<R>& t, int bits) {
   switch (narrow_word_bytes<R>(bits)) {
-    case 1: return detail::recv_words_as<std::uint8_t>(net, peer, t);
-    case 2: return detail::recv_words_as<std::uint16_t>(net, peer, t);
-    case 4: return detail::recv_words_as<std::uint32_t>(net, peer, t);
+    case 1:
+      return detail::recv_words_as<std::uint8_t>(net, peer, t);
+    case 2:
+      return detail::recv_words_as<std::uint16_t>(net, peer, t);
+    case 4:
+      return detail::recv_words_as<std::uint32_t>(net, peer, t);
     case 8:
       if constexpr (sizeof(R) > 8) return detail::recv_words_as<std::uint64_t>(net, peer, t);
       [[fallthrough]];
-    default: net.recv_values<R>(peer, t.span());
+    default:
+      net.recv_values<R>(peer, t.span());
   }
   if (bits < kRingBits<R>) {
     const R mask = pow2<R>(bits) - 1;

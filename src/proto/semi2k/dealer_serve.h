@@ -20,15 +20,24 @@ class DealerServer {
     std::array<std::uint64_t, 4> h{};
     net_.recv_values<std::uint64_t>(last(), std::span(h));
     switch (static_cast<DealerRequest>(h[0])) {
-      case DealerRequest::kDone: return false;
-      case DealerRequest::kTriples: triples(checked(h[1])); break;
+      case DealerRequest::kDone:
+        return false;
+      case DealerRequest::kTriples:
+        triples(checked(h[1]));
+        break;
       case DealerRequest::kMatrixTriple:
         checked(h[1] * h[2]), checked(h[2] * h[3]), checked(h[1] * h[3]);
         matrix_triple(h[1], h[2], h[3]);
         break;
-      case DealerRequest::kBitTriples: bit_triples(h[1], planes(h[2])); break;
-      case DealerRequest::kDaBits: dabits(h[1], planes(h[2])); break;
-      case DealerRequest::kTruncPairs: trunc_pairs(checked(h[1]), truncation(h[2])); break;
+      case DealerRequest::kBitTriples:
+        bit_triples(h[1], planes(h[2]));
+        break;
+      case DealerRequest::kDaBits:
+        dabits(h[1], planes(h[2]));
+        break;
+      case DealerRequest::kTruncPairs:
+        trunc_pairs(checked(h[1]), truncation(h[2]));
+        break;
       default:
         fail("the dealer got request kind {} from party {}, which no sqt version sends", h[0],
              last());

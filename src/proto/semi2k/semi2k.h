@@ -60,9 +60,15 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 0;  // chosen at run time (2 to 10)
   static constexpr int kMinParties = 2, kMaxParties = 10;
-  static constexpr ProtocolInfo kInfo{"semi2k",     2,     "semi-honest, N-1 of N corrupted",
-                                      "Z_2^64, Z_2^128", "pairwise (+ dealer)", true,
-                                      kMinParties, kMaxParties, true};
+  static constexpr ProtocolInfo kInfo{"semi2k",
+                                      2,
+                                      "semi-honest, N-1 of N corrupted",
+                                      "Z_2^64, Z_2^128",
+                                      "pairwise (+ dealer)",
+                                      true,
+                                      kMinParties,
+                                      kMaxParties,
+                                      true};
 
   explicit Semi2k(Session& session)
       : session_(session), net_(session.net()), me_(session.party()), n_(session.parties()) {
@@ -125,18 +131,14 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
 
   // --- local operations -------------------------------------------------
 
-  Share constant(const Tensor<R>& c) const {
-    return {{me_ == 0 ? c : Tensor<R>(c.shape(), R{0})}};
-  }
+  Share constant(const Tensor<R>& c) const { return {{me_ == 0 ? c : Tensor<R>(c.shape(), R{0})}}; }
   Share add_public(const Share& x, const Tensor<R>& c) const {
     check_same_shape(shape(x), c.shape(), "add_public");
     if (me_ != 0) return x;
     return {{sqt::add(x.s[0], c)}};
   }
   // Every party adds private randomness: nobody knows the sum.
-  Share random(const Shape& shape) {
-    return {{session_.private_prg().template random<R>(shape)}};
-  }
+  Share random(const Shape& shape) { return {{session_.private_prg().template random<R>(shape)}}; }
 
   // --- multiplication ---------------------------------------------------
 
@@ -239,8 +241,8 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
     return {xs[0], xs[1], ys[1]};
   }
   void check_party(int p) const {
-    SQT_CHECK(p >= 0 && p < n_, "semi2k runs with parties 0 to {}; party {} does not exist",
-              n_ - 1, p);
+    SQT_CHECK(p >= 0 && p < n_, "semi2k runs with parties 0 to {}; party {} does not exist", n_ - 1,
+              p);
   }
 
   // Runs a request to the source, counting its time as offline.
@@ -262,5 +264,5 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
 
 }  // namespace sqt
 
-#include "proto/semi2k/semi2k_bits.h"
 #include "proto/semi2k/ot_correlations.h"
+#include "proto/semi2k/semi2k_bits.h"

@@ -74,8 +74,8 @@ BitPlanes Semi2k<R>::bopen(const BShare& a) {
 template <RingElement R>
 typename Semi2k<R>::BShare Semi2k<R>::band(const BShare& a, const BShare& b) {
   const BitPlanes &u = a.s[0], &v = b.s[0];
-  SQT_CHECK(u.n() == v.n() && u.planes() == v.planes(), "band: {}x{} and {}x{} bits",
-            u.planes(), u.n(), v.planes(), v.n());
+  SQT_CHECK(u.n() == v.n() && u.planes() == v.planes(), "band: {}x{} and {}x{} bits", u.planes(),
+            u.n(), v.planes(), v.n());
   semi2k::BitTriples t = preprocess([&](auto& s) { return s.bit_triples(u.n(), u.planes()); });
   // d = a ^ ta, e = b ^ tb in one message per peer.
   BitPlanes both = (u ^ t.a).concat(v ^ t.b);
