@@ -90,9 +90,14 @@ case "${1:-run}" in
     # A smoke run of the portable binary: every protocol's operations and the
     # fixed-point library in process (the unit tests run in the main build).
     for protocol in $(./build-baseline/sqt protocols | awk 'NR > 1 { print $1 }'); do
+      extra=()
+      [ "$protocol" = semi2k ] && extra=(--dealer)
       ./build-baseline/sqt bench ops --protocol "$protocol" --n 4096 --function-n 200 --reps 1 \
-        --json >/dev/null
+        "${extra[@]}" --json >/dev/null
     done
+    # semi2k's OT preprocessing (grows with the multiply-adds: a small product).
+    ./build-baseline/sqt bench ops --protocol semi2k --n 1024 --function-n 64 --reps 1 \
+      --matmul 16,64,32 --json >/dev/null
     echo "sqt.sh: the baseline binary runs every protocol's operations"
     ;;
   sanitize)

@@ -3,6 +3,8 @@
 // preprocessing traffic counted apart from the online phase.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/tensor_ops.h"
 #include "protocol_fixture.h"
 
@@ -104,6 +106,55 @@ TYPED_TEST(Semi2kItems, OfflineTrafficIsCountedApart) {
     offline_bytes += offline.bytes_received;
   }
   EXPECT_GE(offline_bytes, n * sizeof(R));  // at least the c summand
+}
+
+
+// The online cost table of docs/protocols/semi2k.md: bytes each party sends
+// and rounds, per operation, for N parties.
+TYPED_TEST(Semi2kItems, OnlineCostsMatchTheTable) {
+  using R = typename TestFixture::R;
+  constexpr std::size_t e = sizeof(R), k = TestFixture::k;
+  const std::uint64_t peers = local_parties<TypeParam>({}) - 1;
+  const std::size_t n = 128, m = 8, kd = 16, c = 4, l = 20;
+  struct Row {
+    const char* what;
+    std::function<void(TypeParam&, const typename TypeParam::Share&)> op;
+    std::uint64_t bytes, rounds;
+  };
+  const std::uint64_t less_rounds = 1 + 5;  // bit_less_than on 19 planes: 1 + ceil(log2 19)
+  std::vector<Row> rows = {
+      {"open", [](TypeParam& p, const auto& x) { p.open(x); }, peers * n * e, 1},
+      {"mul", [](TypeParam& p, const auto& x) { p.mul(x, x); }, peers * 2 * n * e, 1},
+      {"matmul",
+       [&](TypeParam& p, const auto& x) {
+         p.matmul(TypeParam::part(x, 0, {m, kd}), TypeParam::part(x, 0, {kd, c}));
+       },
+       peers * (m * kd + kd * c) * e, 1},
+      {"trunc_pr", [](TypeParam& p, const auto& x) { p.trunc_pr(x, 16); }, peers * n * e, 1},
+      {"b2a of 3 planes",
+       [&](TypeParam& p, const auto&) {
+         p.b2a(p.binput(0, BitPlanes(n, 3), n, 3));
+       },
+       peers * 3 * (n / 64) * 8, 1},
+      {"eqz 20 bits", [&](TypeParam& p, const auto& x) { p.eqz_bits(x, l); }, 0, 1 + 5},
+      {"msb 20 bits", [&](TypeParam& p, const auto& x) { p.msb(x, l); }, 0, 1 + less_rounds},
+  };
+  for (const Row& row : rows) {
+    auto results = TestFixture::run_all([&](TypeParam& p) {
+      auto x = p.input(0, Tensor<R>(Shape{n}, R{5}), {n});
+      p.session().net().synchronize();
+      const CommStats before = p.session().stats();
+      row.op(p, x);
+      return p.session().stats() - before;
+    });
+    for (const CommStats& s : results) {
+      if (row.bytes) {
+        EXPECT_EQ(s.bytes_sent, row.bytes) << row.what;
+      }
+      EXPECT_EQ(s.rounds, row.rounds) << row.what;
+    }
+  }
+  (void)k;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 // (docs/protocols/rep3.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <functional>
 #include <mutex>
@@ -366,10 +367,11 @@ std::string check_coalition_views(const Op<P>& op, std::size_t count) {
   for (std::size_t i = 0; i < std::min(base.size(), other.size()); ++i) same += base[i] == other[i];
   if (same * 100 > base.size())
     return fmt::format("{} of {} words do not depend on party 0's randomness", same, base.size());
-  for (const Words& log : base_logs) {
-    std::set<std::uint64_t> seen(log.begin(), log.end());
-    if (seen.size() * 100 < log.size() * 99)
-      return fmt::format("{} of {} words repeat", log.size() - seen.size(), log.size());
+  for (Words log : base_logs) {  // a sorted copy: the views of OT runs are large
+    std::sort(log.begin(), log.end());
+    const std::size_t distinct = std::unique(log.begin(), log.end()) - log.begin();
+    if (distinct * 100 < log.size() * 99)
+      return fmt::format("{} of {} words repeat", log.size() - distinct, log.size());
   }
   for (const Tensor<R>* edge : {&high, &low}) {
     Words edged = joined(coalition_view<P>(*edge, op, 3));
@@ -381,6 +383,9 @@ std::string check_coalition_views(const Op<P>& op, std::size_t count) {
   }
   return "";
 }
+
+// Fewer elements than kN: with OT, the view holds the preprocessing too.
+constexpr std::size_t kSemi2kN = 1024;
 
 template <class P>
 struct Semi2kViews : ::testing::Test {};
@@ -400,11 +405,11 @@ TYPED_TEST(Semi2kViews, InputMultiplyOpenOfMasked) {
                 [](P& p, const Tensor<R>& s) {
                   auto x = input_secret(p, s);
                   twice([&] { p.mul(x, x); });
-                  auto m = P::reshaped(x, {64, 64});
+                  auto m = P::part(x, 0, {16, 16});  // OT traffic grows with m k n
                   p.matmul(m, m);
                   p.open(p.add(x, p.random(P::shape(x))));
                 },
-                kN),
+                kSemi2kN),
             "");
 }
 
@@ -418,7 +423,7 @@ TYPED_TEST(Semi2kViews, TruncationComparisonDecomposition) {
                   twice([&] { p.b2a(p.msb(x, 63)); });
                   p.bit_decompose(x, 64);
                 },
-                kN),
+                kSemi2kN),
             "");
 }
 

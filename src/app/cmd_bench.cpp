@@ -102,10 +102,21 @@ void add_bench_command(CLI::App& app) {
   ops->add_option("--reps", options->reps, "Repetitions (the best time is reported)")
       ->capture_default_str();
   ops->add_option("--ops", options->only, "Only these operations")->delimiter(',');
+  ops->add_option("--matmul", options->matmul_dims, "Matrix product dimensions M,K,N")
+      ->delimiter(',')
+      ->expected(3);
   ops->add_flag("--json", *json, "One JSON object per line");
   ops->callback([options, json] {
     options->parties =
         checked_party_count(find_protocol(options->protocol), options->parties, options->dealer);
+    if (!options->matmul_dims.empty()) {
+      SQT_CHECK(options->matmul_dims.size() == 3 && options->matmul_dims[0] > 0 &&
+                    options->matmul_dims[1] > 0 && options->matmul_dims[2] > 0,
+                "--matmul needs three positive dimensions M,K,N");
+      options->matmul_m = options->matmul_dims[0];
+      options->matmul_k = options->matmul_dims[1];
+      options->matmul_n = options->matmul_dims[2];
+    }
     if (options->protocol == "plain" && !*json)
       fmt::print("NOTE: protocol 'plain' is the INSECURE emulator (cleartext, no parties).\n");
     if (!*json)

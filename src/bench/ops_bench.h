@@ -30,6 +30,7 @@ struct OpsBenchOptions {
   std::size_t function_n = 10'000;  // elements for comparisons and functions (max and
                                     // softmax: n/10 groups of 10)
   std::size_t matmul_m = 128, matmul_k = 800, matmul_n = 500;
+  std::vector<std::size_t> matmul_dims;  // --matmul M,K,N (CLI only)
   int threads = 1;
   int reps = 3;
   std::vector<std::string> only;  // run only these operations (empty: all)
