@@ -100,6 +100,12 @@ for parties in 2 10; do
   check "semi2k selftest with $parties parties and a dealer across $nodes processes over TLS" \
     bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'selftest passed: semi2k party 0 of $parties' '$work/out0' && grep -q 'dealer: served the run' '$work/out$parties'"
 done
+# Without a dealer: preprocessing by OT between every pair of processes.
+for parties in 2 10; do
+  run_n "$parties" selftest --protocol semi2k --parties $parties
+  check "semi2k selftest with $parties parties and OT preprocessing across $parties processes over TLS" \
+    bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'selftest passed: semi2k party 0 of $parties' '$work/out0'"
+done
 run_n 3 party --protocol semi2k --parties 2 --dealer --train-limit 512 --test-limit 200 --epochs 1
 check "semi2k trains across 2 sqt party processes and a dealer process" \
   bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'final test accuracy' '$work/out0' && grep -q 'dealer: served the run' '$work/out2'"
