@@ -108,7 +108,6 @@ TYPED_TEST(Semi2kItems, OfflineTrafficIsCountedApart) {
   EXPECT_GE(offline_bytes, n * sizeof(R));  // at least the c summand
 }
 
-
 // The online cost table of docs/protocols/semi2k.md: bytes each party sends
 // and rounds, per operation, for N parties.
 TYPED_TEST(Semi2kItems, OnlineCostsMatchTheTable) {
@@ -132,9 +131,7 @@ TYPED_TEST(Semi2kItems, OnlineCostsMatchTheTable) {
        peers * (m * kd + kd * c) * e, 1},
       {"trunc_pr", [](TypeParam& p, const auto& x) { p.trunc_pr(x, 16); }, peers * n * e, 1},
       {"b2a of 3 planes",
-       [&](TypeParam& p, const auto&) {
-         p.b2a(p.binput(0, BitPlanes(n, 3), n, 3));
-       },
+       [&](TypeParam& p, const auto&) { p.b2a(p.binput(0, BitPlanes(n, 3), n, 3)); },
        peers * 3 * (n / 64) * 8, 1},
       {"eqz 20 bits", [&](TypeParam& p, const auto& x) { p.eqz_bits(x, l); }, 0, 1 + 5},
       {"msb 20 bits", [&](TypeParam& p, const auto& x) { p.msb(x, l); }, 0, 1 + less_rounds},

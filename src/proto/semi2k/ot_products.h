@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "core/bit_planes.h"
@@ -81,18 +82,22 @@ std::size_t message_bytes(int bits, std::size_t L) {
   return bytes;
 }
 
-template <RingElement R>
-void put_word(std::byte*& out, R v, std::size_t width) {
-  std::memcpy(out, &v, width);  // little-endian: the low `width` bytes
-  out += width;
-}
-
-template <RingElement R>
-R get_word(const std::byte*& in, std::size_t width) {
-  R v = 0;
-  std::memcpy(&v, in, width);
-  in += width;
-  return v;
+// Calls fn(std::integral_constant<std::size_t, W>{}) for the word width W
+// of the corrections of bit tau (a compile-time width: fixed-size copies).
+template <RingElement R, class Fn>
+void with_width(int tau, Fn&& fn) {
+  switch (narrow_word_bytes<R>(kRingBits<R> - tau)) {
+    case 1:
+      return fn(std::integral_constant<std::size_t, 1>{});
+    case 2:
+      return fn(std::integral_constant<std::size_t, 2>{});
+    case 4:
+      return fn(std::integral_constant<std::size_t, 4>{});
+    case 8:
+      return fn(std::integral_constant<std::size_t, 8>{});
+    default:
+      return fn(std::integral_constant<std::size_t, sizeof(R)>{});
+  }
 }
 
 }  // namespace ot_detail
@@ -124,13 +129,16 @@ void ot_products_receive(Network& net, int peer, OtDirection& dir, std::span<con
       R* out = out_row(first + e);
       for (int tau = 0; tau < bits; ++tau) {
         const std::size_t i = e * bits + tau;
-        const bool c = (choices[i / 64] >> (i % 64)) & 1;
-        const std::size_t width = narrow_word_bytes<R>(kRingBits<R> - tau);
+        const R c = (choices[i / 64] >> (i % 64)) & 1;
         const R* pad = reinterpret_cast<const R*>(pads.data() + i * blocks);
-        for (std::size_t l = 0; l < L; ++l) {
-          const R u = get_word<R>(in, width);
-          out[l] += (c ? pad[l] - u : pad[l]) << tau;
-        }
+        with_width<R>(tau, [&](auto width) {
+          for (std::size_t l = 0; l < L; ++l) {
+            R u = 0;  // little-endian: the low `width` bytes
+            std::memcpy(&u, in + l * width, width);
+            out[l] += (pad[l] - c * u) << tau;
+          }
+          in += L * width;
+        });
       }
     }
   }
@@ -159,13 +167,16 @@ void ot_products_send(Network& net, int peer, OtDirection& dir, std::size_t coun
       R* out = out_row(first + e);
       for (int tau = 0; tau < bits; ++tau) {
         const std::size_t i = e * bits + tau;
-        const std::size_t width = narrow_word_bytes<R>(kRingBits<R> - tau);
         const R* p0 = reinterpret_cast<const R*>(pads0.data() + i * blocks);
         const R* p1 = reinterpret_cast<const R*>(pads1.data() + i * blocks);
-        for (std::size_t l = 0; l < L; ++l) {
-          put_word<R>(outp, p1[l] - p0[l] - y[l], width);
-          out[l] -= p0[l] << tau;
-        }
+        with_width<R>(tau, [&](auto width) {
+          for (std::size_t l = 0; l < L; ++l) {
+            const R u = p1[l] - p0[l] - y[l];
+            std::memcpy(outp + l * width, &u, width);
+            out[l] -= p0[l] << tau;
+          }
+          outp += L * width;
+        });
       }
     }
     net.send(peer, message);
