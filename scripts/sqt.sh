@@ -105,8 +105,11 @@ case "${1:-run}" in
     cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release -DSQT_SANITIZE=ON \
       -DSQT_TEST_ONE_RING=ON >/dev/null
     cmake --build build-sanitize -j"$(nproc)" --target sqt_tests
+    # mal3's 1,000 cheating trials and view statistics run in the main build
+    # only (its operations run here in the typed suites).
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      ./build-sanitize/tests/sqt_tests --gtest_brief=1
+      ./build-sanitize/tests/sqt_tests --gtest_brief=1 \
+      --gtest_filter='-Cheating/mal364.EveryDeviationAbortsUnanimouslyOrChangesNothing:Mal3Views.*'
     ;;
   test)
     build

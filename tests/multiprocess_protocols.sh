@@ -2,8 +2,8 @@
 # multiprocess_protocols.sh SQT SOURCE_DIR — every multi-party protocol in
 # the registry as separate `sqt` processes over loopback TCP with TLS:
 # selftests on both rings, a short training, and for protocols secure with
-# abort, a cheating process (--cheat-party, a test facility) that every
-# honest process must answer by stopping with "abort". semi2k: 2 and 10
+# abort (rep4, mal3), a cheating process (--cheat-party, a test facility)
+# that every honest process must answer by stopping with "abort". semi2k: 2 and 10
 # parties with a dealer (the process after the parties in --peers).
 set -u
 sqt=$1
@@ -75,9 +75,11 @@ honest_aborted() {  # every process but party 1 exited non-zero saying "abort"
   done
 }
 
-for protocol in rep4; do
+for protocol in rep4 mal3; do
   n=$("$sqt" protocols | awk -v p=$protocol '$1 == p { print $2 }')
-  for ring in 64 128; do
+  rings="64 128"
+  [ $protocol = mal3 ] && rings=64  # mal3 runs over Z_2^64 (MACs in Z_2^128)
+  for ring in $rings; do
     run_n "$n" selftest --protocol $protocol --ring $ring
     check "$protocol selftest across $n processes over TLS, ring $ring" \
       bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'selftest passed' '$work/out0'"
@@ -86,11 +88,20 @@ for protocol in rep4; do
     run_n "$n" selftest --protocol $protocol --seed $seed -- --cheat-party 1
     check "$protocol: party 1 cheats (seed $seed), every honest process aborts" honest_aborted
   done
-  run_n "$n" party --protocol $protocol --train-limit 2048 --test-limit 1000 --epochs 2 --seed 1
+  if [ $protocol = rep4 ]; then
+    run_n "$n" party --protocol $protocol --train-limit 2048 --test-limit 1000 --epochs 2 --seed 1
+    want=0.75
+  else  # mal3's random bits make a step about 40x rep3's: a shorter run here
+    run_n "$n" party --protocol $protocol --train-limit 256 --test-limit 200 --epochs 1 --seed 1
+    want=0.30
+  fi
   accuracy=$(sed -n 's/^final test accuracy: \([0-9.]*\).*/\1/p' "$work/out0")
-  check "$protocol trains network A across $n processes to >= 75% (got ${accuracy:-nothing})" \
-    bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && awk 'BEGIN { exit !(${accuracy:-0} >= 0.75) }'"
+  check "$protocol trains network A across $n processes to >= $want (got ${accuracy:-nothing})" \
+    bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && awk 'BEGIN { exit !(${accuracy:-0} >= $want) }'"
 done
+run_n 3 selftest --protocol mal3 --ring 128
+check "mal3 with --ring 128 is refused by every process, naming the ring" \
+  bash -c "[[ '${codes[*]}' != *0* ]] && grep -q 'mal3 does not run over Z_2^128' '$work/out0'"
 
 # semi2k: the party count chosen at run time (--parties) and a dealer node
 # (--dealer: the last address of --peers, the process with --party N).

@@ -6,6 +6,7 @@
 #include "core/fixed_point.h"
 #include "crypto/prg.h"
 #include "proto/local_run.h"
+#include "proto/mal3/mal3.h"
 #include "proto/plain/plain.h"
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
@@ -84,15 +85,15 @@ struct Semi2kOt : Semi2k<R> {
 };
 
 #ifdef SQT_TEST_ONE_RING  // CI's sanitizer build (CMakeLists.txt)
-using AllProtocols = ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>,
-                                      Rep4<std::uint64_t>, Semi2kDealt<std::uint64_t, 3>>;
+using AllProtocols =
+    ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>, Mal3<std::uint64_t>,
+                     Rep4<std::uint64_t>, Semi2kDealt<std::uint64_t, 3>>;
 using TestRings = ::testing::Types<std::uint64_t>;
 #else
-using AllProtocols =
-    ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>,
-                     Rep4<std::uint64_t>, Rep4<u128>, Semi2kDealt<std::uint64_t, 2>,
-                     Semi2kDealt<u128, 2>, Semi2kDealt<std::uint64_t, 3>,
-                     Semi2kDealt<std::uint64_t, 5>, Semi2kOt<std::uint64_t, 2>>;
+using AllProtocols = ::testing::Types<
+    Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>, Mal3<std::uint64_t>,
+    Rep4<std::uint64_t>, Rep4<u128>, Semi2kDealt<std::uint64_t, 2>, Semi2kDealt<u128, 2>,
+    Semi2kDealt<std::uint64_t, 3>, Semi2kDealt<std::uint64_t, 5>, Semi2kOt<std::uint64_t, 2>>;
 using TestRings = ::testing::Types<std::uint64_t, u128>;
 #endif
 

@@ -1,5 +1,6 @@
 // Communication of rep4's operations, asserted exactly against the cost
 // table of docs/protocols/rep4.md: bytes sent by each party and rounds.
+#include "comm_measure.h"
 #include "mpc/compare.h"
 #include "protocol_fixture.h"
 
@@ -10,34 +11,6 @@ template <class P>
 using Rep4Comm = ProtocolTest<P>;
 using Rep4Protocols = ::testing::Types<Rep4<std::uint64_t>, Rep4<u128>>;
 TYPED_TEST_SUITE(Rep4Comm, Rep4Protocols, ProtocolNames);
-
-struct Cost {
-  std::vector<std::uint64_t> bytes;  // sent, by party
-  std::uint64_t rounds = 0;
-  std::uint64_t total() const {
-    std::uint64_t t = 0;
-    for (auto b : bytes) t += b;
-    return t;
-  }
-};
-
-template <class Fixture, class P, class Setup, class Op>
-Cost measure(Setup setup, Op op) {
-  auto stats = Fixture::run_all([&](P& p) {
-    auto inputs = setup(p);
-    p.finish();  // the input's consistency check, outside the measurement
-    p.session().net().synchronize();
-    CommStats before = p.session().stats();
-    op(p, inputs);
-    return p.session().stats() - before;
-  });
-  Cost cost;
-  for (auto& s : stats) {
-    cost.bytes.push_back(s.bytes_sent);
-    cost.rounds = std::max(cost.rounds, s.rounds);
-  }
-  return cost;
-}
 
 constexpr std::size_t kN = 1000;
 // One message check: a 32-byte digest, a verdict byte and a 4-byte report

@@ -32,6 +32,7 @@
 #include "crypto/prg.h"
 #include "mpc/compare.h"
 #include "proto/local_run.h"
+#include "proto/mal3/mal3.h"
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
 #include "proto/semi2k/semi2k.h"
@@ -254,6 +255,35 @@ TYPED_TEST(Rep4Views, TruncationAndComparison) {
                   p.bit_decompose(x, 64);
                 },
                 kN),
+            "");
+}
+
+// mal3: the same operations over Z_2^64; the view also holds the wide
+// components of products and MACs, the challenge keys and the check values.
+TEST(Mal3Views, InputMultiplyOpenOfMasked) {
+  using P = Mal3<std::uint64_t>;
+  EXPECT_EQ(check_views<P>(
+                [](P& p, const Tensor<std::uint64_t>& s) {
+                  auto x = input_secret(p, s);
+                  twice([&] { p.mul(x, x); });
+                  auto m = P::reshaped(x, {64, 64});
+                  p.matmul(m, m);
+                  p.open(p.add(x, p.random(P::shape(x))));
+                },
+                kN),
+            "");
+}
+
+TEST(Mal3Views, TruncationAndComparison) {
+  using P = Mal3<std::uint64_t>;
+  EXPECT_EQ(check_views<P>(
+                [](P& p, const Tensor<std::uint64_t>& s) {
+                  auto x = input_secret(p, s);
+                  twice([&] { p.trunc_pr(x, 16); });
+                  twice([&] { p.b2a(p.msb(x, 63)); });
+                  p.bit_decompose(x, 64);
+                },
+                kN / 16),  // each element takes 64 random bits per operation
             "");
 }
 

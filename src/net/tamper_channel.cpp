@@ -39,6 +39,14 @@ bool Tamper::apply(std::vector<std::byte>& m) {
   count(m.size());
   if (m.empty()) return false;  // nothing to change in an empty message
   fired_ = true;
+  const std::vector<std::byte> before = m;
+  change(m);
+  for (std::size_t i = 0; i < m.size(); ++i)
+    if (m[i] != before[i]) changed_.push_back(i);
+  return true;
+}
+
+void Tamper::change(std::vector<std::byte>& m) const {
   Prg prg = Prg::from_seed(plan_.seed);
   std::size_t size = static_cast<std::size_t>(plan_.element_bytes);
   if (m.size() % size != 0) size = m.size() % 8 == 0 ? 8 : 1;
@@ -62,7 +70,6 @@ bool Tamper::apply(std::vector<std::byte>& m) {
       break;
     }
   }
-  return true;
 }
 
 void TamperChannel::send(std::span<const std::byte> message, std::uint64_t depth) {

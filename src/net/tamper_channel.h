@@ -48,16 +48,21 @@ class Tamper {
   std::uint64_t counted() const { return sent_; }
   const std::vector<std::size_t>& sizes() const { return sizes_; }
   bool fired() const { return fired_; }
+  // Offsets of the bytes the change altered (tests classify harmless changes).
+  const std::vector<std::size_t>& changed_bytes() const { return changed_; }
   void count(std::size_t size) {
     ++sent_;
     sizes_.push_back(size);
   }
 
  private:
+  void change(std::vector<std::byte>& message) const;
+
   TamperPlan plan_;
   std::uint64_t sent_ = 0;
   bool fired_ = false;
   std::vector<std::size_t> sizes_;
+  std::vector<std::size_t> changed_;
 };
 
 class TamperChannel final : public Channel {

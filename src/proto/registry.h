@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "proto/mal3/mal3.h"
 #include "proto/plain/plain.h"
 #include "proto/protocol_info.h"
 #include "proto/rep3/rep3.h"
@@ -24,7 +25,7 @@ namespace sqt {
 template <template <class> class... Ps>
 struct ProtocolList {};
 
-using RegisteredProtocols = ProtocolList<Plain, Rep3, Rep4, Semi2k>;
+using RegisteredProtocols = ProtocolList<Plain, Rep3, Mal3, Rep4, Semi2k>;
 
 namespace detail {
 
@@ -33,9 +34,24 @@ std::vector<ProtocolInfo> infos(ProtocolList<Ps...>) {
   return {Ps<std::uint64_t>::kInfo...};
 }
 
+// Calls fn for P unless P declares that it does not run over its ring
+// (`static constexpr bool kSupported = false`): then a clear error.
+template <class P, class Fn>
+void call_if_supported(Fn& fn) {
+  if constexpr (requires { P::kSupported; }) {
+    if constexpr (!P::kSupported)
+      fail("{} does not run over Z_2^{}: it runs over {}", P::kInfo.name,
+           kRingBits<typename P::Ring>, P::kInfo.rings);
+    else
+      fn(std::type_identity<P>{});
+  } else {
+    fn(std::type_identity<P>{});
+  }
+}
+
 template <RingElement R, class Fn, template <class> class... Ps>
 bool dispatch(std::string_view name, Fn& fn, ProtocolList<Ps...>) {
-  return ((Ps<R>::kInfo.name == name ? (fn(std::type_identity<Ps<R>>{}), true) : false) || ...);
+  return ((Ps<R>::kInfo.name == name ? (call_if_supported<Ps<R>>(fn), true) : false) || ...);
 }
 
 }  // namespace detail

@@ -1,0 +1,370 @@
+// mal3.h — 3-party replicated secret sharing with SPDZ-wise MACs over
+// Z_{2^k}, secure with abort against one malicious party (honest majority).
+//
+// Dalskov, Escudero, Keller (CRYPTO 2020, "SPDZ-wise replicated"): a value x
+// modulo 2^k is held as a replicated sharing of x and of m = alpha x in the
+// larger ring Z_{2^(k+s)}, where alpha is a replicated MAC key nobody knows
+// (drawn from the pairwise keys, fresh per session). Party i holds the
+// components i and i+1 of both (Mal3Share: s[0], s[1] of x; s[2], s[3] of
+// m). Linear operations act on all four; a product computes x y and m y by
+// rep3's reshare (one message of two wide elements per element). A party
+// can only add errors to what it sends; every such error is caught:
+//  - products, inputs' MACs and random values: every pair (z, m) made by a
+//    reshare is kept and, before any value is revealed, checked at once with
+//    a random linear combination drawn after they exist (mal3_verify.h);
+//  - openings: one holder of the missing component sends it, the other
+//    vouches for it through a digest (MessageCheck) compared before an
+//    opened value is used for an output;
+//  - random bits (for truncation and comparison) are checked to be bits
+//    before they are used (mal3_bits.h).
+// Only masked values (x + r with r uniform and unknown to every single
+// party) are opened before a check, so a deviation cannot make the abort
+// depend on a secret. docs/protocols/mal3.md gives every message, the
+// checks, and the statistical security of a whole training run.
+//
+// Rings: k = 64 with s = 64 (values and MACs stored in 128-bit words).
+// Mal3<u128> would need Z_{2^192}; it is registered but refuses to run.
+//
+// Mal3<R> borrows the Session; the three parties call the same operations in
+// the same order.
+#pragma once
+
+#include <string_view>
+
+#include "core/bit_planes.h"
+#include "core/precision.h"
+#include "core/tensor_ops.h"
+#include "kernels/matmul.h"
+#include "proto/common/message_check.h"
+#include "proto/common/summands.h"
+#include "proto/protocol_info.h"
+#include "proto/session.h"
+
+namespace sqt {
+
+// The wide ring of Mal3<R>: values modulo 2^k are stored with their MACs in
+// Z_{2^(k+s)}.
+template <RingElement R>
+struct Mal3Ring {
+  static constexpr bool kSupported = false;  // k = 128 would need a 192-bit ring
+  using Wide = u128;
+};
+template <>
+struct Mal3Ring<std::uint64_t> {
+  static constexpr bool kSupported = true;
+  using Wide = u128;
+};
+
+template <RingElement R>
+using Mal3Share = Summands<Tensor<typename Mal3Ring<R>::Wide>, 4>;
+
+// A bit-sliced binary sharing: the bits as arithmetic 0/1 values with MACs,
+// plane-major (plane j of element i at j * n + i).
+template <RingElement R>
+struct Mal3Bits {
+  Mal3Share<R> v;
+  std::size_t n = 0;
+  int planes = 0;
+};
+
+template <RingElement R>
+class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
+ public:
+  using W = typename Mal3Ring<R>::Wide;
+  using Plumbing = SummandPlumbing<W, 4>;
+  using Plumbing::add, Plumbing::sub, Plumbing::neg;
+  using Plumbing::scatter_add, Plumbing::transposed, Plumbing::zeros;
+  using Plumbing::shape, Plumbing::reshaped, Plumbing::part, Plumbing::join, Plumbing::gather;
+  using Ring = R;
+  using Share = Mal3Share<R>;
+  using BShare = Mal3Bits<R>;
+  static constexpr std::string_view kName = "mal3";
+  static constexpr int kRing = kRingBits<R>;
+  static constexpr int kWide = kRingBits<W>;
+  static constexpr int kParties = 3;
+  static constexpr bool kSupported = Mal3Ring<R>::kSupported;
+  static constexpr ProtocolInfo kInfo{
+      "mal3", 3, "malicious with abort, 1 of 3 corrupted", "Z_2^64", "pairwise", true};
+
+  explicit Mal3(Session& session)
+      : session_(session),
+        net_(session.net()),
+        me_(session.party()),
+        next_((me_ + 1) % 3),
+        prev_((me_ + 2) % 3),
+        prg_prev_(session.pair_prg(prev_)),
+        prg_next_(session.pair_prg(next_)),
+        check_(session.net(), "mal3") {
+    SQT_CHECK(kSupported,
+              "mal3 runs over Z_2^64 only (its MACs live in Z_2^128; Z_2^128 would need a "
+              "192-bit ring): use --ring 64");
+    SQT_CHECK(session.parties() == 3, "mal3 needs exactly 3 parties, the session has {}",
+              session.parties());
+    check_precision(kRing, session.frac_bits());
+    alpha_[0] = prg_prev_.template random<W>({1})[0];
+    alpha_[1] = prg_next_.template random<W>({1})[0];
+  }
+
+  int parties() const { return 3; }
+  int party() const { return me_; }
+  int frac_bits() const { return session_.frac_bits(); }
+  Session& session() { return session_; }
+  bool nearest_rounding() const { return session_.nearest_rounding(); }
+  int trunc_range_bits() const { return kRing - 2; }
+  // MAC checks (verifications) and message checks run so far.
+  std::uint64_t verifications() const { return verifications_; }
+  std::uint64_t checks() const { return check_.checks(); }
+  // Random bits in memory at once (default 2^22, 256 MiB per party); the
+  // block tests lower it.
+  void set_block_bits(std::size_t bits) { block_bits_ = std::max<std::size_t>(bits, 64); }
+
+  // --- input and output -------------------------------------------------
+
+  // Party p draws components p and p+1 from its keys with p-1 and p+1 and
+  // sends component p+2 = value - both to its two holders, who compare it
+  // (vouch for each other); then the MAC by one product with alpha.
+  Share input(int p, const Tensor<R>& value, const Shape& shape);
+  // Checks everything so far, opens x (each party's missing component from
+  // one holder, vouched for by the other) and checks the opening.
+  Tensor<R> open(const Share& x) {
+    verify();
+    Tensor<R> out = open_value(x, -1);
+    check_.check();
+    return out;
+  }
+  Tensor<R> open_to(int p, const Share& x) {
+    check_party(p);
+    verify();
+    Tensor<R> out = open_value(x, p);
+    check_.check();
+    return out;
+  }
+  // Checks everything since the last check; ends with one exchange whose
+  // content is ignored, so that a party that aborts in the last check
+  // stops its peers too.
+  void finish();
+
+  // --- local operations -------------------------------------------------
+
+  Share constant(const Tensor<R>& c) const { return constant_wide(lifted(c)); }
+  Share add_public(const Share& x, const Tensor<R>& c) const {
+    check_same_shape(shape(x), c.shape(), "add_public");
+    return add_public_wide(x, lifted(c));
+  }
+  static Share mul_public(const Share& x, const Tensor<R>& c) {
+    const Tensor<W> wide = lifted(c);
+    return each_summand([&](const Tensor<W>& a) { return sqt::mul(a, wide); }, x);
+  }
+  static Share scale(const Share& x, R c) { return scale_wide(x, W(c)); }
+  // Shares of a uniformly random value: components from the keys, the MAC
+  // by one product.
+  Share random(const Shape& shape) {
+    return with_mac(prg_prev_.template random<W>(shape), prg_next_.template random<W>(shape));
+  }
+
+  // What this party holds of x as ring tensors (each wide tensor as its low
+  // and high halves), and back (checkpoints).
+  static std::vector<Tensor<R>> local_tensors(const Share& x);
+  static Share from_local_tensors(std::vector<Tensor<R>> tensors);
+
+  // --- multiplication ---------------------------------------------------
+
+  Share mul(const Share& x, const Share& y);
+  Share matmul(const Share& x, const Share& y) {
+    make_room();
+    const auto [m, k, n] = matmul_dims(x, y);
+    return reshare_product(local_matmul(x, y, m, k, n));
+  }
+  Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
+                       const Shape& out_shape) {
+    make_room();
+    const auto [m, k, n] = matmul_dims(x, y);
+    Product z = local_matmul(x, y, m, k, n);
+    return reshare_product({tensor_scatter_add(z.value, targets, out_shape),
+                            tensor_scatter_add(z.mac, targets, out_shape)});
+  }
+  Share dot_rows(const Share& x, const Share& y);
+
+  // --- truncation, bits and comparison (mal3_bits.h) ----------------------
+
+  Share trunc_pr(const Share& x, int m) {
+    SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
+              kRing);
+    return reshaped(by_blocks(x, kRing, 1, [&](const Share& b) { return trunc_block(b, m); }),
+                    shape(x));
+  }
+  Share trunc_pr_wide(const Share& x, int m) { return trunc_pr(x, m); }
+
+  static int planes(const BShare& b) { return b.planes; }
+  BShare binput(int p, const BitPlanes& bits, std::size_t n, int planes);
+  BShare bxor(const BShare& a, const BShare& b);
+  BShare bnot(const BShare& a) const;
+  BShare band(const BShare& a, const BShare& b);
+  BitPlanes bopen(const BShare& a);
+  static BShare bslice(const BShare& a, int from, int count);
+  static BShare bgather(const BShare& a, int start, int step, int count);
+  static BShare bconcat(const BShare& a, const BShare& b);
+
+  BShare msb(const Share& x, int l) {
+    SQT_CHECK(l >= 2 && l <= kRing, "msb: bit length {} is outside [2, {}]", l, kRing);
+    return bits_by_blocks(x, l, 1, [&](const Share& b) { return msb_block(b, l); });
+  }
+  BShare eqz_bits(const Share& x, int l) {
+    SQT_CHECK(l >= 1 && l <= kRing, "eqz: bit length {} is outside [1, {}]", l, kRing);
+    return bits_by_blocks(x, l, 1, [&](const Share& b) { return eqz_block(b, l); });
+  }
+  BShare bit_decompose(const Share& x, int l) {
+    SQT_CHECK(l >= 1 && l <= kRing, "bit_decompose: bit length {} is outside [1, {}]", l, kRing);
+    return bits_by_blocks(x, l, l, [&](const Share& b) { return decompose_block(b, l); });
+  }
+  Share mod2m(const Share& x, int m) {
+    SQT_CHECK(m >= 1 && m < kRing, "mod2m: cannot reduce modulo 2^{} in a {}-bit ring", m, kRing);
+    return reshaped(by_blocks(x, m, 1, [&](const Share& b) { return mod2m_block(b, m); }),
+                    shape(x));
+  }
+  Share b2a(const BShare& b) { return reshaped(b.v, {b.v.s[0].size()}); }
+
+  // --- checks (mal3_verify.h) -------------------------------------------
+
+  // Checks the MACs of every product since the last check and that every
+  // pending random bit is a bit; throws an Error starting "abort:" naming
+  // the failed check. All parties call it at the same points.
+  void verify() { verify(nullptr); }
+
+ private:
+  // The local part of a product: 3-out-of-3 summands of x y and m_x y.
+  struct Product {
+    Tensor<W> value, mac;
+  };
+  // x mod 2^l masked by l checked random bits r_j: c = x + r opened
+  // (modulo 2^l), r = sum 2^j r_j shared with its MAC, the bits plane-major.
+  struct MaskedBits {
+    Tensor<R> c;  // public, modulo 2^l
+    Share r;
+    Share bits;  // [l * n]
+  };
+
+  static Tensor<W> lifted(const Tensor<R>& t) {
+    Tensor<W> out(t.shape(), kUninitialized);
+    for (std::size_t i = 0; i < t.size(); ++i) out[i] = t[i];
+    return out;
+  }
+  static Share scale_wide(const Share& x, W c) {
+    return each_summand([&](const Tensor<W>& a) { return sqt::scale(a, c); }, x);
+  }
+  // A sharing of a public wide value: component 0 = c (held by parties 0
+  // and 2), MAC components alpha_j c.
+  Share constant_wide(const Tensor<W>& c) const;
+  Share add_public_wide(const Share& x, const Tensor<W>& c) const;
+  // A sharing whose component `component` is `value` (known to its two
+  // holders, zero elsewhere); no MAC (zero MAC components).
+  Share pair_known(int component, const Tensor<W>& value) const;
+  bool holds(int component) const { return component == me_ || component == next_; }
+
+  Product local_matmul(const Share& x, const Share& y, std::size_t m, std::size_t k,
+                       std::size_t n) const;
+  std::tuple<std::size_t, std::size_t, std::size_t> matmul_dims(const Share& x,
+                                                                const Share& y) const;
+  // Turns 3-out-of-3 summands of a value and its MAC into a replicated
+  // sharing (a zero sharing added, sent to party i-1) and keeps the pair for
+  // the next verify().
+  Share reshare_product(Product z);
+  // The MAC of a value given by its two components (one product with alpha).
+  Share with_mac(Tensor<W> x0, Tensor<W> x1);
+  void add_zero_share(Tensor<W>& z) {
+    add_inplace(z, prg_prev_.template random<W>(z.shape()));
+    sub_inplace(z, prg_next_.template random<W>(z.shape()));
+  }
+  void keep_for_check(const Share& z);
+
+  // Opens the value components modulo 2^k to every party (to_party < 0) or
+  // to one: the missing component from one holder, vouched for by the other.
+  Tensor<R> open_value(const Share& x, int to_party);
+  Tensor<R> open_masked(const Share& x) { return open_value(x, -1); }
+
+  // Operations that use l random bits per element run over blocks of at
+  // most kBlockBits / l elements (each bit takes 64 bytes per party), one
+  // block after another; fn maps a flat block of n elements to `planes`
+  // planes of n (plane-major), and the blocks' planes are put back together.
+  static constexpr std::size_t kBlockBits = std::size_t{1} << 22;
+  std::size_t block_bits_ = kBlockBits;
+  template <class Fn>
+  Share by_blocks(const Share& x, int l, int planes, Fn&& fn);
+  template <class Fn>
+  BShare bits_by_blocks(const Share& x, int l, int planes, Fn&& fn) {
+    return {by_blocks(x, l, planes, fn), shape_size(shape(x)), planes};
+  }
+  Share trunc_block(const Share& x, int m);
+  Share msb_block(const Share& x, int l);
+  Share eqz_block(const Share& x, int l);
+  Share decompose_block(const Share& x, int l);
+  Share mod2m_block(const Share& x, int m);
+
+  // Random bits (mal3_bits.h): checked by verify() before use.
+  Share take_bits(std::size_t count);
+  // count fresh random bits, to be checked by verify(&bits) before use.
+  Share make_bits(std::size_t count);
+  Share weighted_planes(const Share& bits, int from, int to, std::size_t n);
+  // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
+  void verify(const Share* fresh);
+  MaskedBits masked_bits(const Share& x, int l);
+  Share xor_public(const Share& b, const Tensor<R>& c, int plane, std::size_t n) const;
+  Share less_than_public(const Tensor<R>& c, const Share& r_bits, int w, std::size_t n);
+  Share all_planes(Share bits, int w, std::size_t n);
+  Share bit_xor(const Share& a, const Share& b) { return sub(add(a, b), scale_wide(mul(a, b), 2)); }
+  Share planes_of(const Share& bits, int from, int count, std::size_t n) const {
+    return part(bits, static_cast<std::size_t>(from) * n, {static_cast<std::size_t>(count) * n});
+  }
+
+  // Checks (mal3_verify.h).
+  static constexpr std::size_t kMaxPending = std::size_t{1} << 21;  // elements kept for a check
+  void make_room() {
+    if (pending_elements_ >= kMaxPending) verify();
+  }
+  Prg challenge();
+  Share bit_check_products(Prg& chi, const Share* fresh);
+  // Opens a wide sharing to all, each component from both its holders.
+  Tensor<W> open_robust(const Share& x, const char* what);
+
+  void send_wide(int peer, const Tensor<W>& t) { net_.send_values<W>(peer, t.span()); }
+  Tensor<W> receive_wide(int peer, const Shape& shape) {
+    Tensor<W> t(shape, kUninitialized);
+    net_.recv_values<W>(peer, t.span());
+    return t;
+  }
+  // Sends / receives the low 64 bits of each element.
+  std::vector<R> low_words(const Tensor<W>& t) const {
+    std::vector<R> words(t.size());
+    for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<R>(t[i]);
+    return words;
+  }
+  std::vector<R> receive_low(int peer, std::size_t n) {
+    std::vector<R> words(n);
+    net_.recv_values<R>(peer, std::span(words));
+    return words;
+  }
+  void check_party(int p) const {
+    SQT_CHECK(p >= 0 && p < 3, "mal3 has parties 0, 1 and 2; party {} does not exist", p);
+  }
+
+  Session& session_;
+  Network& net_;
+  int me_, next_, prev_;
+  Prg& prg_prev_;  // key with party i-1: component i
+  Prg& prg_next_;  // key with party i+1: component i+1
+  MessageCheck check_;
+  W alpha_[2];                  // components i and i+1 of the MAC key
+  std::vector<Share> pending_;  // products since the last verify()
+  std::size_t pending_elements_ = 0;
+  std::vector<Share> bit_checks_;  // sharings whose elements must be bits
+  Share pool_;                     // checked random bits, [pool size]
+  std::size_t pool_used_ = 0;
+  std::uint64_t bit_batches_ = 0;  // rotates the party that inputs the bits' first part
+  std::uint64_t verifications_ = 0;
+};
+
+}  // namespace sqt
+
+#include "proto/mal3/mal3_arith.h"
+#include "proto/mal3/mal3_bits.h"
+#include "proto/mal3/mal3_verify.h"

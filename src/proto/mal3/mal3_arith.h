@@ -1,0 +1,237 @@
+// mal3_arith.h — Mal3's sharing, input, opening and products (included by
+// mal3.h).
+//
+// Components: party i holds components i and i+1 of a value and of its MAC;
+// component c is known to parties c and c-1 and drawn from their pairwise
+// key where it is random. Products are rep3's: party i's summand x_i (y_i +
+// y_{i+1}) + x_{i+1} y_i of x y (and the same with the MAC components of x
+// for m y), plus a zero sharing, goes to party i-1. Opened values travel as
+// their low 64 bits only: the high half of a wide element is never sent
+// except inside a product's reshare, where a zero sharing masks it.
+#pragma once
+
+#include <algorithm>
+
+namespace sqt {
+
+namespace mal3_detail {
+
+// Bytes of a message of words, for the message check.
+template <class T>
+std::span<const std::byte> bytes_of(const std::vector<T>& words) {
+  return std::as_bytes(std::span(words));
+}
+
+}  // namespace mal3_detail
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shape& shape) {
+  check_party(p);
+  Tensor<W> first, second;  // components me and me+1
+  if (me_ == p) {
+    check_same_shape(value.shape(), shape, "input");
+    first = prg_prev_.template random<W>(shape);
+    second = prg_next_.template random<W>(shape);
+    // The whole wide word: the sharing of a bit is then exactly 0 or 1 in
+    // Z_{2^128}, which the bit check needs (mal3_verify.h).
+    Tensor<W> third = sqt::sub(sqt::sub(lifted(value), first), second);
+    send_wide(next_, third);
+    send_wide(prev_, third);
+  } else {
+    // Party p+1 holds components p+1 (key with p) and p+2 (received); party
+    // p+2 holds p+2 (received) and p (key with p). They vouch for each other.
+    const bool after = me_ == (p + 1) % 3;
+    const int other = after ? next_ : prev_;
+    Tensor<W> third = receive_wide(p, shape);
+    check_.vouch(other, std::as_bytes(third.span()));
+    check_.received(other, std::as_bytes(third.span()));
+    if (after) {
+      first = prg_prev_.template random<W>(shape);
+      second = std::move(third);
+    } else {
+      first = std::move(third);
+      second = prg_next_.template random<W>(shape);
+    }
+  }
+  return with_mac(std::move(first), std::move(second));
+}
+
+template <RingElement R>
+Tensor<R> Mal3<R>::open_value(const Share& x, int to_party) {
+  const std::size_t n = x.s[0].size();
+  Tensor<R> out;
+  const bool to_all = to_party < 0;
+  // The missing component of party j is held by j-1 (its first) and j+1
+  // (its second): j-1 sends, j+1 vouches.
+  if (to_all || next_ == to_party) net_.send_values<R>(next_, low_words(x.s[0]));
+  if (to_all || prev_ == to_party) check_.vouch(prev_, mal3_detail::bytes_of(low_words(x.s[1])));
+  if (!to_all && me_ != to_party) return out;
+  std::vector<R> missing = receive_low(prev_, n);
+  check_.received(next_, mal3_detail::bytes_of(missing));
+  out = Tensor<R>(shape(x), kUninitialized);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = missing[i] + static_cast<R>(x.s[0][i]) + static_cast<R>(x.s[1][i]);
+  return out;
+}
+
+template <RingElement R>
+void Mal3<R>::finish() {
+  verify();
+  check_.check();
+  const std::byte closing{0};
+  std::byte ignored{};
+  for (int peer : {next_, prev_}) net_.send(peer, std::span(&closing, 1));
+  for (int peer : {prev_, next_}) net_.recv(peer, std::span(&ignored, 1));
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::constant_wide(const Tensor<W>& c) const {
+  Share z = zeros(c.shape());
+  if (me_ == 0) z.s[0] = c;
+  if (me_ == 2) z.s[1] = c;
+  z.s[2] = sqt::scale(c, alpha_[0]);
+  z.s[3] = sqt::scale(c, alpha_[1]);
+  return z;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::add_public_wide(const Share& x, const Tensor<W>& c) const {
+  return add(x, constant_wide(c));
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::pair_known(int component, const Tensor<W>& value) const {
+  Share z = zeros(value.shape());
+  if (component == me_) z.s[0] = value;
+  if (component == next_) z.s[1] = value;
+  return z;
+}
+
+template <RingElement R>
+std::vector<Tensor<R>> Mal3<R>::local_tensors(const Share& x) {
+  std::vector<Tensor<R>> out;
+  for (const Tensor<W>& t : x.s) {
+    Tensor<R> low(t.shape(), kUninitialized), high(t.shape(), kUninitialized);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      low[i] = static_cast<R>(t[i]);
+      high[i] = static_cast<R>(t[i] >> 64);
+    }
+    out.push_back(std::move(low));
+    out.push_back(std::move(high));
+  }
+  return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::from_local_tensors(std::vector<Tensor<R>> tensors) {
+  SQT_CHECK(tensors.size() == 8, "a mal3 share has 8 local tensors (4 wide ones), got {}",
+            tensors.size());
+  Share out;
+  for (int j = 0; j < 4; ++j) {
+    const Tensor<R>&low = tensors[2 * j], &high = tensors[2 * j + 1];
+    SQT_CHECK(low.shape() == tensors[0].shape() && high.shape() == tensors[0].shape(),
+              "the local tensors of a mal3 share differ in shape: {} and {}",
+              shape_string(tensors[0].shape()), shape_string(low.shape()));
+    out.s[j] = Tensor<W>(low.shape(), kUninitialized);
+    for (std::size_t i = 0; i < low.size(); ++i)
+      out.s[j][i] = (static_cast<W>(high[i]) << 64) | low[i];
+  }
+  return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::with_mac(Tensor<W> x0, Tensor<W> x1) {
+  // Summand of alpha x: alpha_i (x_i + x_{i+1}) + alpha_{i+1} x_i.
+  Tensor<W> term(x0.shape(), kUninitialized);
+  for (std::size_t i = 0; i < term.size(); ++i)
+    term[i] = alpha_[0] * (x0[i] + x1[i]) + alpha_[1] * x0[i];
+  add_zero_share(term);
+  send_wide(prev_, term);
+  Tensor<W> from_next = receive_wide(next_, term.shape());
+  Share z{{std::move(x0), std::move(x1), std::move(term), std::move(from_next)}};
+  keep_for_check(z);
+  return z;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::reshare_product(Product z) {
+  add_zero_share(z.value);
+  add_zero_share(z.mac);
+  const std::size_t n = z.value.size();
+  const Shape sh = z.value.shape();
+  std::vector<const Tensor<W>*> both{&z.value, &z.mac};
+  send_wide(prev_, tensor_join(both));
+  Tensor<W> from_next = receive_wide(next_, {2 * n});
+  Share out{{std::move(z.value), tensor_part(from_next, 0, sh), std::move(z.mac),
+             tensor_part(from_next, n, sh)}};
+  keep_for_check(out);
+  return out;
+}
+
+template <RingElement R>
+void Mal3<R>::keep_for_check(const Share& z) {
+  pending_elements_ += z.s[0].size();
+  pending_.push_back(z);
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::mul(const Share& x, const Share& y) {
+  check_same_shape(shape(x), shape(y), "mul");
+  make_room();
+  const std::size_t n = x.s[0].size();
+  Product z{Tensor<W>(shape(x), kUninitialized), Tensor<W>(shape(x), kUninitialized)};
+  const W *x0 = x.s[0].data(), *x1 = x.s[1].data(), *m0 = x.s[2].data(), *m1 = x.s[3].data();
+  const W *y0 = y.s[0].data(), *y1 = y.s[1].data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const W y_sum = y0[i] + y1[i];
+    z.value[i] = x0[i] * y_sum + x1[i] * y0[i];
+    z.mac[i] = m0[i] * y_sum + m1[i] * y0[i];
+  }
+  return reshare_product(std::move(z));
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::dot_rows(const Share& x, const Share& y) {
+  check_same_shape(shape(x), shape(y), "dot_rows");
+  SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}", shape_string(shape(x)));
+  make_room();
+  const std::size_t rows = shape(x)[0], k = shape(x)[1];
+  Product z{Tensor<W>(Shape{rows}, W{0}), Tensor<W>(Shape{rows}, W{0})};
+  const W *x0 = x.s[0].data(), *x1 = x.s[1].data(), *m0 = x.s[2].data(), *m1 = x.s[3].data();
+  const W *y0 = y.s[0].data(), *y1 = y.s[1].data();
+  for (std::size_t r = 0; r < rows; ++r) {
+    W value = 0, mac = 0;
+    for (std::size_t j = r * k; j < (r + 1) * k; ++j) {
+      const W y_sum = y0[j] + y1[j];
+      value += x0[j] * y_sum + x1[j] * y0[j];
+      mac += m0[j] * y_sum + m1[j] * y0[j];
+    }
+    z.value[r] = value;
+    z.mac[r] = mac;
+  }
+  return reshare_product(std::move(z));
+}
+
+template <RingElement R>
+std::tuple<std::size_t, std::size_t, std::size_t> Mal3<R>::matmul_dims(const Share& x,
+                                                                       const Share& y) const {
+  const Shape &xs = shape(x), &ys = shape(y);
+  SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0], "matmul: cannot multiply {} by {}",
+            shape_string(xs), shape_string(ys));
+  return {xs[0], xs[1], ys[1]};
+}
+
+template <RingElement R>
+typename Mal3<R>::Product Mal3<R>::local_matmul(const Share& x, const Share& y, std::size_t m,
+                                                std::size_t k, std::size_t n) const {
+  Product z{Tensor<W>(Shape{m, n}, W{0}), Tensor<W>(Shape{m, n}, W{0})};
+  const MatmulTerm<W> value_terms[2] = {{x.s[0].data(), y.s[0].data(), y.s[1].data()},
+                                        {x.s[1].data(), y.s[0].data(), nullptr}};
+  const MatmulTerm<W> mac_terms[2] = {{x.s[2].data(), y.s[0].data(), y.s[1].data()},
+                                      {x.s[3].data(), y.s[0].data(), nullptr}};
+  matmul_add_terms<W>(value_terms, z.value.data(), m, k, n, session_.threads());
+  matmul_add_terms<W>(mac_terms, z.mac.data(), m, k, n, session_.threads());
+  return z;
+}
+
+}  // namespace sqt

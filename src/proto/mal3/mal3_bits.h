@@ -1,0 +1,377 @@
+// mal3_bits.h — random bits, truncation, comparison and bit decomposition
+// for Mal3 (included by mal3.h).
+//
+// Bits are arithmetic sharings of 0/1 with MACs (a BShare is such a
+// sharing, plane-major), so AND is a product and XOR a + b - 2ab.
+//
+// Random bits (make_bits): party q (rotating per batch) knows the bits A and
+// B of its two pairwise keys and inputs x = A ^ B; C is the bit of the key
+// of the other two parties (a sharing with no message). b = x + C - 2 x C
+// with x C (and m_x C) by one product, then b's MAC by one product with
+// alpha. Every party misses one of A, B, C, so b is uniform to each. A
+// party that inputs a non-bit x makes b a non-bit whatever C is, and every
+// product is checked by its MAC, so verify()'s bit check catches every
+// deviation. Bits are used only after that check (the pool is refilled and
+// verified before it is drawn from), so a failed check reveals nothing about
+// a bit in use. Cost per bit, all parties: 2 words (input) + 3 (x's MAC) + 6
+// (product) + 3 (b's MAC) wide elements of 16 bytes but the input's 8.
+//
+// With l checked bits r_j, masked_bits opens c = x + r modulo 2^l, r = sum
+// 2^j r_j (uniform modulo 2^l, unknown to every single party), and:
+//  - trunc_pr (|x| < 2^(k-2), l = k): semi2k's no-gap formula (semi2k_bits.h)
+//    with b = r_{k-1} and mid = sum_{m<=j<k-1} 2^(j-m) r_j, linear because c
+//    is public: one opening after the bits;
+//  - msb, eqz, bit_decompose, mod2m: boolean circuits in which one operand
+//    of every first-layer gate is public (so local), and in which the
+//    combined "less" and "generate" terms are disjoint (their XOR is a sum):
+//    a comparison of w bits costs ceil(log2 w) rounds of products.
+#pragma once
+
+namespace sqt {
+
+namespace mal3_detail {
+
+// The smallest batch of bits made at once: every batch costs a verify(), so
+// a computation of many small steps should not make one per step.
+inline constexpr std::size_t kMinBitBatch = 1024;
+
+// n uniformly random 0/1 values from a key's stream.
+template <class W>
+Tensor<W> random_bits(Prg& prg, std::size_t n) {
+  std::vector<std::uint64_t> words((n + 63) / 64);
+  prg.fill_bytes(words.data(), words.size() * sizeof(std::uint64_t));
+  Tensor<W> out(Shape{n}, kUninitialized);
+  for (std::size_t i = 0; i < n; ++i) out[i] = (words[i / 64] >> (i % 64)) & 1;
+  return out;
+}
+
+// Bit j of each element of c, as ring values.
+template <RingElement R>
+Tensor<R> bit_of(const Tensor<R>& c, int j) {
+  Tensor<R> out(c.shape(), kUninitialized);
+  for (std::size_t i = 0; i < c.size(); ++i) out[i] = (c[i] >> j) & 1;
+  return out;
+}
+
+}  // namespace mal3_detail
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count) {
+  const int q = static_cast<int>(bit_batches_++ % 3);
+  // Component me's bit and component me+1's bit (from the keys with prev and next).
+  Tensor<W> bit_first = mal3_detail::random_bits<W>(prg_prev_, count);
+  Tensor<W> bit_second = mal3_detail::random_bits<W>(prg_next_, count);
+  Tensor<R> x;
+  if (me_ == q) {  // A = component q's bit, B = component q+1's
+    x = Tensor<R>(Shape{count}, kUninitialized);
+    for (std::size_t i = 0; i < count; ++i) x[i] = static_cast<R>(bit_first[i] ^ bit_second[i]);
+  }
+  Share xs = input(q, x, {count});
+  const int c_component = (q + 2) % 3;  // held by q+1 (second) and q+2 (first)
+  const Tensor<W>& c_bits = c_component == me_ ? bit_first : bit_second;
+  Share c = pair_known(c_component, holds(c_component) ? c_bits : Tensor<W>(Shape{count}, W{0}));
+  // x C and m_x C: one product.
+  Product xc{Tensor<W>(Shape{count}, kUninitialized), Tensor<W>(Shape{count}, kUninitialized)};
+  for (std::size_t i = 0; i < count; ++i) {
+    const W c_sum = c.s[0][i] + c.s[1][i];
+    xc.value[i] = xs.s[0][i] * c_sum + xs.s[1][i] * c.s[0][i];
+    xc.mac[i] = xs.s[2][i] * c_sum + xs.s[3][i] * c.s[0][i];
+  }
+  Share product = reshare_product(std::move(xc));
+  Share b = sub(add(xs, c), scale_wide(product, 2));
+  return with_mac(std::move(b.s[0]), std::move(b.s[1]));  // checked by the caller's verify
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::take_bits(std::size_t count) {
+  const std::size_t have = pool_.s[0].size() - pool_used_;
+  if (have < count) {
+    Share fresh = make_bits(std::max(count - have, mal3_detail::kMinBitBatch));
+    verify(&fresh);
+    if (have == 0) {
+      pool_ = std::move(fresh);
+    } else {
+      const Share rest = part(pool_, pool_used_, {have});
+      pool_ = join(std::vector<Share>{rest, fresh});
+    }
+    pool_used_ = 0;
+  }
+  Share out = part(pool_, pool_used_, {count});
+  pool_used_ += count;
+  return out;
+}
+
+// sum_{from <= j < to} 2^(j - from) b_j for bit planes b_j of n elements,
+// with its MAC: one pass over the planes.
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::weighted_planes(const Share& bits, int from, int to,
+                                                 std::size_t n) {
+  Share out = zeros({n});
+  for (int c = 0; c < 4; ++c) {
+    W* dst = out.s[c].data();
+    for (int j = from; j < to; ++j) {
+      const W* plane = bits.s[c].data() + static_cast<std::size_t>(j) * n;
+      const int shift = j - from;
+      for (std::size_t i = 0; i < n; ++i) dst[i] += plane[i] << shift;
+    }
+  }
+  return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::MaskedBits Mal3<R>::masked_bits(const Share& x, int l) {
+  const std::size_t n = shape_size(shape(x));
+  Share bits = take_bits(n * static_cast<std::size_t>(l));
+  Share r = weighted_planes(bits, 0, l, n);
+  Share masked = add(reshaped(x, {n}), r);
+  if (l < kRing)  // only the low l bits of x + r are uniform: open those
+    for (int j = 0; j < 2; ++j)
+      for (W& v : masked.s[j]) v &= (W{1} << l) - 1;
+  Tensor<R> c = open_masked(masked);
+  if (l < kRing)
+    for (R& v : c) v &= pow2<R>(l) - 1;
+  return {std::move(c), std::move(r), std::move(bits)};
+}
+
+template <RingElement R>
+template <class Fn>
+typename Mal3<R>::Share Mal3<R>::by_blocks(const Share& x, int l, int planes, Fn&& fn) {
+  const std::size_t n = shape_size(shape(x));
+  const std::size_t block = std::max<std::size_t>(1, block_bits_ / static_cast<std::size_t>(l));
+  const Share flat = reshaped(x, {n});
+  if (n <= block) return fn(flat);
+  std::vector<Share> outputs;
+  std::vector<std::size_t> sizes;
+  for (std::size_t start = 0; start < n; start += block) {
+    sizes.push_back(std::min(block, n - start));
+    outputs.push_back(fn(part(flat, start, {sizes.back()})));
+  }
+  std::vector<Share> ordered;  // plane j of every block, then plane j+1
+  for (int j = 0; j < planes; ++j)
+    for (std::size_t b = 0; b < outputs.size(); ++b)
+      ordered.push_back(planes_of(outputs[b], j, 1, sizes[b]));
+  return join(ordered);
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::trunc_block(const Share& x, int m) {
+  constexpr int k = kRing;
+  const std::size_t n = shape_size(shape(x));
+  MaskedBits masked = masked_bits(add_public(x, Tensor<R>(shape(x), pow2<R>(k - 2))), k);
+  Share msb = planes_of(masked.bits, k - 1, 1, n);
+  Share mid = weighted_planes(masked.bits, m, k - 1, n);
+  const R low_mask = pow2<R>(k - 1) - 1, unit = pow2<R>(k - 1 - m);
+  Tensor<R> sign(Shape{n}, kUninitialized), offset(Shape{n}, kUninitialized);
+  for (std::size_t i = 0; i < n; ++i) {
+    const R e = masked.c[i] >> (k - 1);  // e ^ b = e + b (1 - 2e)
+    sign[i] = e ? R{0} - unit : unit;
+    offset[i] = ((masked.c[i] & low_mask) >> m) + e * unit - pow2<R>(k - 2 - m);
+  }
+  return add_public(sub(mul_public(msb, sign), mid), offset);
+}
+
+// --- binary sharing ------------------------------------------------------
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::binput(int p, const BitPlanes& bits, std::size_t n, int planes) {
+  check_party(p);
+  const std::size_t total = n * static_cast<std::size_t>(planes);
+  Tensor<R> values;
+  if (me_ == p) {
+    SQT_CHECK(bits.n() == n && bits.planes() == planes, "binput: {}x{} bits given, {}x{} declared",
+              bits.planes(), bits.n(), planes, n);
+    values = Tensor<R>(Shape{total}, kUninitialized);
+    for (int j = 0; j < planes; ++j)
+      for (std::size_t i = 0; i < n; ++i) values[j * n + i] = bits.get(j, i);
+  }
+  Share v = input(p, values, {total});
+  bit_checks_.push_back(v);  // the input party must input bits
+  return {std::move(v), n, planes};
+}
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::bxor(const BShare& a, const BShare& b) {
+  SQT_CHECK(a.n == b.n && a.planes == b.planes, "bxor: {}x{} and {}x{} bits", a.planes, a.n,
+            b.planes, b.n);
+  return {bit_xor(a.v, b.v), a.n, a.planes};
+}
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::band(const BShare& a, const BShare& b) {
+  SQT_CHECK(a.n == b.n && a.planes == b.planes, "band: {}x{} and {}x{} bits", a.planes, a.n,
+            b.planes, b.n);
+  return {mul(a.v, b.v), a.n, a.planes};
+}
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::bnot(const BShare& a) const {
+  return {add_public_wide(neg(a.v), Tensor<W>(shape(a.v), W{1})), a.n, a.planes};
+}
+
+template <RingElement R>
+BitPlanes Mal3<R>::bopen(const BShare& a) {
+  const Tensor<R> values = open(a.v);
+  BitPlanes out(a.n, a.planes);
+  for (int j = 0; j < a.planes; ++j)
+    for (std::size_t i = 0; i < a.n; ++i) out.set(j, i, values[j * a.n + i] & 1);
+  return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::bslice(const BShare& a, int from, int count) {
+  return {part(a.v, static_cast<std::size_t>(from) * a.n, {static_cast<std::size_t>(count) * a.n}),
+          a.n, count};
+}
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::bgather(const BShare& a, int start, int step, int count) {
+  std::vector<std::size_t> indices;
+  indices.reserve(static_cast<std::size_t>(count) * a.n);
+  for (int t = 0; t < count; ++t)
+    for (std::size_t i = 0; i < a.n; ++i)
+      indices.push_back(static_cast<std::size_t>(start + t * step) * a.n + i);
+  return {gather(a.v, indices, {indices.size()}), a.n, count};
+}
+
+template <RingElement R>
+typename Mal3<R>::BShare Mal3<R>::bconcat(const BShare& a, const BShare& b) {
+  if (a.planes == 0) return b;
+  if (b.planes == 0) return a;
+  SQT_CHECK(a.n == b.n, "bconcat: {} and {} elements", a.n, b.n);
+  return {join(std::vector<Share>{a.v, b.v}), a.n, a.planes + b.planes};
+}
+
+// --- circuits with one public operand -------------------------------------
+
+// b ^ c_j for public bits c_j (bit `plane` of c): b (1 - 2 c_j) + c_j.
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::xor_public(const Share& b, const Tensor<R>& c, int plane,
+                                            std::size_t n) const {
+  const Tensor<R> bit = mal3_detail::bit_of(c, plane).reshaped({n});
+  Tensor<R> factor(Shape{n}, kUninitialized);
+  for (std::size_t i = 0; i < n; ++i) factor[i] = bit[i] ? R{0} - 1 : R{1};
+  return add_public(mul_public(b, factor), bit);
+}
+
+// [c < r] for public w-bit c and shared bits r (planes [w * n]).
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::less_than_public(const Tensor<R>& c, const Share& r_bits, int w,
+                                                  std::size_t n) {
+  std::vector<Share> less_planes, equal_planes;
+  for (int j = 0; j < w; ++j) {
+    const Share r = planes_of(r_bits, j, 1, n);
+    Tensor<R> not_c = mal3_detail::bit_of(c, j).reshaped({n});
+    for (R& v : not_c) v ^= 1;
+    less_planes.push_back(mul_public(r, not_c));         // ~c_j & r_j
+    equal_planes.push_back(xor_public(r, not_c, 0, n));  // ~(c_j ^ r_j)
+  }
+  Share less = join(less_planes), equal = join(equal_planes);
+  while (w > 1) {
+    const int pairs = w / 2;
+    auto planes_at = [&](const Share& s, int parity) {
+      return bgather({s, n, w}, parity, 2, pairs).v;
+    };
+    const Share equal_hi = planes_at(equal, 1), less_hi = planes_at(less, 1);
+    const Share less_lo = planes_at(less, 0);
+    const bool last = w == 2;
+    const Share products = last ? mul(equal_hi, less_lo)
+                                : mul(join(std::vector<Share>{equal_hi, equal_hi}),
+                                      join(std::vector<Share>{less_lo, planes_at(equal, 0)}));
+    // less_hi and equal_hi & less_lo are never both 1: their XOR is a sum.
+    Share next_less = add(less_hi, planes_of(products, 0, pairs, n));
+    Share next_equal = last ? Share{} : planes_of(products, pairs, pairs, n);
+    if (w % 2 == 1) {
+      next_less = join(std::vector<Share>{next_less, planes_of(less, w - 1, 1, n)});
+      next_equal = join(std::vector<Share>{next_equal, planes_of(equal, w - 1, 1, n)});
+    }
+    less = std::move(next_less);
+    equal = std::move(next_equal);
+    w = pairs + w % 2;
+  }
+  return less;
+}
+
+// The AND of w planes of bits ([w * n] -> [n]).
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::all_planes(Share bits, int w, std::size_t n) {
+  while (w > 1) {
+    const int pairs = w / 2;
+    Share next = mul(bgather({bits, n, w}, 0, 2, pairs).v, bgather({bits, n, w}, 1, 2, pairs).v);
+    if (w % 2 == 1) next = join(std::vector<Share>{next, planes_of(bits, w - 1, 1, n)});
+    bits = std::move(next);
+    w = pairs + w % 2;
+  }
+  return bits;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::msb_block(const Share& x, int l) {
+  const std::size_t n = shape_size(shape(x));
+  MaskedBits m = masked_bits(add_public(x, Tensor<R>(shape(x), pow2<R>(l - 1))), l);
+  Tensor<R> c_low = m.c;
+  for (R& v : c_low) v &= pow2<R>(l - 1) - 1;
+  const Share lt = less_than_public(c_low, m.bits, l - 1, n);
+  const Share top = xor_public(planes_of(m.bits, l - 1, 1, n), m.c, l - 1, n);
+  return bit_xor(top, lt);
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::eqz_block(const Share& x, int l) {
+  const std::size_t n = shape_size(shape(x));
+  MaskedBits m = masked_bits(x, l);
+  std::vector<Share> equal;
+  for (int j = 0; j < l; ++j) {
+    Tensor<R> not_c = mal3_detail::bit_of(m.c, j);
+    for (R& v : not_c) v ^= 1;
+    equal.push_back(xor_public(planes_of(m.bits, j, 1, n), not_c, 0, n));
+  }
+  return all_planes(join(equal), l, n);
+}
+
+// The bits of x = c - r modulo 2^l: borrows by a parallel prefix over
+// (generate, propagate) = (~c_j & r_j, ~(c_j ^ r_j)), then out_j = c_j ^ r_j
+// ^ borrow_j: ceil(log2 l) + 1 rounds of products.
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::decompose_block(const Share& x, int l) {
+  const std::size_t n = shape_size(shape(x));
+  MaskedBits m = masked_bits(x, l);
+  std::vector<Share> generate, propagate, differ;
+  for (int j = 0; j < l; ++j) {
+    const Share r = planes_of(m.bits, j, 1, n);
+    Tensor<R> not_c = mal3_detail::bit_of(m.c, j);
+    for (R& v : not_c) v ^= 1;
+    generate.push_back(mul_public(r, not_c));
+    differ.push_back(xor_public(r, m.c, j, n));
+    propagate.push_back(xor_public(r, not_c, 0, n));
+  }
+  for (int d = 1; d < l; d *= 2) {
+    const int count = l - d;  // positions j >= d combine with j - d
+    std::vector<Share> p_hi(propagate.begin() + d, propagate.end());
+    std::vector<Share> g_lo(generate.begin(), generate.begin() + count);
+    std::vector<Share> p_lo(propagate.begin(), propagate.begin() + count);
+    const Share ph = join(p_hi);
+    const Share products =
+        mul(join(std::vector<Share>{ph, ph}), join(std::vector<Share>{join(g_lo), join(p_lo)}));
+    for (int t = 0; t < count; ++t) {
+      generate[d + t] = add(generate[d + t], planes_of(products, t, 1, n));
+      propagate[d + t] = planes_of(products, count + t, 1, n);
+    }
+  }
+  if (l == 1) return differ[0];
+  std::vector<Share> d_hi(differ.begin() + 1, differ.end());
+  std::vector<Share> borrows(generate.begin(), generate.end() - 1);
+  const Share dh = join(d_hi), bh = join(borrows);
+  const Share high = sub(add(dh, bh), scale_wide(mul(dh, bh), 2));
+  return join(std::vector<Share>{differ[0], high});
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::mod2m_block(const Share& x, int m) {
+  const std::size_t n = shape_size(shape(x));
+  MaskedBits masked = masked_bits(x, m);
+  const Share borrow = less_than_public(masked.c, masked.bits, m, n);
+  Share low = add_public(neg(masked.r), masked.c);
+  return add(low, scale_wide(borrow, W{1} << m));
+}
+
+}  // namespace sqt

@@ -1,0 +1,136 @@
+// mal3_verify.h — Mal3's checks (included by mal3.h).
+//
+// verify() checks, in this order:
+//  1. Bits (if any sharing must hold bits): a challenge chi is drawn, and
+//     t = sum_j chi_j b_j (b_j - 1) with its MAC is computed by one dot
+//     product (one reshare of one element); t is kept like any product.
+//  2. MACs: a second challenge is drawn after every kept pair (z, m) exists
+//     and gives two independent combinations chi', chi''; for each, w = sum
+//     chi'_j z_j and u = sum chi'_j m_j are local, alpha w takes one product
+//     (both in one reshare), and sigma = u - alpha w must be 0 in Z_{2^128}.
+//  3. sigma', sigma'' and t are opened with each missing component sent by
+//     both of its holders, which must agree; all must be zero.
+// A challenge key is the XOR of one fresh draw from each pairwise key: each
+// party holds two of them and receives the third from both its holders
+// (who must agree), so it is uniform to the corrupted party, which misses
+// one, and it is drawn after the values it checks are fixed. An error e of
+// a product (value error e1, MAC error e2) survives only if sum chi'_j (e2_j -
+// alpha e1_j) = 0 modulo 2^128 in both combinations, which for e1 != 0
+// modulo 2^64 happens with probability below 2^-64 (one combination:
+// 2^-58, SPDZ2k's s - log2(s + 1)); a harmful non-bit survives step 1 with
+// probability at most 2^-65 (docs/protocols/mal3.md). Any failure throws
+// an Error starting "abort:"; the peers get its reason at their next
+// receive (Session::abort), so all honest parties stop.
+#pragma once
+
+namespace sqt {
+
+template <RingElement R>
+Prg Mal3<R>::challenge() {
+  Key128 own_prev{}, own_next{};  // components me and me+1 of the key
+  prg_prev_.fill_bytes(own_prev.data(), own_prev.size());
+  prg_next_.fill_bytes(own_next.data(), own_next.size());
+  net_.send(next_, std::as_bytes(std::span(own_prev)));
+  net_.send(prev_, std::as_bytes(std::span(own_next)));
+  Key128 from_prev{}, from_next{};
+  net_.recv(prev_, std::as_writable_bytes(std::span(from_prev)));
+  net_.recv(next_, std::as_writable_bytes(std::span(from_next)));
+  SQT_CHECK(from_prev == from_next,
+            "abort: mal3 challenge check failed at party {}: {} and {} sent different parts of "
+            "the challenge key (a party deviated from the protocol)",
+            me_, net_.peer_name(prev_), net_.peer_name(next_));
+  Key128 key{};
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = own_prev[i] ^ own_next[i] ^ from_prev[i];
+  return Prg(key);
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::bit_check_products(Prg& chi, const Share* fresh) {
+  // Summands of sum chi_j b_j (b_j - 1) and of its MAC sum chi_j m_j (b_j - 1).
+  W value = 0, mac = 0;
+  const W one_first = me_ == 0 ? 1 : 0, one_second = me_ == 2 ? 1 : 0;  // component 0 of 1
+  std::vector<const Share*> all;
+  for (const Share& b : bit_checks_) all.push_back(&b);
+  if (fresh) all.push_back(fresh);
+  for (const Share* bp : all) {
+    const Share& b = *bp;
+    const std::size_t n = b.s[0].size();
+    const Tensor<W> c = chi.template random<W>({n});
+    const W *b0 = b.s[0].data(), *b1 = b.s[1].data(), *m0 = b.s[2].data(), *m1 = b.s[3].data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const W d0 = b0[i] - one_first, d1 = b1[i] - one_second;  // b - 1
+      value += c[i] * (b0[i] * (d0 + d1) + b1[i] * d0);
+      mac += c[i] * (m0[i] * (d0 + d1) + m1[i] * d0);
+    }
+  }
+  return reshare_product({Tensor<W>({1}, value), Tensor<W>({1}, mac)});
+}
+
+template <RingElement R>
+Tensor<typename Mal3<R>::W> Mal3<R>::open_robust(const Share& x, const char* what) {
+  send_wide(next_, x.s[0]);
+  send_wide(prev_, x.s[1]);
+  Tensor<W> from_prev = receive_wide(prev_, shape(x));
+  Tensor<W> from_next = receive_wide(next_, shape(x));
+  SQT_CHECK(from_prev == from_next,
+            "abort: mal3 {} failed at party {}: {} and {} sent different components of the "
+            "check value (a party deviated from the protocol)",
+            what, me_, net_.peer_name(prev_), net_.peer_name(next_));
+  add_inplace(from_prev, x.s[0]);
+  add_inplace(from_prev, x.s[1]);
+  return from_prev;
+}
+
+template <RingElement R>
+void Mal3<R>::verify(const Share* fresh) {
+  if (pending_.empty() && bit_checks_.empty() && !fresh) return;
+  ++verifications_;
+  const bool bits = !bit_checks_.empty() || fresh;
+  if (bits) {
+    Prg chi = challenge();
+    bit_check_products(chi, fresh);  // kept: the last pending pair
+  }
+  // Two independent combinations: w_c = sum chi_c z, u_c = sum chi_c m.
+  Prg chi = challenge();
+  W w[2][2] = {}, u[2][2] = {};  // [combination][component]
+  for (const Share& z : pending_) {
+    for (int c = 0; c < 2; ++c) {
+      const Tensor<W> coefficient = chi.template random<W>({z.s[0].size()});
+      for (std::size_t i = 0; i < coefficient.size(); ++i) {
+        w[c][0] += coefficient[i] * z.s[0][i];
+        w[c][1] += coefficient[i] * z.s[1][i];
+        u[c][0] += coefficient[i] * z.s[2][i];
+        u[c][1] += coefficient[i] * z.s[3][i];
+      }
+    }
+  }
+  Share sigma = zeros({bits ? 3u : 2u});  // sigma', sigma'' (, t)
+  if (bits) {
+    sigma.s[0][2] = pending_.back().s[0][0];
+    sigma.s[1][2] = pending_.back().s[1][0];
+  }
+  // alpha w_c by one product (not kept: its error only moves sigma_c).
+  Tensor<W> term(Shape{2}, kUninitialized);
+  for (int c = 0; c < 2; ++c) term[c] = alpha_[0] * (w[c][0] + w[c][1]) + alpha_[1] * w[c][0];
+  add_zero_share(term);
+  send_wide(prev_, term);
+  const Tensor<W> from_next = receive_wide(next_, {2});
+  for (int c = 0; c < 2; ++c) {
+    sigma.s[0][c] = u[c][0] - term[c];
+    sigma.s[1][c] = u[c][1] - from_next[c];
+  }
+  const Tensor<W> opened = open_robust(sigma, "MAC check");
+  pending_.clear();
+  pending_elements_ = 0;
+  bit_checks_.clear();
+  SQT_CHECK(opened[0] == 0 && opened[1] == 0,
+            "abort: mal3 MAC check failed at party {}: the products since the last check do not "
+            "carry valid MACs (a party deviated from the protocol)",
+            me_);
+  SQT_CHECK(!bits || opened[2] == 0,
+            "abort: mal3 bit check failed at party {}: a random bit or an input bit is not 0 or 1 "
+            "(a party deviated from the protocol)",
+            me_);
+}
+
+}  // namespace sqt

@@ -1,0 +1,114 @@
+// mal3 beyond the typed suites: communication asserted exactly against the
+// cost table of docs/protocols/mal3.md (bytes sent by each party, rounds),
+// and operations split into blocks of bounded memory.
+#include "comm_measure.h"
+#include "protocol_fixture.h"
+
+namespace sqt {
+namespace {
+
+template <class P>
+using Mal3Comm = ProtocolTest<P>;
+using Mal3Protocols = ::testing::Types<Mal3<std::uint64_t>>;
+TYPED_TEST_SUITE(Mal3Comm, Mal3Protocols, ProtocolNames);
+
+using P3 = Mal3<std::uint64_t>;
+constexpr std::uint64_t kWide = 16;  // bytes of a value or MAC component
+constexpr std::size_t kN = 1000;
+// One message check: a 32-byte digest, a verdict byte and a 3-byte report
+// to each of the two peers.
+constexpr std::uint64_t kCheckBytes = 2 * (32 + 1 + 3);
+// verify() without bits: the challenge (16 bytes to each peer), alpha w for
+// two combinations (2 wide elements to one peer), the two check values to
+// each peer; with bits, one more challenge, the dot product (value and MAC
+// to one peer) and its check value to each peer.
+constexpr std::uint64_t kVerifyBytes = 2 * 16 + 2 * kWide + 2 * 2 * kWide;
+constexpr std::uint64_t kVerifyBitsBytes = kVerifyBytes + 2 * 16 + 2 * kWide + 2 * kWide;
+
+TYPED_TEST(Mal3Comm, InputSendsTwoWideElementsThenTheMacProduct) {
+  auto values = TestFixture::random_values(kN, 1);
+  Cost cost = measure<TestFixture, TypeParam>([](TypeParam&) { return 0; },
+                                              [&](TypeParam& p, int) { p.input(2, values, {kN}); });
+  EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{kN * kWide, kN * kWide, 3 * kN * kWide}));
+  EXPECT_EQ(cost.rounds, 2u);
+}
+
+TYPED_TEST(Mal3Comm, MultiplicationSendsValueAndMacInOneRound) {
+  auto values = TestFixture::random_values(kN, 2);
+  auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
+  Cost cost = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.mul(x, x); });
+  for (auto b : cost.bytes) EXPECT_EQ(b, 2 * kN * kWide);
+  EXPECT_EQ(cost.rounds, 1u);
+}
+
+TYPED_TEST(Mal3Comm, MatrixProductSendsTwoWideElementsPerOutput) {
+  const std::size_t m = 7, k = 300, n = 9;
+  auto a = TestFixture::random_values(m * k, 3).reshaped({m, k});
+  auto b = TestFixture::random_values(k * n, 4).reshaped({k, n});
+  Cost cost = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return std::pair(p.input(0, a, a.shape()), p.input(1, b, b.shape())); },
+      [](TypeParam& p, auto& xy) { p.matmul(xy.first, xy.second); });
+  for (auto b : cost.bytes) EXPECT_EQ(b, 2 * m * n * kWide);
+  EXPECT_EQ(cost.rounds, 1u);
+}
+
+// An open verifies the products before it (3 rounds), sends one 64-bit word
+// per element and party, then checks the digests and agrees (3 rounds).
+TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
+  auto values = TestFixture::random_values(kN, 5);
+  auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
+  Cost clean = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.open(x); });
+  for (auto b : clean.bytes) EXPECT_EQ(b, kN * 8 + kCheckBytes);
+  EXPECT_EQ(clean.rounds, 4u);
+  Cost after_mul =
+      measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.open(p.mul(x, x)); });
+  for (auto b : after_mul.bytes) EXPECT_EQ(b, 2 * kN * kWide + kVerifyBytes + kN * 8 + kCheckBytes);
+  EXPECT_EQ(after_mul.rounds, 1u + 3u + 4u);
+}
+
+// A truncation of n elements from an empty pool: 64 n bits (input by one
+// party, its MAC, the product, the bit's MAC: 4 rounds), the verification
+// with the bit check (5 rounds), one masked open of 64-bit words.
+TYPED_TEST(Mal3Comm, TruncationMakesSixtyFourCheckedBitsPerElement) {
+  auto values = TestFixture::bounded_values(kN, 40, 6);
+  const std::size_t n = values.size();
+  auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
+  Cost cost =
+      measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); });
+  const std::uint64_t bits = 64 * n;
+  const std::uint64_t each = bits * (kWide + 2 * kWide + kWide) + kVerifyBitsBytes + n * 8;
+  const int inputter = 0;  // the first batch's
+  for (int party = 0; party < 3; ++party)
+    EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * kWide : 0))
+        << "party " << party;
+  EXPECT_EQ(cost.rounds, 4u + 5u + 1u);
+}
+
+// With small blocks every bit-consuming operation runs block by block and
+// still gives the exact results (planes put back in order).
+TYPED_TEST(Mal3Comm, SmallBlocksGiveTheSameResults) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::bounded_values(300, 40, 7);
+  const std::size_t n = values.size();
+  auto run = [&](std::size_t block_bits) {
+    return TestFixture::run_agreed([&](TypeParam& p) {
+      p.set_block_bits(block_bits);
+      auto x = p.input(1, values, {n});
+      std::vector<Tensor<R>> out{p.open(p.b2a(p.msb(x, 64))), p.open(p.b2a(p.bit_decompose(x, 20))),
+                                 p.open(p.mod2m(x, 13)), p.open(p.b2a(p.eqz_bits(x, 8))),
+                                 p.open(p.trunc_pr(x, 16))};
+      p.finish();
+      return out;
+    });
+  };
+  const auto whole = run(std::size_t{1} << 22), blocks = run(64 * 7);
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(whole[i] == blocks[i]) << "output " << i;
+  for (std::size_t i = 0; i < n; ++i) {
+    const R floor = arith_shift_right(values[i], 16);
+    EXPECT_TRUE(blocks[4][i] == floor || blocks[4][i] == floor + 1) << i;
+    EXPECT_EQ(blocks[2][i], values[i] & 8191) << i;
+  }
+}
+
+}  // namespace
+}  // namespace sqt
