@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "mpc/building_blocks.h"
 #include "proto/session.h"
 
 namespace sqt {
@@ -20,13 +21,14 @@ struct Cost {
   }
 };
 
-// Runs setup(p) at every party, then p.finish() (so that the setup's checks
-// fall outside the measurement) and a synchronisation, then op(p, inputs).
+// Runs setup(p) at every party, then finish_protocol(p) (a malicious
+// protocol's checks of the setup fall outside the measurement; a no-op
+// elsewhere) and a synchronisation, then op(p, inputs).
 template <class Fixture, class P, class Setup, class Op>
 Cost measure(Setup setup, Op op) {
   auto stats = Fixture::run_all([&](P& p) {
     auto inputs = setup(p);
-    p.finish();
+    finish_protocol(p);
     p.session().net().synchronize();
     CommStats before = p.session().stats();
     op(p, inputs);

@@ -1,5 +1,6 @@
 // Communication of every rep3 operation, asserted exactly against the
 // theory (docs/protocols/rep3.md): bytes sent by each party and rounds.
+#include "comm_measure.h"
 #include "mpc/fixed.h"
 #include "protocol_fixture.h"
 
@@ -10,29 +11,6 @@ template <class P>
 using Comm = ProtocolTest<P>;
 using Rep3Protocols = ::testing::Types<Rep3<std::uint64_t>, Rep3<u128>>;
 TYPED_TEST_SUITE(Comm, Rep3Protocols, ProtocolNames);
-
-struct Cost {
-  std::vector<std::uint64_t> bytes;  // sent, by party
-  std::uint64_t rounds = 0;          // critical path
-};
-
-// Runs setup() then op(share) at all parties and measures op alone.
-template <class Fixture, class P, class Setup, class Op>
-Cost measure(Setup setup, Op op) {
-  auto stats = Fixture::run_all([&](P& p) {
-    auto inputs = setup(p);
-    p.session().net().synchronize();
-    CommStats before = p.session().stats();
-    op(p, inputs);
-    return p.session().stats() - before;
-  });
-  Cost cost;
-  for (auto& s : stats) {
-    cost.bytes.push_back(s.bytes_sent);
-    cost.rounds = std::max(cost.rounds, s.rounds);
-  }
-  return cost;
-}
 
 constexpr std::size_t kN = 1000;
 
