@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
@@ -339,13 +340,21 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--data-dir", job->data_dir, "Data root (default: $SQT_DATA_DIR)");
   command->add_option("--test-limit", job->test_limit, "Use the first N test samples (0: all)");
-  command->callback([model_file, job] {
+  auto predictions_out = std::make_shared<std::string>();
+  command->add_option("--predictions-out", *predictions_out,
+                      "Write the predicted class of each test sample, one per line");
+  command->callback([model_file, job, predictions_out] {
     reference::Model model = load_model_file(*model_file);
     TrainTest data = load_dataset(job->dataset, resolve_data_dir(job->data_dir));
     data.test.truncate(job->test_limit);
     const Dataset& test = data.test;
     SQT_CHECK(model.spec.input == test.sample_shape, "model expects input {} but {} samples are {}",
               shape_string(model.spec.input), job->dataset, shape_string(test.sample_shape));
+    std::ofstream predictions;
+    if (!predictions_out->empty()) {
+      predictions.open(*predictions_out, std::ios::trunc);
+      SQT_CHECK(predictions.good(), "cannot write predictions file '{}'", *predictions_out);
+    }
     std::size_t correct = 0;
     const std::size_t batch = 500, size = test.sample_size();
     for (std::size_t first = 0; first < test.count(); first += batch) {
@@ -361,8 +370,11 @@ void add_eval_command(CLI::App& app) {
         for (std::size_t c = 1; c < classes; ++c)
           if (logits[i * classes + c] > logits[i * classes + best]) best = c;
         correct += best == test.labels[first + i];
+        if (predictions.is_open()) predictions << best << "\n";
       }
     }
+    SQT_CHECK(!predictions.is_open() || predictions.flush().good(),
+              "cannot write predictions file '{}' (disk full?)", *predictions_out);
     fmt::print("test accuracy (plaintext evaluation of {}): {:.4f} ({}/{})\n", *model_file,
                static_cast<double>(correct) / test.count(), correct, test.count());
   });

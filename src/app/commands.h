@@ -12,6 +12,8 @@ void add_eval_command(CLI::App& app);
 void add_party_command(CLI::App& app);
 void add_data_command(CLI::App& app);
 void add_protocols_command(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 // `sqt bench step` and its per-process worker (on the `bench` command).
 void add_step_commands(CLI::App& bench);
 

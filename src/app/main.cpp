@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   sqt::add_party_command(app);
   sqt::add_data_command(app);
   sqt::add_protocols_command(app);
+  sqt::add_export_command(app);
+  sqt::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
