@@ -117,6 +117,56 @@ wait
 check "parties started with different training options stop with the option named" \
   grep -q "configuration mismatch with party .*: lr is" "$work/out0"
 
+# One cluster file for every host (--config): peers, TLS, protocol, training.
+write_cluster() {  # write_cluster FILE EPOCHS
+  {
+    echo 'protocol = "rep3"'
+    echo '[tls]'
+    echo "certs = \"$work/certs\""
+    for p in ${peers//,/ }; do printf '[[party]]\naddress = "%s"\n' "$p"; done
+    printf '[train]\nmodel = "A"\ntrain_limit = 512\ntest_limit = 200\nepochs = %s\nbatch_size = 128\n' "$2"
+  } >"$1"
+}
+run_config_parties() {  # run_config_parties FILE0 FILE1 FILE2 [ARGS for party 0...]
+  local files=("$1" "$2" "$3") i
+  shift 3
+  for i in 1 2; do "$sqt" party --config "${files[$i]}" --id "$i" >"$work/out$i" 2>&1 & done
+  "$sqt" party --config "${files[0]}" --id 0 "$@" >"$work/out0" 2>&1
+  code0=$?
+  wait
+}
+new_peers
+write_cluster "$work/cluster.toml" 1
+"$sqt" selftest --config "$work/cluster.toml" --id 1 >"$work/out1" 2>&1 &
+"$sqt" selftest --config "$work/cluster.toml" --id 2 >"$work/out2" 2>&1 &
+"$sqt" selftest --config "$work/cluster.toml" --id 0 >"$work/out0" 2>&1
+code0=$?
+wait
+check "sqt selftest --config cluster.toml --id I across three processes over TLS" \
+  bash -c "[ $code0 -eq 0 ] && grep -q 'selftest passed: rep3 party 0 of 3' '$work/out0'"
+new_peers
+write_cluster "$work/cluster.toml" 1
+run_config_parties "$work/cluster.toml" "$work/cluster.toml" "$work/cluster.toml" --save-model "$work/config-model.json"
+check "three sqt party --config processes train; the file's options are used (512 samples: 4 batches)" \
+  bash -c "[ $code0 -eq 0 ] && grep -q 'final test accuracy: [0-9.]* ([0-9]*/200)' '$work/out0' && grep -q 'batch 4/4' '$work/out0' && [ -s '$work/config-model.json' ]"
+new_peers
+write_cluster "$work/cluster.toml" 1
+write_cluster "$work/cluster2.toml" 2
+run_config_parties "$work/cluster.toml" "$work/cluster.toml" "$work/cluster2.toml"
+check "a host with a different cluster file is stopped by the options check" \
+  bash -c "[ $code0 -ne 0 ] && grep -q 'configuration mismatch with party 2 .*: cluster_config_sha256' '$work/out0'"
+printf '[[party]]\naddress = "127.0.0.1:1"\n[train]\nepoch = 3\n' >"$work/typo.toml"
+"$sqt" party --config "$work/typo.toml" --id 0 >"$work/out0" 2>&1
+code0=$?
+rm -f "$work/out1" "$work/out2"
+check "an unknown key in the cluster file is named with its table" \
+  bash -c "[ $code0 -ne 0 ] && grep -q \"typo.toml: 'train.epoch' is not an option of sqt party\" '$work/out0'"
+printf 'protocol = "rep3\n' >"$work/syntax.toml"
+"$sqt" party --config "$work/syntax.toml" --id 0 >"$work/out0" 2>&1
+code0=$?
+check "a TOML syntax error names file, line and column" \
+  bash -c "[ $code0 -ne 0 ] && grep -q 'syntax.toml:1:[0-9]*: ' '$work/out0'"
+
 # Messages of tens of MB exchanged by all parties at once around the ring.
 new_peers
 run_parties --certs "$work/certs" --n 4000000 -- --certs "$work/certs" --n 4000000 -- \

@@ -55,6 +55,7 @@ SessionOptions selftest_session_options(const SelftestOptions& options) {
                             {"n", std::to_string(options.n)},
                             {"seed", std::to_string(options.seed)}};
   add_party_count_agreed(session_options.agreed, options.parties, options.dealer);
+  add_config_agreed(session_options.agreed, options.party);
   return session_options;
 }
 

@@ -245,6 +245,7 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   options.threads = job.threads;
   options.nearest_rounding = job.nearest;
   options.agreed = job_agreed_options(job, f);
+  add_config_agreed(options.agreed, flags);
   Session session(std::move(network), options);
   if (is_dealer) return serve_as_dealer(session, job.protocol, job.ring);
   run_or_abort(session, [&] {

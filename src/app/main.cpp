@@ -4,7 +4,10 @@
 
 #include <csignal>
 #include <exception>
+#include <string>
+#include <vector>
 
+#include "app/cluster_config.h"
 #include "app/commands.h"
 #include "core/error.h"
 #include "core/memory_tuning.h"
@@ -24,9 +27,18 @@ int main(int argc, char** argv) {
   sqt::add_protocols_command(app);
   sqt::add_export_command(app);
   sqt::add_report_command(app);
+  const std::vector<std::string> given(argv, argv + argc);
+  bool from_config = false;
   try {
-    app.parse(argc, argv);
+    // --config FILE of a party subcommand becomes the flags it stands for.
+    std::vector<std::string> args = sqt::expand_cluster_config(given, app);
+    from_config = args != given;
+    std::vector<char*> pointers;
+    for (std::string& arg : args) pointers.push_back(arg.data());
+    app.parse(static_cast<int>(pointers.size()), pointers.data());
   } catch (const CLI::ParseError& e) {
+    if (from_config && e.get_exit_code() != 0)
+      fmt::print(stderr, "sqt: note: options came from the --config file and the command line\n");
     return app.exit(e);
   } catch (const std::exception& e) {
     fmt::print(stderr, "sqt: error: {}\n", e.what());

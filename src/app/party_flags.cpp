@@ -43,6 +43,14 @@ void add_party_flags(CLI::App& command, PartyFlags& flags) {
       ->check(CLI::Range(2.0, 86400.0))
       ->capture_default_str();
   add_link_emulation_flags(command, flags.emulate_rtt_ms, flags.emulate_gbit);
+  command.add_option("--config", flags.config,
+                     "Cluster file (TOML) every host shares: peers, TLS, protocol and options; "
+                     "flags on the command line win (docs/deployment.md)");
+  command.add_option("--config-sha256", flags.config_sha256, "Set by --config")->group("");
+}
+
+void add_config_agreed(std::map<std::string, std::string>& agreed, const PartyFlags& flags) {
+  if (!flags.config_sha256.empty()) agreed["cluster_config_sha256"] = flags.config_sha256;
 }
 
 void add_link_emulation_flags(CLI::App& command, double& rtt_ms, double& gbit) {

@@ -1,8 +1,8 @@
 // party_flags.h — command-line flags of a party that runs as its own process.
 //
 // Shared by every subcommand that connects to other parties over TCP:
-// --party, --peers, the TLS files (--certs DIR or --ca/--cert/--key), the
-// switch that turns TLS off, the timeouts and the link emulation; and by
+// --party, --peers, --config (a cluster file, cluster_config.h), the TLS files (--certs DIR or
+// --ca/--cert/--key), the switch that turns TLS off, the timeouts and the link emulation; and by
 // every subcommand that runs a protocol: --parties and --dealer.
 //
 // With a dealer, --peers lists the N computing parties and then the dealer:
@@ -32,9 +32,13 @@ struct PartyFlags {
   double peer_timeout_s = 10;
   double emulate_rtt_ms = 0;
   double emulate_gbit = 0;
+  std::string config;         // --config FILE (expanded before parsing: cluster_config.h)
+  std::string config_sha256;  // set by that expansion; compared between parties
 };
 
 void add_party_flags(CLI::App& command, PartyFlags& flags);
+// Adds {"cluster_config_sha256", digest} when the run came from --config.
+void add_config_agreed(std::map<std::string, std::string>& agreed, const PartyFlags& flags);
 // --emulate-rtt-ms and --emulate-gbit (net/link_pacer.h), also used by benchmarks.
 void add_link_emulation_flags(CLI::App& command, double& rtt_ms, double& gbit);
 
