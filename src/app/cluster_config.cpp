@@ -86,6 +86,12 @@ void add_nodes(Expansion& e, const toml::table& root) {
     addresses.push_back(node_address(*dealer.as_table(), e.path + ": dealer", &pins.back()));
     if (e.command.get_option_no_throw("--dealer")) e.flags.push_back("--dealer");
   }
+  if (const toml::node_view client = root["client"]; client && e.command.get_name() == "infer") {
+    SQT_CHECK(client.is_table(), "{}: [client] must be a table with address = \"host:port\"",
+              e.path);
+    pins.emplace_back();
+    addresses.push_back(node_address(*client.as_table(), e.path + ": client", &pins.back()));
+  }
   if (given_on_command_line(e, *e.command.get_option("--peers"))) return;
   e.flags.push_back("--peers=" + fmt::format("{}", fmt::join(addresses, ",")));
   if (given_on_command_line(e, *e.command.get_option("--peer-fingerprints"))) return;
@@ -99,7 +105,7 @@ void add_nodes(Expansion& e, const toml::table& root) {
 void add_table(Expansion& e, const toml::table& table, const std::string& prefix) {
   for (auto& [key, value] : table) {
     const std::string name(key.str()), where = prefix.empty() ? name : prefix + "." + name;
-    if (prefix.empty() && (name == "party" || name == "dealer")) continue;
+    if (prefix.empty() && (name == "party" || name == "dealer" || name == "client")) continue;
     if (prefix.empty() && name == "train" && value.is_table()) {
       if (e.command.get_name() == "party") add_table(e, *value.as_table(), "train");
       continue;  // training options mean nothing to selftest

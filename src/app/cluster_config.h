@@ -9,7 +9,9 @@
 //   fingerprint = "AB:CD:..."          # optional certificate pin (all or none)
 //   [dealer]                           # optional: the dealer node (implies --dealer)
 //   address = "10.0.0.9:7000"
-//   [train]                            # options of `sqt party` only (selftest skips them)
+//   [client]                           # optional: sqt infer's client node (last in --peers)
+//   address = "10.0.0.8:7000"
+//   [train]                            # options of `sqt party` only (others skip them)
 //   model = "C"
 //   epochs = 25
 //

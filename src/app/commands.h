@@ -14,6 +14,7 @@ void add_data_command(CLI::App& app);
 void add_protocols_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_infer_command(CLI::App& app);
 // `sqt bench step` and its per-process worker (on the `bench` command).
 void add_step_commands(CLI::App& bench);
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   sqt::add_selftest_command(app);
   sqt::add_train_command(app);
   sqt::add_eval_command(app);
+  sqt::add_infer_command(app);
   sqt::add_party_command(app);
   sqt::add_data_command(app);
   sqt::add_protocols_command(app);

@@ -44,6 +44,10 @@ struct SessionOptions {
   std::uint64_t emulator_seed = 0;
   // Fixed-point products round to nearest (exact) instead of stochastically.
   bool nearest_rounding = false;
+  // Nodes after the computing parties (and the dealer, if any) that are
+  // clients, not a dealer: sqt infer's client, which sends inputs and
+  // receives outputs over its channels but runs no protocol.
+  int clients = 0;
   // Emulator only: count values that leave the range in which the real
   // protocols' truncation and comparison are proven correct (RangeStats).
   bool check_range = false;
@@ -85,7 +89,9 @@ class Session {
   int party() const { return network_ ? network_->id() : 0; }
   // Computing parties (a dealer, if any, is node parties() and not counted).
   int parties() const { return network_ ? network_->parties() : 1; }
-  bool has_dealer() const { return network_ && network_->nodes() > network_->parties(); }
+  bool has_dealer() const {
+    return network_ && network_->nodes() - options_.clients > network_->parties();
+  }
   int frac_bits() const { return options_.frac_bits; }
   int threads() const { return options_.threads; }
   bool nearest_rounding() const { return options_.nearest_rounding; }
