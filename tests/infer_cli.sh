@@ -7,35 +7,7 @@
 set -u
 sqt=$1
 source_dir=$2
-export SQT_DATA_DIR="${SQT_DATA_DIR:-$source_dir/../shared/data}"
-[ -f "$SQT_DATA_DIR/mnist/t10k-images-idx3-ubyte.gz" ] || { echo "FAILED: no MNIST under $SQT_DATA_DIR"; exit 1; }
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-checks=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then
-    echo "ok: $name"
-  else
-    echo "FAILED: $name"
-    for f in "$work"/node*.log; do [ -f "$f" ] && sed "s|^|  $(basename "$f"): |" "$f"; done
-    failures=$((failures + 1))
-  fi
-}
-new_peers() {  # new_peers COUNT: free loopback ports below the ephemeral range
-  local ports=() p
-  while [ ${#ports[@]} -lt "$1" ]; do
-    p=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [[ " ${ports[*]} " != *" $p "* ]]; then
-      ports+=("$p")
-    fi
-  done
-  peers=$(printf '127.0.0.1:%s,' "${ports[@]}")
-  peers=${peers%,}
-}
+source "$source_dir/tests/lib.sh"
 bash "$source_dir/scripts/make-certs.sh" "$work/certs" 4 >/dev/null || exit 1
 
 # run_infer N CLIENT_ARGS -- PARTY_ARGS: N computing parties and the client.
@@ -97,5 +69,4 @@ check "party 0 without --model-file is told to pass it" \
 check "--peers without the client's address is refused with the expected count" \
   grep -q 'sqt infer with 3 parties: --peers needs 4 addresses (the computing parties, then the client), got 3' "$work/node0.log"
 
-echo "$((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+summary

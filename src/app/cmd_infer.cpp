@@ -15,13 +15,15 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "app/client_messages.h"
 #include "app/commands.h"
 #include "app/party_flags.h"
 #include "core/precision.h"
 #include "crypto/prg.h"
 #include "data/dataset.h"
 #include "nn/model_file.h"
-#include "nn/model_validate.h"
+#include "nn/model_spec_json.h"
+#include "nn/pixel_encoding.h"
 #include "nn/secure_inference.h"
 #include "proto/registry.h"
 #include "proto/session.h"
@@ -46,49 +48,21 @@ struct InferOptions {
 // The architecture is public among the computing parties: party 0 sends it.
 ModelSpec share_model_spec(Network& net, const reference::Model* owned) {
   if (net.id() == 0) {
-    nlohmann::json j{{"name", owned->spec.name}, {"input", owned->spec.input}, {"layers", {}}};
-    for (const LayerSpec& l : owned->spec.layers) {
-      nlohmann::json layer(l.attrs);
-      layer["type"] = l.type;
-      j["layers"].push_back(layer);
-    }
-    const std::string text = j.dump();
+    const std::string text = model_spec_to_json(owned->spec).dump();
     for (int peer = 1; peer < net.parties(); ++peer) net.send(peer, std::as_bytes(std::span(text)));
     return owned->spec;
   }
   std::vector<std::byte> bytes = net.recv_any(0, 1 << 20);
-  nlohmann::json j = nlohmann::json::parse(
-      std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), nullptr, false);
-  try {
-    ModelSpec spec{j.at("name").get<std::string>(), j.at("input").get<Shape>(), {}};
-    for (const auto& l : j.at("layers")) {
-      LayerSpec layer{l.at("type").get<std::string>(), {}};
-      for (auto& [key, value] : l.items())
-        if (key != "type") layer.attrs[key] = value.get<long>();
-      validate_layer_spec(layer, spec.layers.size(), "the model from party 0");
-      spec.layers.push_back(layer);
-    }
-    return spec;
-  } catch (const nlohmann::json::exception&) {
-    fail("party 0 sent a malformed model architecture");
-  }
+  return model_spec_from_json(
+      nlohmann::json::parse(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                            nullptr, false),
+      "the model from party 0");
 }
 
 // The client's announcement {count, sample size}, checked against the
 // model and compared between the computing parties.
 std::array<std::uint64_t, 2> receive_request(Network& net, const ModelSpec& spec) {
-  const int client = net.parties();
-  std::array<std::uint64_t, 2> request{};
-  net.recv_values<std::uint64_t>(client, request);
-  for (int peer = 0; peer < net.parties(); ++peer)
-    if (peer != net.id()) net.send_values<std::uint64_t>(peer, request);
-  for (int peer = 0; peer < net.parties(); ++peer) {
-    if (peer == net.id()) continue;
-    std::array<std::uint64_t, 2> theirs{};
-    net.recv_values<std::uint64_t>(peer, theirs);
-    SQT_CHECK(theirs == request, "the client announced {} samples to this party but {} to party {}",
-              request[0], theirs[0], peer);
-  }
+  const auto request = agree_on_words<2>(net, net.parties(), "the client's request");
   SQT_CHECK(request[0] >= 1 && request[0] <= kMaxSamples,
             "the client asked for {} predictions (1 to {} accepted)", request[0], kMaxSamples);
   SQT_CHECK(request[1] == shape_size(spec.input),
@@ -128,24 +102,9 @@ void infer_as_party(P& p, const reference::Model* owned) {
 }
 
 template <RingElement R>
-Tensor<R> encode_pixels(const Dataset& test, std::size_t first, std::size_t count, int f) {
+Tensor<R> chunk_pixels(const Dataset& test, std::size_t first, std::size_t count, int f) {
   const std::size_t size = test.sample_size();
-  Tensor<R> x(Shape{count * size});
-  for (std::size_t i = 0; i < count * size; ++i)
-    x[i] = static_cast<R>(std::llround(std::ldexp(test.pixels[first * size + i] / 255.0, f)));
-  return x;
-}
-
-// Sends party i the i-th of N additive summands of `value` (fresh randomness).
-template <RingElement R>
-void send_summands(Network& net, Prg& prg, const Tensor<R>& value) {
-  Tensor<R> last = value;
-  for (int i = 0; i + 1 < net.parties(); ++i) {
-    Tensor<R> summand = prg.random<R>(value.shape());
-    for (std::size_t k = 0; k < last.size(); ++k) last[k] -= summand[k];
-    net.send_values<R>(i, summand.span());
-  }
-  net.send_values<R>(net.parties() - 1, last.span());
+  return encode_pixels<R>(std::span(test.pixels).subspan(first * size, count * size), f);
 }
 
 template <RingElement R>
@@ -159,7 +118,7 @@ void infer_as_client(Session& session, const Dataset& test, const InferOptions& 
   Tensor<R> mask = prg.random<R>({count});
   for (std::size_t first = 0; first < count; first += kChunk) {
     const std::size_t c = std::min(kChunk, count - first);
-    send_summands(net, prg, encode_pixels<R>(test, first, c, session.frac_bits()));
+    send_summands(net, prg, chunk_pixels<R>(test, first, c, session.frac_bits()));
     Tensor<R> m(Shape{c});
     for (std::size_t i = 0; i < c; ++i) m[i] = mask[first + i];
     send_summands(net, prg, m);

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -125,6 +126,19 @@ void run_ring(const TrainJob& job) {
                    [&]<class P>(std::type_identity<P>) { run_local_training<P>(job, loaded, f); });
 }
 
+// "-1", a party index, or "holderK".
+bool parse_reveal_to(const std::string& text, TrainJob& job) {
+  const bool holder = text.starts_with("holder");
+  const std::string number = holder ? text.substr(6) : text;
+  int value = 0;
+  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (error != std::errc() || end != number.data() + number.size() || number.empty()) return false;
+  if (holder && value < 0) return false;
+  job.reveal_to = holder ? -1 : value;
+  job.reveal_to_holder = holder ? value : -1;
+  return true;
+}
+
 void add_train_flags(CLI::App& command, TrainJob& job) {
   command.add_option("--model", job.model, "Built-in model (A) or a JSON model file")
       ->capture_default_str();
@@ -168,8 +182,11 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
   command.add_option("--metrics-out", job.metrics_out, "Write one JSON object per epoch to FILE");
   command.add_option("--save-model", job.save_model,
                      "Reveal the trained model and save it to FILE");
-  command.add_option("--reveal-to", job.reveal_to, "Party that receives the model (-1: nobody)")
-      ->capture_default_str();
+  command
+      .add_option(
+          "--reveal-to", [&job](const CLI::results_t& r) { return parse_reveal_to(r[0], job); },
+          "Party that receives the model (-1: nobody; holderK: data holder K, with --holders)")
+      ->default_str("0");
   command.add_flag("--check-range", job.check_range,
                    "Emulator only: count values outside the range in which the secure "
                    "truncation and comparisons are correct");
@@ -229,31 +246,110 @@ DataInfo share_data_info(Network& net, const Loaded* loaded, const TrainJob& job
   }
 }
 
+// The computing parties compare the full training options among themselves
+// (with holders, the session compares only what the holders know).
+void check_parties_agree(Network& net, const std::map<std::string, std::string>& options) {
+  const std::string mine = nlohmann::json(options).dump();
+  std::vector<std::string> all = net.exchange_text(mine, 64 * 1024);
+  for (int peer = 0; peer < net.parties(); ++peer)
+    SQT_CHECK(all[peer] == mine,
+              "configuration mismatch with party {}: the training options differ; start every "
+              "party with the same options",
+              peer);
+}
+
+// The sample counts of every holder, checked against what the parties know.
+std::pair<DataInfo, std::vector<HolderAnnouncement>> receive_holders(Network& net,
+                                                                     const TrainJob& job) {
+  DataInfo info{known_sample_shape(job.dataset), 10, 0, 0};
+  std::vector<HolderAnnouncement> holders;
+  for (int h = 0; h < job.holders; ++h) {
+    HolderAnnouncement a = receive_announcement(net, net.parties() + h);
+    SQT_CHECK(a.sample_values == shape_size(info.sample_shape) && a.classes == 10,
+              "holder {} announced samples of {} values in {} classes; {} has {} ({}) in 10", h,
+              a.sample_values, a.classes, job.dataset, shape_size(info.sample_shape),
+              shape_string(info.sample_shape));
+    SQT_CHECK(a.train <= 1'000'000 && a.test <= 1'000'000,
+              "holder {} announced {} training and {} test samples (at most 1,000,000 each)", h,
+              a.train, a.test);
+    SQT_CHECK((a.wants_model != 0) == (h == job.reveal_to_holder),
+              "holder {} {} the model but the parties were started with --reveal-to {}", h,
+              a.wants_model ? "asks for" : "does not ask for (--save-model)",
+              job.reveal_to_holder >= 0 ? fmt::format("holder{}", job.reveal_to_holder)
+                                        : std::to_string(job.reveal_to));
+    info.train_count += a.train;
+    info.test_count += a.test;
+    holders.push_back(a);
+  }
+  SQT_CHECK(info.train_count >= 1, "the holders announced no training samples");
+  return {info, holders};
+}
+
+// The peers of a party when data holders follow the computing parties.
+std::vector<PeerAddress> resolve_peers_with_holders(const PartyFlags& flags, const TrainJob& job) {
+  SQT_CHECK(!job.dealer, "--holders with --dealer is not supported: run without a dealer");
+  std::vector<PeerAddress> peers = parse_peers(flags.peers);
+  SQT_CHECK(static_cast<int>(peers.size()) == job.parties + job.holders,
+            "{} parties and {} holders: --peers needs {} addresses (the computing parties, then "
+            "the holders), got {}",
+            job.parties, job.holders, job.parties + job.holders, peers.size());
+  SQT_CHECK(flags.party >= 0 && flags.party < job.parties,
+            "--party {} is not a computing party (0 to {}); holders run sqt holder", flags.party,
+            job.parties - 1);
+  return peers;
+}
+
+template <BinaryProtocol P>
+EpochMetrics train_on_holders_data(P& p, const TrainJob& job, const ModelSpec& spec) {
+  Network& net = p.session().net();
+  check_parties_agree(net, job_agreed_options(job, p.frac_bits()));
+  auto [info, holders] = receive_holders(net, job);
+  RevealLog log;
+  SharedTrainTest<P> shared =
+      input_holders(p, holders, info.sample_shape, job.check_holder_inputs, log);
+  const std::uint64_t accepted = 1;
+  for (int h = 0; h < job.holders; ++h)
+    net.send_values<std::uint64_t>(p.parties() + h, std::span(&accepted, 1));
+  if (p.party() == 0)
+    fmt::print("{} holders shared {} training and {} test samples{}\n", job.holders,
+               info.train_count, info.test_count,
+               job.check_holder_inputs ? " (range-checked in MPC)" : "");
+  return train_party(p, job, spec, info, nullptr, &shared, log);
+}
+
 template <RingElement R>
 void run_party(const TrainJob& job, const PartyFlags& flags) {
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
   check_precision(kRingBits<R>, f);  // before loading data or connecting
   const int me = flags.party;
-  auto peers = resolve_peers(flags, job.protocol, job.parties, job.dealer);
+  auto peers = job.holders ? resolve_peers_with_holders(flags, job)
+                           : resolve_peers(flags, job.protocol, job.parties, job.dealer);
   const bool is_dealer = me == job.parties;  // the node after the computing parties
   std::unique_ptr<Loaded> loaded;
-  if (me == 0) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder
+  if (me == 0 && !job.holders) loaded = std::make_unique<Loaded>(load_for(job));  // the data holder
   auto network = std::make_unique<Network>(
       me, connect_parties(me, peers, resolve_connect_options(flags)), job.parties);
   SessionOptions options;
   options.frac_bits = f;
   options.threads = job.threads;
   options.nearest_rounding = job.nearest;
-  options.agreed = job_agreed_options(job, f);
+  options.clients = job.holders;
+  options.agreed = job.holders ? holder_agreed_options(job) : job_agreed_options(job, f);
   add_config_agreed(options.agreed, flags);
   Session session(std::move(network), options);
   if (is_dealer) return serve_as_dealer(session, job.protocol, job.ring);
   run_or_abort(session, [&] {
-    DataInfo data = share_data_info(session.net(), loaded.get(), job);
-    ModelSpec spec = job_model_spec(job, data.sample_shape);
+    const Shape sample_shape = loaded ? loaded->info.sample_shape : known_sample_shape(job.dataset);
+    ModelSpec spec = job_model_spec(job, sample_shape);
     with_protocol<R>(job.protocol, [&]<class P>(std::type_identity<P>) {
       P p(session);
-      EpochMetrics last = train_party(p, job, spec, data, loaded ? &loaded->data : nullptr);
+      EpochMetrics last;
+      if (job.holders) {
+        last = train_on_holders_data(p, job, spec);
+      } else {
+        DataInfo data = share_data_info(session.net(), loaded.get(), job);
+        last = train_party(p, job, spec, data, loaded ? &loaded->data : nullptr);
+      }
       if (me == 0)
         fmt::print("final test accuracy: {:.4f} ({}/{})\n", last.test_accuracy, last.correct,
                    last.tested);
@@ -296,9 +392,27 @@ void add_party_command(CLI::App& app) {
   auto flags = std::make_shared<PartyFlags>();
   add_party_flags(*command, *flags);
   add_train_flags(*command, *job);
-  command->callback([job, flags] {
-    SQT_CHECK(find_protocol(job->protocol).parties > 1,
+  command
+      ->add_option("--holders", job->holders,
+                   "Data holders (sqt holder), listed after the parties in --peers, share the "
+                   "data; no party needs a dataset")
+      ->check(CLI::Range(0, 64));
+  auto check_inputs = std::make_shared<std::string>("auto");
+  command
+      ->add_option("--check-holder-inputs", *check_inputs,
+                   "Verify in MPC that holders' pixels are in [0, 1] and labels one-hot: on, off "
+                   "or auto (on for malicious protocols)")
+      ->check(CLI::IsMember({"on", "off", "auto"}))
+      ->capture_default_str();
+  command->callback([job, flags, check_inputs] {
+    const ProtocolInfo& info = find_protocol(job->protocol);
+    SQT_CHECK(info.parties > 1,
               "the emulator (plain) runs in one process: use sqt train --protocol plain");
+    job->check_holder_inputs = *check_inputs == "on" ||
+                               (*check_inputs == "auto" && info.security.starts_with("malicious"));
+    SQT_CHECK(job->reveal_to_holder < job->holders,
+              "--reveal-to holder{} needs at least {} holders (--holders {})",
+              job->reveal_to_holder, job->reveal_to_holder + 1, job->holders);
     job->parties = checked_party_count(find_protocol(job->protocol), job->parties, job->dealer);
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");
     SQT_CHECK(!job->check_range,
@@ -318,6 +432,9 @@ void add_train_command(CLI::App& app) {
   add_train_flags(*command, *job);
   command->callback([job] {
     job->parties = checked_party_count(find_protocol(job->protocol), job->parties, job->dealer);
+    SQT_CHECK(job->reveal_to_holder < 0,
+              "--reveal-to holder{}: data holders take part in sqt party --holders only",
+              job->reveal_to_holder);
     job->progress_bar = ::isatty(STDOUT_FILENO);
     SQT_CHECK(job->train.epochs >= 1, "--epochs must be at least 1, got {}", job->train.epochs);
     SQT_CHECK(!job->resume || !job->checkpoint_dir.empty(), "--resume needs --checkpoint-dir DIR");

@@ -15,6 +15,7 @@ void add_protocols_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_infer_command(CLI::App& app);
+void add_holder_command(CLI::App& app);
 // `sqt bench step` and its per-process worker (on the `bench` command).
 void add_step_commands(CLI::App& bench);
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   sqt::add_train_command(app);
   sqt::add_eval_command(app);
   sqt::add_infer_command(app);
+  sqt::add_holder_command(app);
   sqt::add_party_command(app);
   sqt::add_data_command(app);
   sqt::add_protocols_command(app);

@@ -8,20 +8,9 @@
 #include "proto/registry.h"
 
 namespace sqt {
+namespace {
 
-ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
-  if (is_builtin_model(job.model)) return builtin_model(job.model, sample_shape);
-  SQT_CHECK(
-      std::filesystem::exists(job.model),
-      "--model '{}' is neither a built-in model (A, B, C, D, alexnet) nor an existing model file",
-      job.model);
-  ModelSpec spec = parse_model_file(job.model);
-  SQT_CHECK(spec.input == sample_shape, "model file '{}' expects input {} but {} samples are {}",
-            job.model, shape_string(spec.input), job.dataset, shape_string(sample_shape));
-  return spec;
-}
-
-std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits) {
+std::map<std::string, std::string> job_options(const TrainJob& job, int frac_bits) {
   return {{"protocol", job.protocol},
           {"parties", std::to_string(job.parties)},
           {"dealer", job.dealer ? "yes" : "no"},
@@ -40,6 +29,44 @@ std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int f
           {"reveal_to", std::to_string(job.reveal_to)},
           {"frac_bits", std::to_string(frac_bits)},
           {"rounding", job.nearest ? "nearest" : "probabilistic"}};
+}
+
+std::string reveal_to_name(const TrainJob& job) {
+  return job.reveal_to_holder >= 0 ? fmt::format("holder{}", job.reveal_to_holder)
+                                   : std::to_string(job.reveal_to);
+}
+
+}  // namespace
+
+ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
+  if (is_builtin_model(job.model)) return builtin_model(job.model, sample_shape);
+  SQT_CHECK(
+      std::filesystem::exists(job.model),
+      "--model '{}' is neither a built-in model (A, B, C, D, alexnet) nor an existing model file",
+      job.model);
+  ModelSpec spec = parse_model_file(job.model);
+  SQT_CHECK(spec.input == sample_shape, "model file '{}' expects input {} but {} samples are {}",
+            job.model, shape_string(spec.input), job.dataset, shape_string(sample_shape));
+  return spec;
+}
+
+std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits) {
+  auto options = job_options(job, frac_bits);
+  if (job.holders > 0) {  // only then, so that earlier checkpoints still resume
+    options["holders"] = std::to_string(job.holders);
+    options["check_holder_inputs"] = job.check_holder_inputs ? "yes" : "no";
+    options["reveal_to"] = reveal_to_name(job);
+  }
+  return options;
+}
+
+std::map<std::string, std::string> holder_agreed_options(const TrainJob& job) {
+  return {{"command", "train"},
+          {"protocol", job.protocol},
+          {"parties", std::to_string(job.parties)},
+          {"ring", std::to_string(job.ring)},
+          {"dataset", job.dataset},
+          {"holders", std::to_string(job.holders)}};
 }
 
 std::string checkpoint_config(const TrainJob& job, int frac_bits) {

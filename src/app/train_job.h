@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "app/holder_exchange.h"
 #include "data/dataset.h"
 #include "mpc/building_blocks.h"
 #include "nn/checkpoint.h"
@@ -31,6 +32,10 @@ struct TrainJob {
   std::size_t train_limit = 0, test_limit = 0;
   std::string metrics_out, save_model;
   int reveal_to = 0;  // party that receives the trained model (-1: nobody)
+  int holders =
+      0;  // data holders (sqt holder) after the parties in --peers; 0: party 0 has the data
+  int reveal_to_holder = -1;         // holder that receives the model (--reveal-to holderK)
+  bool check_holder_inputs = false;  // verify holders' values in MPC (default: malicious protocols)
   bool progress_bar = false;
   std::string checkpoint_dir;  // save every epoch here (empty: no checkpoints)
   bool resume = false;         // continue from the latest common checkpoint
@@ -41,6 +46,11 @@ ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape);
 
 // Options every party must share, compared at session start.
 std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits);
+
+// What the computing parties and the data holders (sqt holder) compare at
+// session start; the parties then compare job_agreed_options among
+// themselves (a holder does not know the training options).
+std::map<std::string, std::string> holder_agreed_options(const TrainJob& job);
 
 // The configuration a checkpoint belongs to: the agreed options except
 // --epochs (a run may be resumed with more epochs) and --dealer (shares do not
@@ -83,13 +93,17 @@ bool wants_model(P& p, const TrainJob& job) {
   return want != 0;
 }
 
-// Runs the job at one party; `data` is non-null at the data holder only.
+// Runs the job at one party; `data` is non-null at the data holder only, or
+// the parties hold every sample as shares (`shared`, input by sqt holder;
+// `input_reveals` records what that input opened).
 template <BinaryProtocol P>
 EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const DataInfo& info,
-                         const TrainTest* data) {
+                         const TrainTest* data, const SharedTrainTest<P>* shared = nullptr,
+                         const RevealLog& input_reveals = {}) {
   Sequential<P> model = build_model<P>(spec);
   model.initialize(p);
-  Trainer<P> trainer(p, model, job.optimizer, job.train, info, data);
+  Trainer<P> trainer(p, model, job.optimizer, job.train, info, data, shared);
+  trainer.reveals() = input_reveals;
   std::unique_ptr<TrainReporter> reporter;
   if (p.party() == 0) reporter = std::make_unique<TrainReporter>(job);
   std::optional<EpochCheckpoints<P>> checkpoints;
@@ -130,7 +144,16 @@ EpochMetrics train_party(P& p, const TrainJob& job, const ModelSpec& spec, const
                   job.save_model.c_str());
     }
   }
+  Tensor<typename P::Ring> for_holder;
+  const int holder_node = p.parties() + job.reveal_to_holder;
+  if (job.reveal_to_holder >= 0)
+    for_holder = masked_model_for_holder(p, model, spec, holder_node, trainer.reveals());
   finish_protocol(p);  // a deviation after the last open is caught too
+  if (job.reveal_to_holder >= 0) {
+    Network& net = p.session().net();
+    net.send_values<typename P::Ring>(holder_node, for_holder.span());
+    if (p.party() == 0) fmt::print("model sent to holder {} (masked)\n", job.reveal_to_holder);
+  }
   if (reporter) reporter->reveals(trainer.reveals());
   return last;
 }

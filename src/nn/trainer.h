@@ -1,8 +1,11 @@
 // trainer.h — training and evaluation loops in MPC.
 //
-// The data holder (party 0) inputs each batch: pixels scaled to [0, 1] as
-// fixed point and one-hot labels; the other parties only learn the batch
-// shape. The public per-epoch shuffle (seeded) is applied by the holder. Per
+// The data come from one of two places. Either party 0 holds them and inputs
+// each batch (pixels scaled to [0, 1] as fixed point, one-hot labels; the
+// other parties only learn the batch shape), or the parties already hold
+// every sample as shares (SharedTrainTest, input by `sqt holder` data holders)
+// and take each batch's rows locally. Either way the order of the samples is
+// the public per-epoch shuffle (seeded). Per
 // epoch only two values are opened: the summed training loss and the number
 // of correctly classified test samples.
 #pragma once
@@ -19,7 +22,9 @@
 #include "nn/loss.h"
 #include "nn/model.h"
 #include "nn/optimizer.h"
+#include "nn/pixel_encoding.h"
 #include "nn/reveal_log.h"
+#include "nn/shared_samples.h"
 #include "proto/session.h"
 
 namespace sqt {
@@ -81,15 +86,17 @@ class Trainer {
   static constexpr int kHolder = 0;
 
   Trainer(P& p, Sequential<P>& model, OptimizerOptions optimizer, TrainOptions options,
-          DataInfo info, const TrainTest* data)
+          DataInfo info, const TrainTest* data, const SharedTrainTest<P>* shared = nullptr)
       : p_(p),
         model_(model),
         optimizer_(std::move(optimizer)),
         options_(options),
         info_(std::move(info)),
         data_(data),
+        shared_(shared),
         log2_batch_(checked_log2_batch(options.batch)) {
-    SQT_CHECK(p.party() != kHolder || data != nullptr, "the data holder has no data");
+    SQT_CHECK(shared != nullptr || p.party() != kHolder || data != nullptr,
+              "the data holder has no data");
     SQT_CHECK(info_.train_count >= options_.batch,
               "{} training samples are fewer than one batch of {}", info_.train_count,
               options_.batch);
@@ -104,8 +111,7 @@ class Trainer {
     SoftmaxCrossEntropy<P> loss;
     Share loss_total = zeros(p_, {1});
     for (std::size_t b = 0; b < batches; ++b) {
-      auto [x, onehot, labels] =
-          input_batch(data_ ? &data_->train : nullptr, order, b * options_.batch, options_.batch);
+      auto [x, onehot, labels] = batch_of(true, order, b * options_.batch, options_.batch);
       Share logits = model_.forward(p_, x, true);
       Share grad = loss.gradient(p_, logits, onehot);
       if (options_.compute_loss) loss_total = p_.add(loss_total, loss.loss_sum(p_, onehot));
@@ -154,7 +160,7 @@ class Trainer {
     Share correct = zeros(p_, {1});
     for (std::size_t first = 0; first < info_.test_count; first += options_.eval_batch) {
       std::size_t count = std::min(options_.eval_batch, info_.test_count - first);
-      auto [x, onehot, labels] = input_batch(data_ ? &data_->test : nullptr, order, first, count);
+      auto [x, onehot, labels] = batch_of(false, order, first, count);
       Share logits = model_.forward(p_, x, false);
       Share predicted = max_last_axis(p_, logits).argmax;
       Share hits = equal(p_, predicted, labels);
@@ -168,6 +174,18 @@ class Trainer {
   struct Batch {
     Share x, onehot, labels;
   };
+
+  // Samples order[first .. first + count) of the training or test set.
+  Batch batch_of(bool train, const std::vector<std::size_t>& order, std::size_t first,
+                 std::size_t count) {
+    if (shared_) {
+      SharedSamples<P> rows =
+          take_rows(train ? shared_->train : shared_->test, order, first, count);
+      return {rows.x, rows.onehot, rows.labels};
+    }
+    const TrainTest* d = data_;
+    return input_batch(d ? (train ? &d->train : &d->test) : nullptr, order, first, count);
+  }
 
   // The holder encodes samples order[first .. first + count) and inputs them.
   Batch input_batch(const Dataset* set, const std::vector<std::size_t>& order, std::size_t first,
@@ -185,8 +203,7 @@ class Trainer {
       for (std::size_t i = 0; i < count; ++i) {
         std::size_t sample = order[first + i];
         const std::uint8_t* pixels = set->pixels.data() + sample * size;
-        for (std::size_t j = 0; j < size; ++j)
-          x[i * size + j] = static_cast<R>(std::llround(std::ldexp(pixels[j] / 255.0, f)));
+        for (std::size_t j = 0; j < size; ++j) x[i * size + j] = encode_pixel<R>(pixels[j], f);
         onehot[i * classes + set->labels[sample]] = 1;
         labels[i] = set->labels[sample];
       }
@@ -232,6 +249,7 @@ class Trainer {
   TrainOptions options_;
   DataInfo info_;
   const TrainTest* data_;
+  const SharedTrainTest<P>* shared_;
   int log2_batch_;
   RevealLog reveals_;
 };
