@@ -75,6 +75,46 @@ run_holders --protocol mal3 "${small[@]}" -- --protocol mal3 --train-samples 0:3
 check "mal3 checks holders by default: a pixel of 2.0 stops the run, naming holder 1" \
   bash -c "[ $party_code -ne 0 ] && grep -q 'holder 1 sent 1 out-of-range values (pixels outside' '$work/node1.log'"
 
+# One cluster.toml for all five nodes: addresses, TLS, holders' slices.
+new_peers 5
+IFS=, read -r a0 a1 a2 a3 a4 <<<"$peers"
+cat >"$work/cluster.toml" <<TOML
+certs = "$work/certs"
+[[party]]
+address = "$a0"
+[[party]]
+address = "$a1"
+[[party]]
+address = "$a2"
+[[holder]]
+address = "$a3"
+train_samples = "0:64"
+test_samples = "0:100"
+save_model = "$work/from-config.json"
+[[holder]]
+address = "$a4"
+train_samples = "64:64"
+[train]
+model = "A"
+epochs = 1
+batch_size = 32
+reveal_to = "holder0"
+dataset = "mnist"
+TOML
+rm -f "$work"/node*.log
+pids=()
+for i in 0 1 2; do
+  SQT_DATA_DIR=/nonexistent "$sqt" party --config "$work/cluster.toml" --id "$i" >"$work/node$i.log" 2>&1 &
+  pids+=($!)
+done
+"$sqt" holder --config "$work/cluster.toml" --id 3 >"$work/node3.log" 2>&1 &
+pids+=($!)
+"$sqt" holder --config "$work/cluster.toml" --id 4 >"$work/node4.log" 2>&1
+config_code=$?
+for i in "${pids[@]}"; do wait "$i" || config_code=1; done
+check "one cluster.toml: three parties and two holders ([[holder]] slices, [train] reveal_to holder0)" \
+  bash -c "[ $config_code -eq 0 ] && grep -q '2 holders shared 128 training and 100 test samples' '$work/node0.log' && [ -s '$work/from-config.json' ]"
+
 run_holders "${small[@]}" -- --train-samples 0:32 --save-model "$work/x.json" -- --train-samples 32:32
 check "a holder that asks for the model without the parties' --reveal-to is refused" \
   grep -q "holder 0 asks for the model but the parties were started with --reveal-to 0" "$work/node0.log"

@@ -4,6 +4,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <span>
 
@@ -56,16 +59,64 @@ void add_option(Expansion& e, const std::string& key, const toml::node& value,
   for (const std::string& text : texts) e.flags.push_back(option_name(key) + "=" + text);
 }
 
-std::string node_address(const toml::table& node, const std::string& where, std::string* pin) {
+// Keys of a [[holder]] table besides address and fingerprint: options of
+// `sqt holder` for that holder only.
+constexpr std::array<std::string_view, 5> kHolderKeys{"train_samples", "test_samples", "save_model",
+                                                      "data_dir", "dataset"};
+
+bool is_holder_key(std::string_view key) {
+  return std::find(kHolderKeys.begin(), kHolderKeys.end(), key) != kHolderKeys.end();
+}
+
+std::string node_address(const toml::table& node, const std::string& where, std::string* pin,
+                         bool holder = false) {
   const auto* address = node.get_as<std::string>("address");
   SQT_CHECK(address != nullptr, "{} needs address = \"host:port\"", where);
   for (auto& [key, value] : node) {
     (void)value;
-    SQT_CHECK(key == "address" || key == "fingerprint",
-              "{}: unknown key '{}' (expected address, fingerprint)", where, key.str());
+    SQT_CHECK(key == "address" || key == "fingerprint" || (holder && is_holder_key(key.str())),
+              "{}: unknown key '{}' (expected address, fingerprint{})", where, key.str(),
+              holder ? ", train_samples, test_samples, save_model, data_dir, dataset" : "");
   }
   if (const auto* fingerprint = node.get_as<std::string>("fingerprint")) *pin = fingerprint->get();
   return address->get();
+}
+
+// The value of --id (or --party) on the command line, or -1.
+int id_on_command_line(const Expansion& e) {
+  for (std::size_t i = 0; i < e.given.size(); ++i) {
+    const std::string& arg = e.given[i];
+    for (const char* name : {"--id", "--party"}) {
+      std::string value;
+      if (arg == name && i + 1 < e.given.size()) value = e.given[i + 1];
+      if (arg.rfind(std::string(name) + "=", 0) == 0) value = arg.substr(std::strlen(name) + 1);
+      if (!value.empty()) return std::atoi(value.c_str());
+    }
+  }
+  return -1;
+}
+
+// [[holder]] (sqt party and sqt holder only): their addresses after the
+// parties, --holders, and for `sqt holder --id I` that holder's own keys.
+void add_holders(Expansion& e, const toml::table& root, std::vector<std::string>& addresses,
+                 std::vector<std::string>& pins, int parties) {
+  const std::string command = e.command.get_name();
+  const toml::array* holders = root["holder"].as_array();
+  if (holders == nullptr || (command != "party" && command != "holder")) return;
+  SQT_CHECK(holders->is_homogeneous<toml::table>(),
+            "{}: every [[holder]] must be a table with address = \"host:port\"", e.path);
+  for (std::size_t h = 0; h < holders->size(); ++h) {
+    pins.emplace_back();
+    addresses.push_back(node_address(*holders->get_as<toml::table>(h),
+                                     fmt::format("{}: holder {}", e.path, h), &pins.back(), true));
+  }
+  if (!given_on_command_line(e, *e.command.get_option("--holders")))
+    e.flags.push_back(fmt::format("--holders={}", holders->size()));
+  const int holder = id_on_command_line(e) - parties;
+  if (command != "holder" || holder < 0 || holder >= static_cast<int>(holders->size())) return;
+  for (auto& [key, value] : *holders->get_as<toml::table>(static_cast<std::size_t>(holder)))
+    if (is_holder_key(key.str()))
+      add_option(e, std::string(key.str()), value, fmt::format("holder {}.{}", holder, key.str()));
 }
 
 // [[party]] and [dealer] -> --peers, --peer-fingerprints, --dealer.
@@ -92,6 +143,7 @@ void add_nodes(Expansion& e, const toml::table& root) {
     pins.emplace_back();
     addresses.push_back(node_address(*client.as_table(), e.path + ": client", &pins.back()));
   }
+  add_holders(e, root, addresses, pins, static_cast<int>(parties->size()));
   if (given_on_command_line(e, *e.command.get_option("--peers"))) return;
   e.flags.push_back("--peers=" + fmt::format("{}", fmt::join(addresses, ",")));
   if (given_on_command_line(e, *e.command.get_option("--peer-fingerprints"))) return;
@@ -102,12 +154,23 @@ void add_nodes(Expansion& e, const toml::table& root) {
   if (pinned) e.flags.push_back("--peer-fingerprints=" + fmt::format("{}", fmt::join(pins, ",")));
 }
 
+// A holder takes the [train] options it shares with the parties and
+// ignores the others.
+void add_shared_training_options(Expansion& e, const toml::table& train) {
+  for (const char* name : {"dataset", "frac_bits", "rounding"})
+    if (const toml::node* value = train.get(name))
+      add_option(e, name, *value, std::string("train.") + name);
+}
+
 void add_table(Expansion& e, const toml::table& table, const std::string& prefix) {
   for (auto& [key, value] : table) {
     const std::string name(key.str()), where = prefix.empty() ? name : prefix + "." + name;
-    if (prefix.empty() && (name == "party" || name == "dealer" || name == "client")) continue;
+    if (prefix.empty() &&
+        (name == "party" || name == "dealer" || name == "client" || name == "holder"))
+      continue;
     if (prefix.empty() && name == "train" && value.is_table()) {
       if (e.command.get_name() == "party") add_table(e, *value.as_table(), "train");
+      if (e.command.get_name() == "holder") add_shared_training_options(e, *value.as_table());
       continue;  // training options mean nothing to selftest
     }
     if (const toml::table* group = value.as_table()) {

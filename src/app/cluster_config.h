@@ -11,11 +11,15 @@
 //   address = "10.0.0.9:7000"
 //   [client]                           # optional: sqt infer's client node (last in --peers)
 //   address = "10.0.0.8:7000"
-//   [train]                            # options of `sqt party` only (others skip them)
-//   model = "C"
+//   [[holder]]                         # optional: data holders (sqt party --holders), in order
+//   address = "10.0.1.1:7000"
+//   train_samples = "0:30000"          # also test_samples, save_model, data_dir, dataset:
+//                                      # options of `sqt holder --id` of that holder only
+//   [train]                            # options of `sqt party` (a holder takes dataset,
+//   model = "C"                        # frac_bits and rounding; others skip them)
 //   epochs = 25
 //
-// Tables other than party, dealer and train only group keys. A flag given
+// Tables other than party, dealer, client, holder and train only group keys. A flag given
 // on the command line wins over the file; the host's --id is never in it.
 // The file's SHA-256 travels as --config-sha256 into the options that every
 // party compares at start-up, so hosts with different files stop at once.

@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "app/party_flags.h"
+#include "app/recipes.h"
 #include "app/train_job.h"
 #include "data/fetch.h"
 #include "kernels/kernel_isa.h"
@@ -118,10 +119,13 @@ void run_ring(const TrainJob& job) {
   const ProtocolInfo& info = find_protocol(job.protocol);
   fmt::print(
       "{} on {} ({} training, {} test samples), protocol {}{}{}, k = {}, f = {}, batch {}, {} "
-      "lr {}\n",
+      "lr {}{}\n",
       loaded.spec.name, job.dataset, loaded.info.train_count, loaded.info.test_count, job.protocol,
       party_count_note(info, job.parties, job.dealer), info.secure ? "" : " (INSECURE emulator)",
-      kRingBits<R>, f, job.train.batch, job.optimizer.kind, job.optimizer.lr);
+      kRingBits<R>, f, job.train.batch, job.optimizer.kind, job.optimizer.lr,
+      job.optimizer.schedule.empty()
+          ? ""
+          : fmt::format(", from epoch E lr X: {}", lr_schedule_text(job.optimizer.schedule)));
   with_protocol<R>(job.protocol,
                    [&]<class P>(std::type_identity<P>) { run_local_training<P>(job, loaded, f); });
 }
@@ -173,6 +177,14 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
       ->capture_default_str();
   command.add_option("--lr", job.optimizer.lr, "Learning rate")->capture_default_str();
   command.add_option("--momentum", job.optimizer.momentum, "SGD momentum")->capture_default_str();
+  command.add_option(
+      "--lr-schedule",
+      [&job](const CLI::results_t& r) { return parse_lr_schedule(r[0], job.optimizer.schedule); },
+      "Learning rate from given epochs on: EPOCH:LR,... (e.g. 6:0.01,9:0.002; before the first, "
+      "--lr)");
+  command.add_option("--recipe", job.recipe,
+                     "A measured recipe (model, optimiser, schedule, epochs): lenet99; options "
+                     "given here win");
   command.add_option("--threads", job.threads, "Threads per party for matrix products")
       ->capture_default_str();
   command.add_option("--seed", job.train.seed, "Seed of the public shuffle (and of the emulator)")
@@ -404,7 +416,8 @@ void add_party_command(CLI::App& app) {
                    "or auto (on for malicious protocols)")
       ->check(CLI::IsMember({"on", "off", "auto"}))
       ->capture_default_str();
-  command->callback([job, flags, check_inputs] {
+  command->callback([job, flags, check_inputs, command] {
+    if (!job->recipe.empty()) apply_recipe(job->recipe, *command, *job);
     const ProtocolInfo& info = find_protocol(job->protocol);
     SQT_CHECK(info.parties > 1,
               "the emulator (plain) runs in one process: use sqt train --protocol plain");
@@ -430,7 +443,8 @@ void add_train_command(CLI::App& app) {
   auto* command = app.add_subcommand("train", "Train a model in MPC (all parties in this process)");
   auto job = std::make_shared<TrainJob>();
   add_train_flags(*command, *job);
-  command->callback([job] {
+  command->callback([job, command] {
+    if (!job->recipe.empty()) apply_recipe(job->recipe, *command, *job);
     job->parties = checked_party_count(find_protocol(job->protocol), job->parties, job->dealer);
     SQT_CHECK(job->reveal_to_holder < 0,
               "--reveal-to holder{}: data holders take part in sqt party --holders only",

@@ -45,7 +45,7 @@ void add_party_flags(CLI::App& command, PartyFlags& flags) {
   add_link_emulation_flags(command, flags.emulate_rtt_ms, flags.emulate_gbit);
   command.add_option("--config", flags.config,
                      "Cluster file (TOML) every host shares: peers, TLS, protocol and options; "
-                     "flags on the command line win (docs/deployment.md)");
+                     "flags on the command line win (README: Running parties on separate hosts)");
   command.add_option("--config-sha256", flags.config_sha256, "Set by --config")->group("");
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "app/recipes.h"
 #include "proto/registry.h"
 
 namespace sqt {
@@ -52,6 +53,8 @@ ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
 
 std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits) {
   auto options = job_options(job, frac_bits);
+  if (!job.optimizer.schedule.empty())  // only then, so that earlier checkpoints still resume
+    options["lr_schedule"] = lr_schedule_text(job.optimizer.schedule);
   if (job.holders > 0) {  // only then, so that earlier checkpoints still resume
     options["holders"] = std::to_string(job.holders);
     options["check_holder_inputs"] = job.check_holder_inputs ? "yes" : "no";

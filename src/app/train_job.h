@@ -25,6 +25,7 @@ struct TrainJob {
   bool nearest = false;
   int threads = 1;
   std::string model = "A";
+  std::string recipe;  // --recipe NAME (app/recipes.h), applied before the checks
   std::string dataset = "mnist";
   std::string data_dir;
   TrainOptions train;

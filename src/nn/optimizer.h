@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "mpc/compare.h"
@@ -25,6 +26,9 @@ namespace sqt {
 struct OptimizerOptions {
   std::string kind = "sgd";  // sgd | adam | amsgrad
   double lr = 0.1;
+  // Piecewise-constant schedule: from epoch E on, the learning rate is
+  // schedule[E] (the latest entry not after the epoch; before any, lr).
+  std::map<int, double> schedule;
   double momentum = 0.9;
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
 };
@@ -39,7 +43,22 @@ class Optimizer {
     SQT_CHECK(options_.kind == "sgd" || options_.kind == "adam" || options_.kind == "amsgrad",
               "unknown optimizer '{}': expected sgd, adam or amsgrad", options_.kind);
     SQT_CHECK(options_.lr > 0, "learning rate must be positive, got {}", options_.lr);
+    for (const auto& [epoch, lr] : options_.schedule)
+      SQT_CHECK(epoch >= 1 && lr > 0,
+                "learning-rate schedule entry {}:{}: needs epoch >= 1, lr > 0", epoch, lr);
+    base_lr_ = options_.lr;
   }
+
+  // The learning rate of `epoch` (1-based) under the schedule.
+  double lr_at(int epoch) const {
+    double lr = base_lr_;
+    for (const auto& [from, value] : options_.schedule)
+      if (from <= epoch) lr = value;
+    return lr;
+  }
+  // Uses the scheduled learning rate from now on (a public constant).
+  void begin_epoch(int epoch) { options_.lr = lr_at(epoch); }
+  double lr() const { return options_.lr; }
 
   void step(P& p, const std::vector<Param<P>*>& params, int log2_batch) {
     ++steps_;
@@ -111,6 +130,7 @@ class Optimizer {
   }
 
   OptimizerOptions options_;
+  double base_lr_ = 0;
   std::vector<Share> state_;
   long steps_ = 0;
 };

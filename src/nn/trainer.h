@@ -107,6 +107,7 @@ class Trainer {
     const auto start = Clock::now();
     const CommStats before = stats();
     const std::size_t batches = info_.train_count / options_.batch;
+    optimizer_.begin_epoch(epoch);
     std::vector<std::size_t> order = shuffled_order(epoch);
     SoftmaxCrossEntropy<P> loss;
     Share loss_total = zeros(p_, {1});
