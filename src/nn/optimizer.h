@@ -26,11 +26,11 @@ namespace sqt {
 struct OptimizerOptions {
   std::string kind = "sgd";  // sgd | adam | amsgrad
   double lr = 0.1;
+  double momentum = 0.9;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
   // Piecewise-constant schedule: from epoch E on, the learning rate is
   // schedule[E] (the latest entry not after the epoch; before any, lr).
   std::map<int, double> schedule;
-  double momentum = 0.9;
-  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
 };
 
 template <BinaryProtocol P>
