@@ -43,13 +43,16 @@ std::string datablocks(const std::vector<MetricsRun>& runs) {
   return out;
 }
 
+bool has_loss(const MetricsRun& run) {
+  return std::any_of(run.epochs.begin(), run.epochs.end(),
+                     [](const EpochPoint& p) { return p.train_loss.has_value(); });
+}
+
 std::string plot_command(const std::vector<MetricsRun>& runs, int column, bool need_loss) {
   std::string out = "plot";
   const char* separator = " ";
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    const bool has_loss = std::any_of(runs[r].epochs.begin(), runs[r].epochs.end(),
-                                      [](const EpochPoint& p) { return p.train_loss.has_value(); });
-    if (need_loss && !has_loss) continue;
+    if (need_loss && !has_loss(runs[r])) continue;
     out += fmt::format("{}$run{} using 1:{} with linespoints linestyle {} title {}", separator, r,
                        column, r + 1, quoted(runs[r].label));
     separator = ", ";
@@ -67,10 +70,7 @@ int last_epoch(const std::vector<MetricsRun>& runs) {
 
 std::string curves_script(const std::vector<MetricsRun>& runs, const PlotOptions& options) {
   SQT_CHECK(!runs.empty(), "sqt report: no metrics file given");
-  const bool any_loss = std::any_of(runs.begin(), runs.end(), [](const MetricsRun& run) {
-    return std::any_of(run.epochs.begin(), run.epochs.end(),
-                       [](const EpochPoint& p) { return p.train_loss.has_value(); });
-  });
+  const bool any_loss = std::any_of(runs.begin(), runs.end(), has_loss);
   std::string s = terminal_for(options) + "\n";
   s += fmt::format("set output {}\n", quoted(options.output));
   s += "set encoding utf8\nset termoption noenhanced\nset grid\nset key bottom right\n";
