@@ -61,10 +61,18 @@ TEST(CheckpointStore, CorruptAndTruncatedFilesAreNamedAndSkipped) {
 }
 
 // A small model trained one step; returns its opened parameters.
+OptimizerOptions adam_options() {
+  OptimizerOptions o;
+  o.kind = "adam";
+  o.lr = 0.01;
+  o.momentum = 0.9;
+  return o;
+}
+
 template <class P>
 struct TinyRun {
   Sequential<P> model;
-  Optimizer<P> optimizer{OptimizerOptions{"adam", 0.01, 0.9}};
+  Optimizer<P> optimizer{adam_options()};
 
   explicit TinyRun(P& p) {
     ModelSpec spec{"tiny",

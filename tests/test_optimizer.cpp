@@ -51,10 +51,11 @@ TEST(LearningRateSchedule, TheStepUsesTheEpochsRate) {
   session.nearest_rounding = true;
   auto moved = run_local<P>(session, [&](P& p) {
     Optimizer<P> optimizer(scheduled());
-    Param<P> w{"w",
-               {1},
-               p.constant(Tensor<std::uint64_t>(Shape{1}, encode_fixed<std::uint64_t>(1.0, f))),
-               p.constant(Tensor<std::uint64_t>(Shape{1}, encode_fixed<std::uint64_t>(2.0, f)))};
+    Param<P> w;
+    w.name = "w";
+    w.shape = {1};
+    w.value = p.constant(Tensor<std::uint64_t>(Shape{1}, encode_fixed<std::uint64_t>(1.0, f)));
+    w.grad = p.constant(Tensor<std::uint64_t>(Shape{1}, encode_fixed<std::uint64_t>(2.0, f)));
     std::vector<double> steps;
     for (int epoch : {1, 3, 5}) {
       optimizer.begin_epoch(epoch);
