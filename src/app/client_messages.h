@@ -32,6 +32,21 @@ void send_summands(Network& net, Prg& prg, const Tensor<R>& value) {
   net.send_values<R>(net.parties() - 1, last.span());
 }
 
+// At a client: one opening of `count` ring elements from every computing
+// party, which must all agree (a party that deviated is named); returns it.
+template <class R>
+Tensor<R> receive_agreed(Network& net, std::size_t count, std::string_view what) {
+  Tensor<R> first(Shape{count});
+  net.recv_values<R>(0, first.span());
+  for (int i = 1; i < net.parties(); ++i) {
+    Tensor<R> theirs(Shape{count});
+    net.recv_values<R>(i, theirs.span());
+    SQT_CHECK(theirs.to_vector() == first.to_vector(),
+              "computing parties 0 and {} sent different {}: a party deviated", i, what);
+  }
+  return first;
+}
+
 // Receives `N` words from node `client` and checks that every computing party
 // received the same ones (an error names `what` and the first difference).
 template <std::size_t N>

@@ -87,20 +87,14 @@ void receive_model(Session& session, Prg& prg, const std::string& path) {
     for (Param<Plain<R>>* param : layer->params()) total += shape_size(param->shape);
   Tensor<R> mask = prg.random<R>({total});
   send_summands(net, prg, mask);
-  std::vector<Tensor<R>> opened;
-  for (int i = 0; i < net.parties(); ++i) {
-    opened.emplace_back(Shape{total});
-    net.recv_values<R>(i, opened.back().span());
-    SQT_CHECK(opened.back().to_vector() == opened[0].to_vector(),
-              "computing parties 0 and {} sent different models: a party deviated", i);
-  }
+  const Tensor<R> opened = receive_agreed<R>(net, total, "models");
   reference::Model model{spec, std::vector<reference::Params>(spec.layers.size())};
   std::size_t offset = 0;
   for (std::size_t i = 0; i < shapes.layers().size(); ++i)
     for (Param<Plain<R>>* param : shapes.layers()[i]->params()) {
       Tensor<R> values(param->shape);
       for (std::size_t k = 0; k < values.size(); ++k)
-        values[k] = opened[0][offset + k] - mask[offset + k];
+        values[k] = opened[offset + k] - mask[offset + k];
       offset += values.size();
       model.params[i].emplace(param->name, decode_fixed(values, session.frac_bits()));
     }

@@ -123,13 +123,7 @@ void infer_as_client(Session& session, const Dataset& test, const InferOptions& 
     for (std::size_t i = 0; i < c; ++i) m[i] = mask[first + i];
     send_summands(net, prg, m);
   }
-  std::vector<Tensor<R>> opened;
-  for (int i = 0; i < net.parties(); ++i) {
-    opened.emplace_back(Shape{count});
-    net.recv_values<R>(i, opened.back().span());
-    SQT_CHECK(opened.back().to_vector() == opened[0].to_vector(),
-              "computing parties 0 and {} returned different results: a party deviated", i);
-  }
+  const Tensor<R> opened = receive_agreed<R>(net, count, "results");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ofstream out;
@@ -139,7 +133,7 @@ void infer_as_client(Session& session, const Dataset& test, const InferOptions& 
   }
   std::size_t correct = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    const R predicted = opened[0][i] - mask[i];
+    const R predicted = opened[i] - mask[i];
     SQT_CHECK(predicted < R{1} << 20, "sample {}: the parties returned a malformed class", i);
     correct += static_cast<std::size_t>(predicted) == test.labels[i];
     if (out.is_open()) out << static_cast<std::uint64_t>(predicted) << "\n";
