@@ -1,13 +1,15 @@
 // Tests of checkpoints: the file store (atomic files, verification, listing,
-// pruning) and saving/resuming the training state of a model in the
-// emulator and in rep3 (shares restored exactly; parties agree on the
-// latest epoch that all of them have).
+// pruning), saving/resuming the training state of a model in the emulator
+// and in rep3 (shares restored exactly; parties agree on the latest epoch
+// that all of them have), and loading only the model from a checkpoint for
+// inference (checkpoint_model.h), on both rings.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "nn/checkpoint.h"
+#include "nn/checkpoint_model.h"
 #include "proto/local_run.h"
 #include "proto/plain/plain.h"
 #include "proto/rep3/rep3.h"
@@ -147,6 +149,64 @@ TEST(Checkpoint, Rep3PartiesResumeFromTheLatestCommonEpochOnly) {
     EXPECT_EQ(resumed.opened(p), after_one);
     // Another configuration finds nothing to resume.
     EXPECT_FALSE(agree_resume_point(p, store, "{\"lr\":\"0.5\"}").has_value());
+    return 0;
+  });
+}
+
+// Trains two epochs, checkpointing each, and loads the model alone (the
+// optimiser state behind it is skipped) as sqt infer --checkpoint-dir does.
+template <RingElement R>
+void model_loads_from_checkpoint() {
+  TestDir dir;
+  SessionOptions options;
+  options.frac_bits = kDefaultFracBits<R>;
+  using P = Rep3<R>;
+  run_local<P>(options, [&](P& p) {
+    TinyRun<P> run(p);
+    CheckpointStore store(dir.path.string(), p.party());
+    auto state = training_state(p, run.model, run.optimizer);
+    std::vector<std::vector<R>> opened;
+    for (int epoch = 1; epoch <= 2; ++epoch) {
+      run.step(p, epoch);
+      save_checkpoint(p, store, epoch, "ab", "{}", state, run.optimizer.steps());
+      opened.push_back(run.opened(p));
+    }
+    TinyRun<P> latest(p), first(p);
+    EXPECT_EQ(load_model_from_checkpoint(p, dir.path.string(), latest.model, std::nullopt), 2);
+    EXPECT_EQ(latest.opened(p), opened[1]);
+    EXPECT_EQ(load_model_from_checkpoint(p, dir.path.string(), first.model, 1), 1);
+    EXPECT_EQ(first.opened(p), opened[0]);
+    return 0;
+  });
+}
+
+TEST(CheckpointModel, Rep3ModelLoadsAloneOnBothRings) {
+  model_loads_from_checkpoint<std::uint64_t>();
+  model_loads_from_checkpoint<u128>();
+}
+
+TEST(CheckpointModel, WrongArchitectureMissingEpochAndMissingDirectoryAreNamed) {
+  TestDir dir;
+  SessionOptions options;
+  options.frac_bits = 16;
+  using P = Rep3<std::uint64_t>;
+  run_local<P>(options, [&](P& p) {
+    TinyRun<P> run(p);
+    CheckpointStore store(dir.path.string(), p.party());
+    save_checkpoint(p, store, 1, "ab", "{}", training_state(p, run.model, run.optimizer), 0);
+    Sequential<P> wider =
+        build_model<P>(ModelSpec{"wider", {4}, {LayerSpec{"dense", {{"out", 5}}}}});
+    wider.initialize(p);
+    std::string error =
+        error_of([&] { load_model_from_checkpoint(p, dir.path.string(), wider, std::nullopt); });
+    EXPECT_NE(error.find("tensor 0 has shape [4, 3], the model expects [4, 5]"), std::string::npos)
+        << error;
+    error = error_of([&] { load_model_from_checkpoint(p, dir.path.string(), run.model, 7); });
+    EXPECT_NE(error.find("no checkpoint of epoch 7 of party"), std::string::npos) << error;
+    error = error_of([&] {
+      load_model_from_checkpoint(p, (dir.path / "absent").string(), run.model, std::nullopt);
+    });
+    EXPECT_NE(error.find("does not exist"), std::string::npos) << error;
     return 0;
   });
 }

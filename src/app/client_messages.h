@@ -7,10 +7,15 @@
 // own input (nn/secure_inference.h input_summands). Whatever a client
 // announces (counts, sizes) the computing parties compare among themselves
 // before acting on it (agree_on_words), so a client cannot make them disagree.
+// The session start compares only the options a client knows too; the
+// parties compare the rest among themselves (check_parties_agree).
 #pragma once
 
 #include <array>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -65,6 +70,19 @@ std::array<std::uint64_t, N> agree_on_words(Network& net, int client, std::strin
                 words[i], peer, theirs[i], i);
   }
   return words;
+}
+
+// The computing parties compare `options` (what `what` names, e.g. "the
+// training options") among themselves; a client takes no part.
+inline void check_parties_agree(Network& net, const std::map<std::string, std::string>& options,
+                                std::string_view what) {
+  const std::string mine = nlohmann::json(options).dump();
+  std::vector<std::string> all = net.exchange_text(mine, 64 * 1024);
+  for (int peer = 0; peer < net.parties(); ++peer)
+    SQT_CHECK(all[peer] == mine,
+              "configuration mismatch with party {}: {} differ; start every party with the same "
+              "options",
+              peer, what);
 }
 
 }  // namespace sqt

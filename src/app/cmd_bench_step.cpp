@@ -117,6 +117,9 @@ void add_step_options(CLI::App& command, StepBenchOptions& options) {
       ->check(CLI::IsMember({"sgd", "adam", "amsgrad"}))
       ->capture_default_str();
   command.add_option("--threads", options.threads, "Threads per party")->capture_default_str();
+  command.add_flag("--inference", options.inference,
+                   "Measure secure inference of a batch (what sqt infer does) instead of a "
+                   "training step; --batch-size 1 gives single-sample latency");
 }
 
 // --- the parties (child processes) ------------------------------------
@@ -142,7 +145,8 @@ void run_step_party(PartyCommand command) {
                     {"model", command.bench.model},
                     {"ring", std::to_string(command.bench.ring)},
                     {"batch", std::to_string(command.bench.batch)},
-                    {"optimizer", command.bench.optimizer}};
+                    {"optimizer", command.bench.optimizer},
+                    {"inference", command.bench.inference ? "yes" : "no"}};
   add_party_count_agreed(options.agreed, bench.parties, bench.dealer);
   Session session(std::move(network), options);
   std::vector<StepBenchRow> rows;
@@ -259,6 +263,7 @@ std::vector<std::string> party_args(const StepCommand& command, const std::strin
                                 "--emulate-gbit",
                                 fmt::format("{}", command.emulate_gbit)};
   if (b.dealer) args.push_back("--dealer");
+  if (b.inference) args.push_back("--inference");
   return args;
 }
 
@@ -306,7 +311,7 @@ void run_processes(const StepCommand& command) {
     dealer_rss_mb = report.at("peak_rss_kb").get<double>() / 1024.0;
     dealer_bytes = report.at("bytes_sent").get<std::uint64_t>();
   }
-  std::vector<StepBenchRow> rows = combine_step_rows(per_party);
+  std::vector<StepBenchRow> rows = combine_step_rows(per_party, command.bench.inference);
   print_rows(rows, command.json);
   const StepBenchRow& total = rows.back();
   nlohmann::ordered_json summary;
@@ -314,6 +319,7 @@ void run_processes(const StepCommand& command) {
   summary["protocol"] = command.bench.protocol;
   summary["ring"] = command.bench.ring;
   summary["batch"] = command.bench.batch;
+  summary["inference"] = command.bench.inference;
   summary["processes"] = command.processes;
   summary["parties"] = parties;
   summary["dealer"] = command.bench.dealer;
@@ -340,8 +346,10 @@ void run_processes(const StepCommand& command) {
     fmt::print("{}\n", summary.dump());
   } else {
     fmt::print(
-        "\none step of {} over {} processes with TLS (kernel {}): {:.4f} s, {:.1f} MB per party, "
+        "\none {} of {} over {} processes with TLS (kernel {}): {:.4f} s, {:.1f} MB per party, "
         "{} rounds, {:.2f} CPU s (busiest party); peak RSS per party {:.0f} MB\n",
+        command.bench.inference ? fmt::format("inference batch of {}", command.bench.batch)
+                                : "step",
         command.bench.model, command.processes, summary["kernel"].get<std::string>(), total.seconds,
         total.bytes_per_party / 1e6, total.rounds, total.cpu_seconds, fmt::join(rss_mb, " / "));
     if (total.has_offline)

@@ -212,19 +212,14 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
       "Skip the (MPC) computation of the training loss");
 }
 
-// What every party knows about a dataset without holding it.
-Shape known_sample_shape(const std::string& dataset) {
-  return dataset == "cifar10" ? Shape{3, 32, 32} : Shape{1, 28, 28};
-}
-
 // The others check what the holder announces against what they already know
 // (the dataset's sample shape and classes, the agreed limits): the holder
 // tells them the sample counts and nothing else, and dictates nothing.
 void check_data_info(const DataInfo& info, const TrainJob& job) {
-  SQT_CHECK(info.sample_shape == known_sample_shape(job.dataset) && info.classes == 10,
+  SQT_CHECK(info.sample_shape == dataset_sample_shape(job.dataset) && info.classes == 10,
             "party 0 announced samples of shape {} in {} classes; {} has {} in 10 classes",
             shape_string(info.sample_shape), info.classes, job.dataset,
-            shape_string(known_sample_shape(job.dataset)));
+            shape_string(dataset_sample_shape(job.dataset)));
   SQT_CHECK(info.train_count >= 1 && info.train_count <= 1'000'000 &&
                 (job.train_limit == 0 || info.train_count <= job.train_limit) &&
                 (job.test_limit == 0 || info.test_count <= job.test_limit) &&
@@ -258,22 +253,10 @@ DataInfo share_data_info(Network& net, const Loaded* loaded, const TrainJob& job
   }
 }
 
-// The computing parties compare the full training options among themselves
-// (with holders, the session compares only what the holders know).
-void check_parties_agree(Network& net, const std::map<std::string, std::string>& options) {
-  const std::string mine = nlohmann::json(options).dump();
-  std::vector<std::string> all = net.exchange_text(mine, 64 * 1024);
-  for (int peer = 0; peer < net.parties(); ++peer)
-    SQT_CHECK(all[peer] == mine,
-              "configuration mismatch with party {}: the training options differ; start every "
-              "party with the same options",
-              peer);
-}
-
 // The sample counts of every holder, checked against what the parties know.
 std::pair<DataInfo, std::vector<HolderAnnouncement>> receive_holders(Network& net,
                                                                      const TrainJob& job) {
-  DataInfo info{known_sample_shape(job.dataset), 10, 0, 0};
+  DataInfo info{dataset_sample_shape(job.dataset), 10, 0, 0};
   std::vector<HolderAnnouncement> holders;
   for (int h = 0; h < job.holders; ++h) {
     HolderAnnouncement a = receive_announcement(net, net.parties() + h);
@@ -314,7 +297,7 @@ std::vector<PeerAddress> resolve_peers_with_holders(const PartyFlags& flags, con
 template <BinaryProtocol P>
 EpochMetrics train_on_holders_data(P& p, const TrainJob& job, const ModelSpec& spec) {
   Network& net = p.session().net();
-  check_parties_agree(net, job_agreed_options(job, p.frac_bits()));
+  check_parties_agree(net, job_agreed_options(job, p.frac_bits()), "the training options");
   auto [info, holders] = receive_holders(net, job);
   RevealLog log;
   SharedTrainTest<P> shared =
@@ -351,7 +334,8 @@ void run_party(const TrainJob& job, const PartyFlags& flags) {
   Session session(std::move(network), options);
   if (is_dealer) return serve_as_dealer(session, job.protocol, job.ring);
   run_or_abort(session, [&] {
-    const Shape sample_shape = loaded ? loaded->info.sample_shape : known_sample_shape(job.dataset);
+    const Shape sample_shape =
+        loaded ? loaded->info.sample_shape : dataset_sample_shape(job.dataset);
     ModelSpec spec = job_model_spec(job, sample_shape);
     with_protocol<R>(job.protocol, [&]<class P>(std::type_identity<P>) {
       P p(session);

@@ -39,16 +39,21 @@ std::string reveal_to_name(const TrainJob& job) {
 
 }  // namespace
 
-ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
-  if (is_builtin_model(job.model)) return builtin_model(job.model, sample_shape);
+ModelSpec named_model_spec(const std::string& model, const std::string& dataset,
+                           const Shape& sample_shape) {
+  if (is_builtin_model(model)) return builtin_model(model, sample_shape);
   SQT_CHECK(
-      std::filesystem::exists(job.model),
+      std::filesystem::exists(model),
       "--model '{}' is neither a built-in model (A, B, C, D, alexnet) nor an existing model file",
-      job.model);
-  ModelSpec spec = parse_model_file(job.model);
+      model);
+  ModelSpec spec = parse_model_file(model);
   SQT_CHECK(spec.input == sample_shape, "model file '{}' expects input {} but {} samples are {}",
-            job.model, shape_string(spec.input), job.dataset, shape_string(sample_shape));
+            model, shape_string(spec.input), dataset, shape_string(sample_shape));
   return spec;
+}
+
+ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape) {
+  return named_model_spec(job.model, job.dataset, sample_shape);
 }
 
 std::map<std::string, std::string> job_agreed_options(const TrainJob& job, int frac_bits) {

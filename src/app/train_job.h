@@ -43,6 +43,10 @@ struct TrainJob {
   bool check_range = false;    // emulator: count values outside the proven range
 };
 
+// --model: a built-in model for the dataset's sample shape, or a JSON model
+// file whose input must be that shape.
+ModelSpec named_model_spec(const std::string& model, const std::string& dataset,
+                           const Shape& sample_shape);
 ModelSpec job_model_spec(const TrainJob& job, const Shape& sample_shape);
 
 // Options every party must share, compared at session start.

@@ -8,6 +8,7 @@
 #include "nn/loss.h"
 #include "nn/model.h"
 #include "nn/optimizer.h"
+#include "nn/secure_inference.h"
 #include "proto/local_run.h"
 #include "proto/registry.h"
 
@@ -23,30 +24,26 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// Times parts of a step at one party: each part starts when all parties
+// start it, and its row has the part's seconds, bytes, rounds and CPU time.
 template <class P>
-std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, const ModelSpec& spec) {
-  using R = typename P::Ring;
-  using Share = typename P::Share;
-  std::vector<StepBenchRow> rows;
-  auto offline = [&]() -> std::pair<CommStats, double> {
-    if constexpr (requires { p.offline_stats(); }) {
-      return {p.offline_stats(), p.offline_seconds()};
-    } else {
-      return {};
-    }
-  };
-  auto timed = [&](const std::string& part, auto&& fn) {
-    if (P::kParties != 1) p.session().net().synchronize();
-    CommStats before = p.session().stats();
-    auto [offline_before, offline_seconds_before] = offline();
+class PartTimer {
+ public:
+  explicit PartTimer(P& p) : p_(p) {}
+
+  template <class F>
+  auto operator()(const std::string& part, F&& fn) {
+    if constexpr (P::kParties != 1) p_.session().net().synchronize();
+    const CommStats before = p_.session().stats();
+    const auto [offline_before, offline_seconds_before] = offline();
     const double cpu_before = process_cpu_seconds();
-    auto start = Clock::now();
+    const auto start = Clock::now();
     auto result = fn();
-    CommStats used = p.session().stats() - before;
+    const CommStats used = p_.session().stats() - before;
     StepBenchRow row{part, std::chrono::duration<double>(Clock::now() - start).count(),
                      used.bytes_sent, used.rounds, process_cpu_seconds() - cpu_before};
-    if constexpr (requires { p.offline_stats(); }) {
-      auto [offline_after, offline_seconds_after] = offline();
+    if constexpr (requires { p_.offline_stats(); }) {
+      const auto [offline_after, offline_seconds_after] = offline();
       const CommStats pre = offline_after - offline_before;
       row.has_offline = true;
       row.offline_bytes_per_party = pre.bytes_sent;
@@ -54,21 +51,50 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
       row.offline_rounds = pre.rounds;
       row.offline_seconds = offline_seconds_after - offline_seconds_before;
     }
-    rows.push_back(row);
+    rows_.push_back(row);
     return result;
-  };
+  }
+
+  std::vector<StepBenchRow> rows() const { return rows_; }
+
+ private:
+  std::pair<CommStats, double> offline() const {
+    if constexpr (requires { p_.offline_stats(); }) {
+      return {p_.offline_stats(), p_.offline_seconds()};
+    } else {
+      return {};
+    }
+  }
+
+  P& p_;
+  std::vector<StepBenchRow> rows_;
+};
+
+// Random pixels in [0, 1) of the model's input shape, a batch of them.
+template <RingElement R>
+Tensor<R> random_pixels(const StepBenchOptions& options, const ModelSpec& spec, int frac_bits) {
+  Shape x_shape{options.batch};
+  x_shape.insert(x_shape.end(), spec.input.begin(), spec.input.end());
+  Prg data = Prg::from_seed(5);
+  Tensor<R> pixels = data.random<R>(x_shape);
+  for (R& v : pixels) v &= pow2<R>(frac_bits) - 1;
+  return pixels;
+}
+
+template <class P>
+std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, const ModelSpec& spec) {
+  using R = typename P::Ring;
+  using Share = typename P::Share;
+  PartTimer<P> timed(p);
   Sequential<P> model = build_model<P>(spec);
   timed("initialize", [&] {
     model.initialize(p);
     return 0;
   });
-  Shape x_shape{options.batch};
-  x_shape.insert(x_shape.end(), spec.input.begin(), spec.input.end());
-  Prg data = Prg::from_seed(5);
-  Tensor<R> pixels = data.random<R>(x_shape), onehot_values({options.batch, 10}, R{0});
-  for (R& v : pixels) v &= pow2<R>(p.frac_bits()) - 1;  // [0, 1)
+  Tensor<R> pixels = random_pixels<R>(options, spec, p.frac_bits());
+  Tensor<R> onehot_values({options.batch, 10}, R{0});
   for (std::size_t i = 0; i < options.batch; ++i) onehot_values[i * 10 + i % 10] = 1;
-  Share x = timed("input", [&] { return p.input(0, pixels, x_shape); });
+  Share x = timed("input", [&] { return p.input(0, pixels, pixels.shape()); });
   Share onehot = p.input(0, onehot_values, onehot_values.shape());
   auto& layers = model.layers();
   for (std::size_t i = 0; i < layers.size(); ++i)
@@ -87,7 +113,45 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
     step.step(p, model.params(), static_cast<int>(std::log2(static_cast<double>(options.batch))));
     return 0;
   });
-  return rows;
+  return timed.rows();
+}
+
+// What `sqt infer` does with one batch of a client's samples: every party
+// inputs its summand of the samples and of the mask, the network runs
+// forward, and the parties open class + mask.
+template <class P>
+std::vector<StepBenchRow> party_inference(P& p, const StepBenchOptions& options,
+                                          const ModelSpec& spec) {
+  using R = typename P::Ring;
+  using Share = typename P::Share;
+  PartTimer<P> timed(p);
+  Sequential<P> model = build_model<P>(spec);
+  timed("initialize", [&] {
+    model.initialize(p);
+    return 0;
+  });
+  const Tensor<R> pixels = random_pixels<R>(options, spec, p.frac_bits());
+  const Tensor<R> mask = Prg::from_seed(6).random<R>({options.batch});
+  Share x = timed("input (the client's summands)",
+                  [&] { return input_summands(p, pixels, pixels.shape()); });
+  const Share masks = input_summands(p, mask, mask.shape());
+  auto& layers = model.layers();
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    x = timed(fmt::format("forward {}", layers[i]->name()),
+              [&] { return layers[i]->forward(p, x, false); });
+  RevealLog log;
+  timed("argmax + open (class + mask)", [&] {
+    const Share predicted = max_last_axis(p, x).argmax;
+    return reveal(p, log, "predicted class plus the mask", RevealLog::kEveryone,
+                  p.add(predicted, masks));
+  });
+  return timed.rows();
+}
+
+template <class P>
+std::vector<StepBenchRow> party_bench(P& p, const StepBenchOptions& options,
+                                      const ModelSpec& spec) {
+  return options.inference ? party_inference(p, options, spec) : party_step(p, options, spec);
 }
 
 ModelSpec step_model(const StepBenchOptions& options) {
@@ -101,7 +165,7 @@ std::vector<StepBenchRow> party_step_ring(Session& session, const StepBenchOptio
   std::vector<StepBenchRow> rows;
   with_protocol<R>(options.protocol, [&]<class P>(std::type_identity<P>) {
     P p(session);
-    rows = party_step(p, options, spec);
+    rows = party_bench(p, options, spec);
   });
   return rows;
 }
@@ -114,7 +178,7 @@ std::vector<std::vector<StepBenchRow>> bench_in_process(const StepBenchOptions& 
   session.local_parties = options.parties;
   session.local_dealer = options.dealer;
   ModelSpec spec = step_model(options);
-  return run_local<P>(session, [&](P& p) { return party_step(p, options, spec); });
+  return run_local<P>(session, [&](P& p) { return party_bench(p, options, spec); });
 }
 
 template <RingElement R>
@@ -132,9 +196,10 @@ std::vector<StepBenchRow> step_bench_party(Session& session, const StepBenchOpti
   return party_step_ring<u128>(session, options);
 }
 
-std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBenchRow>>& parties) {
+std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBenchRow>>& parties,
+                                            bool inference) {
   std::vector<StepBenchRow> rows;
-  StepBenchRow total{kStepTotalPart};
+  StepBenchRow total{inference ? kInferenceTotalPart : kStepTotalPart};
   for (std::size_t i = 0; i < parties[0].size(); ++i) {
     StepBenchRow row = parties[0][i];
     for (auto& party : parties) {
@@ -172,7 +237,7 @@ void run_step_bench(const StepBenchOptions& options,
                     const std::function<void(const StepBenchRow&)>& on_row) {
   auto per_party =
       options.ring == 64 ? bench_ring<std::uint64_t>(options) : bench_ring<u128>(options);
-  for (const StepBenchRow& row : combine_step_rows(per_party)) on_row(row);
+  for (const StepBenchRow& row : combine_step_rows(per_party, options.inference)) on_row(row);
 }
 
 }  // namespace sqt

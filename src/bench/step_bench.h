@@ -7,7 +7,9 @@
 // part's time starts when all parties start it. run_step_bench runs all
 // parties in this process; step_bench_party runs one party over a session's
 // real network (the app runs three processes with TLS and combines their
-// rows with combine_step_rows).
+// rows with combine_step_rows). With `inference`, the step is what
+// `sqt infer` does with a batch: the client's summands input, the forward
+// pass, the argmax and the opening of class + mask.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,7 @@ struct StepBenchOptions {
   std::size_t batch = 128;
   std::string optimizer = "sgd";
   int threads = 1;
+  bool inference = false;  // a secure inference batch instead of a training step
 };
 
 struct StepBenchRow {
@@ -48,6 +51,7 @@ struct StepBenchRow {
 };
 
 inline constexpr const char* kStepTotalPart = "training step (input to update)";
+inline constexpr const char* kInferenceTotalPart = "inference (input to opened classes)";
 
 void run_step_bench(const StepBenchOptions& options,
                     const std::function<void(const StepBenchRow&)>& on_row);
@@ -56,7 +60,9 @@ class Session;
 std::vector<StepBenchRow> step_bench_party(Session& session, const StepBenchOptions& options);
 
 // Per part, the slowest time, most bytes and most rounds over the parties,
-// followed by the total of the step (initialisation and loss excluded).
-std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBenchRow>>& parties);
+// followed by the total of the step (initialisation and loss excluded), named
+// kInferenceTotalPart for an inference step, else kStepTotalPart.
+std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBenchRow>>& parties,
+                                            bool inference);
 
 }  // namespace sqt

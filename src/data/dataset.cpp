@@ -62,4 +62,10 @@ TrainTest load_dataset(const std::string& name, const std::string& data_dir) {
   fail("unknown dataset '{}': expected mnist, fashion-mnist or cifar10", name);
 }
 
+Shape dataset_sample_shape(const std::string& name) {
+  if (name == "mnist" || name == "fashion-mnist") return {1, 28, 28};
+  if (name == "cifar10") return {3, 32, 32};
+  fail("unknown dataset '{}': expected mnist, fashion-mnist or cifar10", name);
+}
+
 }  // namespace sqt

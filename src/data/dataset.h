@@ -37,6 +37,10 @@ std::string resolve_data_dir(const std::string& flag);
 // Loads "mnist", "fashion-mnist" or "cifar10" from the data root.
 TrainTest load_dataset(const std::string& name, const std::string& data_dir);
 
+// The shape of one sample of a named dataset, known without its files (the
+// computing parties build the model from it when a holder has the data).
+Shape dataset_sample_shape(const std::string& name);
+
 // The whole content of a file, gunzipped if it is gzip-compressed.
 std::vector<std::uint8_t> read_maybe_gzip(const std::string& path);
 

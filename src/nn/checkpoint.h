@@ -16,9 +16,11 @@
 // resumed run never reuses PRG streams.
 #pragma once
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crypto/os_random.h"
@@ -36,14 +38,22 @@ inline std::string checkpoint_digest(const std::string& run_id, int epoch,
   return sha256_hex(std::as_bytes(std::span(text)));
 }
 
-// Every share that a checkpoint saves, in a fixed order.
+// The shares a trained model consists of: parameters, then layer buffers.
 template <BinaryProtocol P>
-std::vector<typename P::Share*> training_state(P& p, Sequential<P>& model,
-                                               Optimizer<P>& optimizer) {
+std::vector<typename P::Share*> model_state(Sequential<P>& model) {
   std::vector<typename P::Share*> state;
   for (Param<P>* param : model.params()) state.push_back(&param->value);
   for (auto& layer : model.layers())
     for (auto* buffer : layer->buffers()) state.push_back(buffer);
+  return state;
+}
+
+// Every share that a checkpoint saves, in a fixed order: the model's, then
+// the optimiser's.
+template <BinaryProtocol P>
+std::vector<typename P::Share*> training_state(P& p, Sequential<P>& model,
+                                               Optimizer<P>& optimizer) {
+  std::vector<typename P::Share*> state = model_state(model);
   optimizer.prepare_state(p, model.params());
   for (auto& share : optimizer.state()) state.push_back(&share);
   return state;
@@ -104,18 +114,15 @@ struct ResumePoint {
   std::string run_id;
 };
 
-// The latest epoch that every party has a valid checkpoint of, for this
-// configuration and the same run; nullopt if there is none.
+// The latest of `candidates` (this party's checkpoints) that every party
+// also has, with an equal digest; nullopt if there is none.
 template <BinaryProtocol P>
-std::optional<ResumePoint> agree_resume_point(P& p, const CheckpointStore& store,
-                                              const std::string& config) {
+std::optional<CheckpointHeader> latest_common_checkpoint(
+    P& p, const std::vector<CheckpointHeader>& candidates) {
   nlohmann::json mine = nlohmann::json::array();
-  std::vector<CheckpointHeader> headers = store.list();
-  for (const auto& h : headers)
-    if (h.digest == checkpoint_digest(h.run_id, h.epoch, config))
-      mine.push_back({{"epoch", h.epoch}, {"digest", h.digest}});
+  for (const auto& h : candidates) mine.push_back({{"epoch", h.epoch}, {"digest", h.digest}});
   std::vector<std::string> lists = exchange_text(p, mine.dump());
-  for (auto h = headers.rbegin(); h != headers.rend(); ++h) {
+  for (auto h = candidates.rbegin(); h != candidates.rend(); ++h) {
     bool everyone = true;
     for (const std::string& text : lists) {
       auto theirs = nlohmann::json::parse(text, nullptr, false);
@@ -126,19 +133,31 @@ std::optional<ResumePoint> agree_resume_point(P& p, const CheckpointStore& store
                    entry.value("digest", std::string()) == h->digest;
       everyone &= found;
     }
-    if (everyone) return ResumePoint{h->epoch, h->run_id};
+    if (everyone) return *h;
   }
   return std::nullopt;
 }
 
-// Loads this party's shares of `epoch` into `state`; returns the optimiser's
-// step count.
+// The latest epoch that every party has a valid checkpoint of, for this
+// configuration and the same run; nullopt if there is none.
 template <BinaryProtocol P>
-long load_checkpoint(const CheckpointStore& store, int epoch,
-                     const std::vector<typename P::Share*>& state) {
+std::optional<ResumePoint> agree_resume_point(P& p, const CheckpointStore& store,
+                                              const std::string& config) {
+  std::vector<CheckpointHeader> ours;
+  for (const auto& h : store.list())
+    if (h.digest == checkpoint_digest(h.run_id, h.epoch, config)) ours.push_back(h);
+  std::optional<CheckpointHeader> common = latest_common_checkpoint(p, ours);
+  if (!common) return std::nullopt;
+  return ResumePoint{common->epoch, common->run_id};
+}
+
+// Reads the first tensors of a checkpoint's payload into `state`, checking
+// every shape; returns the number of tensors and bytes read.
+template <BinaryProtocol P>
+std::pair<std::size_t, std::size_t> load_state_prefix(
+    const Checkpoint& checkpoint, const std::string& file,
+    const std::vector<typename P::Share*>& state) {
   using R = typename P::Ring;
-  Checkpoint checkpoint = store.read(epoch);
-  const std::string file = store.path(epoch);
   SQT_CHECK(checkpoint.header.word_bytes == static_cast<int>(sizeof(R)),
             "checkpoint '{}' holds {}-bit ring elements, this run uses {}", file,
             checkpoint.header.word_bytes * 8, sizeof(R) * 8);
@@ -161,9 +180,20 @@ long load_checkpoint(const CheckpointStore& store, int epoch,
     }
     *share = P::from_local_tensors(std::move(tensors));
   }
-  SQT_CHECK(index == checkpoint.header.shapes.size() && offset == checkpoint.payload.size(),
+  return {index, offset};
+}
+
+// Loads this party's shares of `epoch` into `state`; returns the optimiser's
+// step count.
+template <BinaryProtocol P>
+long load_checkpoint(const CheckpointStore& store, int epoch,
+                     const std::vector<typename P::Share*>& state) {
+  Checkpoint checkpoint = store.read(epoch);
+  const std::string file = store.path(epoch);
+  const auto [tensors, bytes] = load_state_prefix<P>(checkpoint, file, state);
+  SQT_CHECK(tensors == checkpoint.header.shapes.size() && bytes == checkpoint.payload.size(),
             "checkpoint '{}' holds {} tensors, the model and optimiser have {}", file,
-            checkpoint.header.shapes.size(), index);
+            checkpoint.header.shapes.size(), tensors);
   return checkpoint.header.optimizer_steps;
 }
 

@@ -2,15 +2,17 @@
 // that is not a computing party, with any multi-party protocol.
 //
 // Who holds what: the computing parties hold the model as shares, input by
-// its owner (party `owner`, from a revealed model file). The client, a node
+// its owner (party `owner`, from a revealed model file) or loaded from their
+// training checkpoints (checkpoint_model.h). The client, a node
 // after the computing parties, splits its samples x and a random mask m into
 // N additive summands mod 2^k and sends party i the i-th. Party i inputs
 // its summand with the protocol's own input, and the sum of the N sharings
 // is a sharing of x (of m): a coalition of fewer than N parties misses one
 // uniform summand and learns nothing. The parties evaluate the network,
-// take the argmax, and open class + m, which is uniform to them; the client
-// receives that opening from every party, checks that they agree, and
-// subtracts m. Nothing else is opened. docs/inference.md has the messages.
+// take the argmax, and open class + m, which is uniform to them (or, when
+// the client asks for scores, open the output scores + one mask word per
+// score); the client receives that opening from every party, checks that
+// they agree, and subtracts m. Nothing else is opened. docs/inference.md has the messages.
 #pragma once
 
 #include <string>
@@ -63,6 +65,16 @@ Tensor<typename P::Ring> masked_classes(P& p, Sequential<P>& model, const typena
   typename P::Share predicted = max_last_axis(p, logits).argmax;
   return reveal(p, log, "predicted class plus the client's mask (uniform)", RevealLog::kEveryone,
                 p.add(predicted, mask));
+}
+
+// Output scores (logits, fixed point) + mask for each sample of x, one mask
+// word per score, opened to every party (uniform to them).
+template <BinaryProtocol P>
+Tensor<typename P::Ring> masked_scores(P& p, Sequential<P>& model, const typename P::Share& x,
+                                       const typename P::Share& mask, RevealLog& log) {
+  typename P::Share logits = model.forward(p, x, false);
+  return reveal(p, log, "output scores plus the client's mask (uniform)", RevealLog::kEveryone,
+                p.add(logits, mask));
 }
 
 }  // namespace sqt
