@@ -1,0 +1,117 @@
+// prime_field.h — the prime field F_p with p = 2^127 - 1, for protocols that
+// share values over a field instead of the ring Z_2^k (Shamir secret
+// sharing needs a field: interpolation divides by differences of points).
+//
+// Why this prime:
+// - Size. Fixed point with k = 64 value bits is embedded as signed integers
+//   in (-p/2, p/2). Masked openings of comparisons and truncations add a
+//   random mask of k + s bits (s = 40 statistical bits) to a value below
+//   2^k, and the sum must not wrap: p > 2^(k+s+1) = 2^105 holds with room.
+// - Speed. p is a Mersenne prime: 2^127 = 1 (mod p), so reducing a 128-bit
+//   integer is one shift, one mask and one add, and a 254-bit product is
+//   folded with the same identity (2^128 = 2).
+// - Square roots. p = 3 (mod 4), so sqrt(a) = a^((p+1)/4): a random shared
+//   bit comes from one opened square (the standard trick of Damgard et al.).
+//
+// Fp127 holds its value reduced, in [0, p), in an unsigned 128-bit integer;
+// every operation returns a reduced value. Conversions to and from signed
+// integers use the symmetric representative. Plain value type, no state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/ring.h"
+
+namespace sqt {
+
+struct Fp127 {
+  static constexpr u128 kP = (u128{1} << 127) - 1;
+  u128 v = 0;  // in [0, p)
+
+  constexpr Fp127() = default;
+  // The residue of x (any 128-bit value; x = p and x = 2p + 1 reduce too).
+  static constexpr Fp127 reduce(u128 x) {
+    u128 r = (x & kP) + (x >> 127);  // < 2^127 + 2
+    if (r >= kP) r -= kP;
+    return from_reduced(r);
+  }
+  // The element of a signed integer, e.g. a fixed-point value.
+  static constexpr Fp127 from_signed(i128 x) {
+    if (x >= 0) return reduce(static_cast<u128>(x));
+    return Fp127{} - reduce(static_cast<u128>(-(x + 1)) + 1);
+  }
+  // Symmetric representative in (-p/2, p/2).
+  constexpr i128 to_signed() const {
+    return v <= kP / 2 ? static_cast<i128>(v) : -static_cast<i128>(kP - v);
+  }
+
+  friend constexpr bool operator==(Fp127, Fp127) = default;
+
+  friend constexpr Fp127 operator+(Fp127 a, Fp127 b) {
+    u128 s = a.v + b.v;  // < 2^128 - 2
+    if (s >= kP) s -= kP;
+    return from_reduced(s);
+  }
+  friend constexpr Fp127 operator-(Fp127 a, Fp127 b) {
+    return from_reduced(a.v >= b.v ? a.v - b.v : a.v + (kP - b.v));
+  }
+  constexpr Fp127 operator-() const { return Fp127{} - *this; }
+
+  friend constexpr Fp127 operator*(Fp127 a, Fp127 b) {
+    // a = a1 2^64 + a0 and b likewise, with a1, b1 < 2^63.
+    const u128 a0 = static_cast<std::uint64_t>(a.v), a1 = a.v >> 64;
+    const u128 b0 = static_cast<std::uint64_t>(b.v), b1 = b.v >> 64;
+    const u128 low = a0 * b0;            // < 2^128
+    const u128 mid = a0 * b1 + a1 * b0;  // < 2^128 (each < 2^127)
+    const u128 high = a1 * b1;           // < 2^126
+    // a b = high 2^128 + mid 2^64 + low, and 2^128 = 2 (mod p):
+    // a b = 2 (high + mid_hi) + mid_lo 2^64 + low.
+    const u128 mid_hi = mid >> 64, mid_lo_shifted = mid << 64;
+    return reduce(low) + reduce(mid_lo_shifted) + reduce(2 * (high + mid_hi));
+  }
+
+  Fp127& operator+=(Fp127 b) { return *this = *this + b; }
+  Fp127& operator-=(Fp127 b) { return *this = *this - b; }
+  Fp127& operator*=(Fp127 b) { return *this = *this * b; }
+
+  // a^e by square-and-multiply.
+  constexpr Fp127 pow(u128 e) const {
+    Fp127 result = one(), base = *this;
+    for (; e; e >>= 1) {
+      if (e & 1) result *= base;
+      base *= base;
+    }
+    return result;
+  }
+  // The inverse (Fermat: a^(p-2)); the inverse of 0 is 0, callers check.
+  constexpr Fp127 inverse() const { return pow(kP - 2); }
+  // A square root of a square (p = 3 mod 4): a^((p+1)/4); the other is its
+  // negation. For a non-square the result squares to -a.
+  constexpr Fp127 sqrt() const { return pow((kP + 1) / 4); }
+
+  static constexpr Fp127 one() { return from_reduced(1); }
+  static constexpr Fp127 from_reduced(u128 r) {
+    Fp127 x;
+    x.v = r;
+    return x;
+  }
+};
+
+// The element 2^e (0 <= e < 127).
+constexpr Fp127 fp_pow2(int e) {
+  return Fp127::from_reduced(u128{1} << e);
+}
+
+// A uniform element from 16 random bytes: the low 127 bits, with p itself
+// mapped to 0 (a bias of 2^-127, far below every statistical parameter).
+constexpr Fp127 fp_from_random_bits(u128 bits) {
+  return Fp127::reduce(bits & Fp127::kP);
+}
+
+// Decimal text of the symmetric representative (tests and errors).
+inline std::string to_string(Fp127 x) {
+  return to_string_signed(x.to_signed());
+}
+
+}  // namespace sqt
