@@ -27,9 +27,8 @@ namespace sqt {
 
 struct Fp127 {
   static constexpr u128 kP = (u128{1} << 127) - 1;
-  u128 v = 0;  // in [0, p)
+  u128 v = 0;  // in [0, p); Fp127{} is 0 (an aggregate, so Fp127{0} is too)
 
-  constexpr Fp127() = default;
   // The residue of x (any 128-bit value; x = p and x = 2p + 1 reduce too).
   static constexpr Fp127 reduce(u128 x) {
     u128 r = (x & kP) + (x >> 127);  // < 2^127 + 2
@@ -91,11 +90,7 @@ struct Fp127 {
   constexpr Fp127 sqrt() const { return pow((kP + 1) / 4); }
 
   static constexpr Fp127 one() { return from_reduced(1); }
-  static constexpr Fp127 from_reduced(u128 r) {
-    Fp127 x;
-    x.v = r;
-    return x;
-  }
+  static constexpr Fp127 from_reduced(u128 r) { return Fp127{r}; }
 };
 
 // The element 2^e (0 <= e < 127).

@@ -1,0 +1,108 @@
+// field_tensor.h — tensors of F_p elements (p = 2^127 - 1) and the map
+// between them and Z_2^64, for the shamir protocol.
+//
+// The embedding: a ring value v in Z_2^64 enters the field as its signed
+// representative (lift: v >= 2^63 becomes v - 2^64), and a field element
+// leaves as its symmetric representative reduced mod 2^64 (lower). Because
+// reduction mod 2^64 is a ring homomorphism from the integers, lower of a
+// field computation equals the same computation in Z_2^64 as long as no
+// intermediate integer leaves (-p/2, p/2), i.e. stays below 2^126 in
+// magnitude; docs/protocols/shamir.md explains why the protocol's values do.
+// Plain functions on whole tensors; the caller owns every tensor.
+#pragma once
+
+#include <cstdint>
+
+#include "core/prime_field.h"
+#include "core/tensor.h"
+#include "crypto/prg.h"
+
+namespace sqt::shamir {
+
+using FieldTensor = Tensor<Fp127>;
+
+inline Fp127 lift(std::uint64_t v) {
+  return Fp127::from_signed(static_cast<std::int64_t>(v));
+}
+inline std::uint64_t lower(Fp127 x) {
+  return static_cast<std::uint64_t>(x.to_signed());
+}
+
+inline FieldTensor lift(const Tensor<std::uint64_t>& v) {
+  FieldTensor out(v.shape(), kUninitialized);
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = lift(v[i]);
+  return out;
+}
+
+inline Tensor<std::uint64_t> lower(const FieldTensor& x) {
+  Tensor<std::uint64_t> out(x.shape(), kUninitialized);
+  for (std::size_t i = 0; i < x.size(); ++i) out[i] = lower(x[i]);
+  return out;
+}
+
+// Uniform field elements (see fp_from_random_bits).
+inline FieldTensor random_field(Prg& prg, const Shape& shape) {
+  Tensor<u128> bits = prg.random<u128>(shape);
+  FieldTensor out(shape, kUninitialized);
+  for (std::size_t i = 0; i < bits.size(); ++i) out[i] = fp_from_random_bits(bits[i]);
+  return out;
+}
+
+// Elementwise a op b (equal shapes, checked).
+template <class Op>
+FieldTensor elementwise(const FieldTensor& a, const FieldTensor& b, Op op, const char* what) {
+  check_same_shape(a.shape(), b.shape(), what);
+  FieldTensor out(a.shape(), kUninitialized);
+  for (std::size_t i = 0; i < a.size(); ++i) out[i] = op(a[i], b[i]);
+  return out;
+}
+inline FieldTensor field_add(const FieldTensor& a, const FieldTensor& b) {
+  return elementwise(
+      a, b, [](Fp127 x, Fp127 y) { return x + y; }, "field add");
+}
+inline FieldTensor field_sub(const FieldTensor& a, const FieldTensor& b) {
+  return elementwise(
+      a, b, [](Fp127 x, Fp127 y) { return x - y; }, "field sub");
+}
+inline FieldTensor field_mul(const FieldTensor& a, const FieldTensor& b) {
+  return elementwise(
+      a, b, [](Fp127 x, Fp127 y) { return x * y; }, "field mul");
+}
+inline FieldTensor field_scale(FieldTensor a, Fp127 c) {
+  for (Fp127& x : a) x *= c;
+  return a;
+}
+inline void field_axpy(FieldTensor& y, Fp127 c, const FieldTensor& x) {  // y += c x
+  check_same_shape(y.shape(), x.shape(), "field axpy");
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] += c * x[i];
+}
+
+// (m x k) (k x n) -> (m x n).
+inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
+  SQT_CHECK(a.rank() == 2 && b.rank() == 2 && a.dim(1) == b.dim(0),
+            "field matmul: shapes {} and {} do not chain", shape_string(a.shape()),
+            shape_string(b.shape()));
+  const std::size_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
+  FieldTensor c(Shape{m, n}, Fp127{});
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t l = 0; l < k; ++l) {
+      const Fp127 x = a[i * k + l];
+      const Fp127* row = b.data() + l * n;
+      Fp127* out = c.data() + i * n;
+      for (std::size_t j = 0; j < n; ++j) out[j] += x * row[j];
+    }
+  return c;
+}
+
+// Row-wise dot products of two (n x k) tensors -> (n).
+inline FieldTensor field_dot_rows(const FieldTensor& a, const FieldTensor& b) {
+  check_same_shape(a.shape(), b.shape(), "field dot_rows");
+  SQT_CHECK(a.rank() == 2, "dot_rows needs matrices, got {}", shape_string(a.shape()));
+  const std::size_t rows = a.dim(0), k = a.dim(1);
+  FieldTensor out(Shape{rows}, Fp127{});
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t l = 0; l < k; ++l) out[r] += a[r * k + l] * b[r * k + l];
+  return out;
+}
+
+}  // namespace sqt::shamir

@@ -1,0 +1,224 @@
+// Tests of the shamir protocol's arithmetic core (proto/shamir/shamir.h) for
+// 3, 5, 7 and 10 parties in one process: every operation against exact
+// Z_2^64 arithmetic on random inputs, probabilistic truncation against
+// floor with its rounding probability, random bits, and the bytes and
+// rounds of input, open, products and truncation against
+// docs/protocols/shamir.md.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/tensor_ops.h"
+#include "proto/local_run.h"
+#include "proto/protocol.h"
+#include "proto/shamir/shamir.h"
+
+namespace sqt {
+namespace {
+
+using P = Shamir<std::uint64_t>;
+using u64 = std::uint64_t;
+static_assert(Protocol<P>, "shamir offers every arithmetic operation of the protocol concept");
+
+SessionOptions options_for(int parties) {
+  SessionOptions options;
+  options.frac_bits = 16;
+  options.local_parties = parties;
+  return options;
+}
+
+// Signed values of magnitude below 2^bits, as ring words.
+Tensor<u64> small_values(std::size_t n, int bits, std::uint64_t seed) {
+  Prg prg = Prg::from_seed(seed);
+  Tensor<u64> out({n}, kUninitialized);
+  for (auto& v : out) {
+    const std::int64_t magnitude = static_cast<std::int64_t>(prg.next_u64() >> (64 - bits));
+    v = static_cast<u64>((prg.next_u64() & 1) ? -magnitude : magnitude);
+  }
+  return out;
+}
+
+class ShamirParties : public ::testing::TestWithParam<int> {};
+INSTANTIATE_TEST_SUITE_P(Parties, ShamirParties, ::testing::Values(3, 5, 7, 10));
+
+TEST_P(ShamirParties, InputOpenAndLocalOperationsAreExactModulo2To64) {
+  const int n = GetParam();
+  const std::size_t count = 200;
+  Prg prg = Prg::from_seed(1);
+  const Tensor<u64> a = prg.random<u64>({count}), b = prg.random<u64>({count});  // any words
+  const Tensor<u64> c = prg.random<u64>({count});
+  const u64 k = prg.next_u64();
+  auto results = run_local<P>(options_for(n), [&](P& p) {
+    auto x = p.input(0, p.party() == 0 ? a : Tensor<u64>{}, {count});
+    auto y = p.input(n - 1, p.party() == n - 1 ? b : Tensor<u64>{}, {count});
+    std::vector<Tensor<u64>> opened;
+    opened.push_back(p.open(x));
+    opened.push_back(p.open(p.add(x, y)));
+    opened.push_back(p.open(p.sub(x, y)));
+    opened.push_back(p.open(p.neg(x)));
+    opened.push_back(p.open(p.add_public(x, c)));
+    opened.push_back(p.open(p.mul_public(x, small_values(count, 30, 9))));
+    opened.push_back(p.open(p.scale(x, k)));
+    opened.push_back(p.open(p.constant(c)));
+    Tensor<u64> to_last = p.open_to(n - 1, y);
+    opened.push_back(p.party() == n - 1 ? to_last : b);
+    return opened;
+  });
+  const Tensor<u64> small = small_values(count, 30, 9);
+  for (const auto& opened : results) {
+    EXPECT_EQ(opened[0].to_vector(), a.to_vector());
+    EXPECT_EQ(opened[1].to_vector(), add(a, b).to_vector());
+    EXPECT_EQ(opened[2].to_vector(), sub(a, b).to_vector());
+    EXPECT_EQ(opened[3].to_vector(), neg(a).to_vector());
+    EXPECT_EQ(opened[4].to_vector(), add(a, c).to_vector());
+    EXPECT_EQ(opened[5].to_vector(), mul(a, small).to_vector());
+    EXPECT_EQ(opened[6].to_vector(), scale(a, k).to_vector());
+    EXPECT_EQ(opened[7].to_vector(), c.to_vector());
+    EXPECT_EQ(opened[8].to_vector(), b.to_vector());
+  }
+}
+
+TEST_P(ShamirParties, ProductsAreExactForValuesOfTheFixedPointRange) {
+  const int n = GetParam();
+  const std::size_t m = 6, k = 40, cols = 5;
+  const Tensor<u64> a = small_values(m * k, 60, 2).reshaped({m, k});
+  const Tensor<u64> b = small_values(k * cols, 60, 3).reshaped({k, cols});
+  const Tensor<u64> e = small_values(m * k, 60, 4).reshaped({m, k});
+  auto results = run_local<P>(options_for(n), [&](P& p) {
+    auto x = p.input(0, p.party() == 0 ? a : Tensor<u64>{}, a.shape());
+    auto y = p.input(1, p.party() == 1 ? b : Tensor<u64>{}, b.shape());
+    auto z = p.input(2, p.party() == 2 ? e : Tensor<u64>{}, e.shape());
+    std::vector<Tensor<u64>> opened;
+    opened.push_back(p.open(p.mul(x, z)));
+    opened.push_back(p.open(p.matmul(x, y)));
+    opened.push_back(p.open(p.dot_rows(x, z)));
+    std::vector<std::size_t> targets(m * cols);
+    for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % 4;
+    opened.push_back(p.open(p.matmul_scatter(x, y, targets, {4})));
+    return opened;
+  });
+  // The references in Z_2^64 (wrapping), which the field must reproduce.
+  Tensor<u64> products = mul(a, e), matrix({m, cols}, u64{0}), dots({m}, u64{0}), scattered({4}, 0);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < cols; ++j)
+      for (std::size_t l = 0; l < k; ++l) matrix[i * cols + j] += a[i * k + l] * b[l * cols + j];
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t l = 0; l < k; ++l) dots[i] += a[i * k + l] * e[i * k + l];
+  for (std::size_t i = 0; i < m * cols; ++i) scattered[i % 4] += matrix[i];
+  for (const auto& opened : results) {
+    EXPECT_EQ(opened[0].to_vector(), products.to_vector());
+    EXPECT_EQ(opened[1].to_vector(), matrix.to_vector());
+    EXPECT_EQ(opened[2].to_vector(), dots.to_vector());
+    EXPECT_EQ(opened[3].to_vector(), scattered.to_vector());
+  }
+}
+
+TEST_P(ShamirParties, TruncationIsFloorPlusABitWithTheRightProbability) {
+  const int n = GetParam();
+  const std::size_t count = 4000;
+  const int m = 16;
+  Tensor<u64> x = small_values(count, 61, 5);
+  x[0] = static_cast<u64>((std::int64_t{1} << 62) - 1);  // the range's edges
+  x[1] = static_cast<u64>(-(std::int64_t{1} << 62) + 1);
+  x[2] = 3 << 15;  // x / 2^m = 1.5: rounds up half of the time
+  for (std::size_t i = 3; i < 1000; ++i) x[i] = 3 << 15;
+  auto results = run_local<P>(options_for(n), [&](P& p) {
+    auto s = p.input(0, p.party() == 0 ? x : Tensor<u64>{}, {count});
+    return p.open(p.trunc_pr(s, m));
+  });
+  std::size_t up = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int64_t floor = static_cast<std::int64_t>(x[i]) >> m;
+    const std::int64_t got = static_cast<std::int64_t>(results[0][i]);
+    EXPECT_TRUE(got == floor || got == floor + 1) << i << ": " << got << " vs " << floor;
+    if (i >= 2 && i < 1000) up += got == floor + 1;
+  }
+  EXPECT_NEAR(static_cast<double>(up) / 998, 0.5, 5 * 0.5 / std::sqrt(998.0));
+  for (const auto& r : results) EXPECT_EQ(r.to_vector(), results[0].to_vector());
+}
+
+TEST_P(ShamirParties, RandomBitsAreBitsAndBalancedAndRandomWordsAreSpread) {
+  const int n = GetParam();
+  const std::size_t count = 4000;
+  auto results = run_local<P>(options_for(n), [&](P& p) {
+    return std::pair(p.open(p.random_bits(count)), p.open(p.random({count})));
+  });
+  std::size_t ones = 0, high = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    ASSERT_LE(results[0].first[i], 1u) << i;
+    ones += results[0].first[i];
+    high += results[0].second[i] >> 63;
+  }
+  const double spread = 5 * 0.5 / std::sqrt(static_cast<double>(count));
+  EXPECT_NEAR(static_cast<double>(ones) / count, 0.5, spread);
+  EXPECT_NEAR(static_cast<double>(high) / count, 0.5, spread);
+}
+
+// Bytes each party sends and the rounds of op(p, setup(p)).
+template <class Setup, class Op>
+std::pair<std::vector<std::uint64_t>, std::uint64_t> cost_of(int n, Setup setup, Op op) {
+  auto stats = run_local<P>(options_for(n), [&](P& p) {
+    auto inputs = setup(p);
+    p.session().net().synchronize();
+    const CommStats before = p.session().stats();
+    op(p, inputs);
+    return p.session().stats() - before;
+  });
+  std::vector<std::uint64_t> bytes;
+  std::uint64_t rounds = 0;
+  for (const auto& s : stats) {
+    bytes.push_back(s.bytes_sent);
+    rounds = std::max(rounds, s.rounds);
+  }
+  return {bytes, rounds};
+}
+
+TEST_P(ShamirParties, CommunicationMatchesTheCostTable) {
+  const int n = GetParam(), t = (n - 1) / 2;
+  const std::size_t count = 100, element = 16;
+  const Tensor<u64> v = small_values(count, 40, 6);
+  auto share = [&](P& p) { return p.input(0, p.party() == 0 ? v : Tensor<u64>{}, {count}); };
+  auto [input_bytes, input_rounds] = cost_of(
+      n, [](P&) { return 0; }, [&](P& p, int) { share(p); });
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(input_bytes[i], i == 0 ? (n - 1) * count * element : 0) << i;
+  EXPECT_EQ(input_rounds, 1u);
+  auto [open_bytes, open_rounds] = cost_of(n, share, [](P& p, auto& x) { p.open(x); });
+  for (int i = 0; i < n; ++i) EXPECT_EQ(open_bytes[i], i <= t ? (n - 1) * count * element : 0) << i;
+  EXPECT_EQ(open_rounds, 1u);
+  auto [mul_bytes, mul_rounds] = cost_of(n, share, [](P& p, auto& x) { p.mul(x, x); });
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(mul_bytes[i], i <= 2 * t ? (n - 1) * count * element : 0) << i;
+  EXPECT_EQ(mul_rounds, 1u);
+  const std::size_t rows = 4, inner = 50, cols = 3;
+  auto [matmul_bytes, matmul_rounds] = cost_of(
+      n,
+      [&](P& p) {
+        return p.input(0,
+                       p.party() == 0 ? small_values(rows * inner, 20, 7).reshaped({rows, inner})
+                                      : Tensor<u64>{},
+                       {rows, inner});
+      },
+      [&](P& p, auto& x) {
+        p.matmul(x, P::reshaped(P::part(x, 0, {inner * cols}), {inner, cols}));
+      });
+  for (int i = 0; i < n; ++i)  // one reduction per output element
+    EXPECT_EQ(matmul_bytes[i], i <= 2 * t ? (n - 1) * rows * cols * element : 0) << i;
+  EXPECT_EQ(matmul_rounds, 1u);
+}
+
+TEST(Shamir, RefusesPartyCountsOutsideThreeToTen) {
+  for (int n : {2, 11}) {
+    try {
+      run_local<P>(options_for(n), [](P&) { return 0; });
+      ADD_FAILURE() << n << " parties were accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("shamir runs with 3 to 10 computing parties"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sqt
