@@ -18,7 +18,7 @@ namespace {
 
 using P = Shamir<std::uint64_t>;
 using u64 = std::uint64_t;
-static_assert(Protocol<P>, "shamir offers every arithmetic operation of the protocol concept");
+static_assert(BinaryProtocol<P>, "shamir offers every operation of the protocol concept");
 
 SessionOptions options_for(int parties) {
   SessionOptions options;
@@ -152,6 +152,50 @@ TEST_P(ShamirParties, RandomBitsAreBitsAndBalancedAndRandomWordsAreSpread) {
   const double spread = 5 * 0.5 / std::sqrt(static_cast<double>(count));
   EXPECT_NEAR(static_cast<double>(ones) / count, 0.5, spread);
   EXPECT_NEAR(static_cast<double>(high) / count, 0.5, spread);
+}
+
+TEST_P(ShamirParties, ComparisonsAndBitDecompositionAreExact) {
+  const int n = GetParam();
+  const std::size_t count = 300;
+  Tensor<u64> x = small_values(count, 40, 8);
+  x[0] = 0;
+  x[1] = static_cast<u64>(-1);
+  x[2] = (u64{1} << 39);
+  Prg prg = Prg::from_seed(9);
+  const Tensor<u64> words = prg.random<u64>({count});  // any residue mod 2^64
+  auto results = run_local<P>(options_for(n), [&](P& p) {
+    auto s = p.input(0, p.party() == 0 ? x : Tensor<u64>{}, {count});
+    auto w = p.input(1, p.party() == 1 ? words : Tensor<u64>{}, {count});
+    std::vector<BitPlanes> bits;
+    bits.push_back(p.bopen(p.msb(s, 41)));
+    bits.push_back(p.bopen(p.eqz_bits(s, 41)));
+    bits.push_back(p.bopen(p.bit_decompose(w, 64)));
+    bits.push_back(p.bopen(p.bit_decompose(s, 20)));
+    const auto d = p.bit_decompose(w, 8);
+    bits.push_back(p.bopen(p.band(p.bslice(d, 0, 4), p.bnot(p.bslice(d, 4, 4)))));
+    bits.push_back(p.bopen(p.bxor(p.bslice(d, 0, 4), p.bgather(d, 1, 2, 4))));
+    std::vector<Tensor<u64>> values{p.open(p.mod2m(w, 13)), p.open(p.mod2m(s, 63)),
+                                    p.open(p.b2a(p.bconcat(p.bslice(d, 0, 1), p.bslice(d, 7, 1))))};
+    return std::pair(bits, values);
+  });
+  for (const auto& [bits, values] : results) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::int64_t v = static_cast<std::int64_t>(x[i]);
+      EXPECT_EQ(bits[0].get(0, i), v >= 0) << i;
+      EXPECT_EQ(bits[1].get(0, i), v == 0) << i;
+      for (int j = 0; j < 64; ++j) ASSERT_EQ(bits[2].get(j, i), (words[i] >> j) & 1) << i;
+      for (int j = 0; j < 20; ++j) ASSERT_EQ(bits[3].get(j, i), (x[i] >> j) & 1) << i;
+      for (int j = 0; j < 4; ++j) {
+        const bool lo = (words[i] >> j) & 1, hi = (words[i] >> (j + 4)) & 1;
+        EXPECT_EQ(bits[4].get(j, i), lo && !hi);
+        EXPECT_EQ(bits[5].get(j, i), lo != (((words[i] >> (1 + 2 * j)) & 1) != 0));
+      }
+      EXPECT_EQ(values[0][i], words[i] & ((u64{1} << 13) - 1));
+      EXPECT_EQ(values[1][i], x[i] & ((u64{1} << 63) - 1));
+      EXPECT_EQ(values[2][i], words[i] & 1);
+      EXPECT_EQ(values[2][count + i], (words[i] >> 7) & 1);
+    }
+  }
 }
 
 // Bytes each party sends and the rounds of op(p, setup(p)).

@@ -25,8 +25,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/bit_planes.h"
 #include "core/precision.h"
 #include "core/tensor_ops.h"
+#include "proto/common/arith_bits.h"
 #include "proto/protocol_info.h"
 #include "proto/session.h"
 #include "proto/shamir/field_tensor.h"
@@ -38,6 +40,13 @@ struct ShamirShare {
   shamir::FieldTensor s;  // this party's evaluation of every element's polynomial
 };
 
+// Bits as arithmetic sharings of 0/1, plane-major ([planes * n]).
+struct ShamirBShare {
+  ShamirShare v;
+  std::size_t n = 0;
+  int planes = 0;
+};
+
 template <RingElement R>
 class Shamir {
   static_assert(std::same_as<R, std::uint64_t>,
@@ -46,6 +55,7 @@ class Shamir {
  public:
   using Ring = R;
   using Share = ShamirShare;
+  using BShare = ShamirBShare;
   static constexpr std::string_view kName = "shamir";
   static constexpr int kParties = 0;  // chosen at run time (3 to 10)
   static constexpr int kMinParties = 3, kMaxParties = 10;
@@ -61,6 +71,10 @@ class Shamir {
   // Statistical security of every masked opening: the mask is 2^40 times
   // larger than the value it hides.
   static constexpr int kStatisticalBits = 40;
+  // Comparisons and bit decompositions hide integers below 2^69 in
+  // magnitude: fixed-point values (below 2^62), and sums of a few uniform
+  // words (random(), clients' summands), whose residues are what counts.
+  static constexpr int kCompareValueBits = 69;
 
   explicit Shamir(Session& session)
       : session_(session),
@@ -242,10 +256,98 @@ class Shamir {
     for (std::size_t i = 0; i < count; ++i) {
       SQT_CHECK(squares[i] != Fp127{},
                 "shamir random bit: a random field element was 0 (probability 2^-127)");
-      inverse_roots[i] = canonical_root(squares[i]).inverse();
+      inverse_roots[i] = inverse_canonical_root(squares[i]);
     }
     Share signs{shamir::field_mul(r.s, inverse_roots)};  // +1 or -1
     return {shamir::field_scale(add_field_constant(signs, Fp127::one()).s, half)};
+  }
+
+  // --- binary sharings (bits as arithmetic 0/1, proto/common/arith_bits.h)
+
+  static int planes(const BShare& b) { return b.planes; }
+  BShare binput(int p, const BitPlanes& bits, std::size_t n, int planes) {
+    check_party(p);
+    const std::size_t total = n * static_cast<std::size_t>(planes);
+    Tensor<R> values;
+    if (me_ == p) {
+      SQT_CHECK(bits.n() == n && bits.planes() == planes,
+                "binput: {}x{} bits given, {}x{} declared", bits.planes(), bits.n(), planes, n);
+      values = Tensor<R>(Shape{total}, kUninitialized);
+      for (int j = 0; j < planes; ++j)
+        for (std::size_t i = 0; i < n; ++i) values[j * n + i] = bits.get(j, i);
+    }
+    return {input(p, values, {total}), n, planes};
+  }
+  BShare bxor(const BShare& a, const BShare& b) {
+    check_same_bits(a, b, "bxor");
+    return {arith_bits::bit_xor(*this, a.v, b.v), a.n, a.planes};
+  }
+  BShare band(const BShare& a, const BShare& b) {
+    check_same_bits(a, b, "band");
+    return {mul(a.v, b.v), a.n, a.planes};
+  }
+  BShare bnot(const BShare& a) {
+    return {add_field_constant(neg(a.v), Fp127::one()), a.n, a.planes};
+  }
+  BitPlanes bopen(const BShare& a) {
+    const Tensor<R> values = open(a.v);
+    BitPlanes out(a.n, a.planes);
+    for (int j = 0; j < a.planes; ++j)
+      for (std::size_t i = 0; i < a.n; ++i) out.set(j, i, values[j * a.n + i] & 1);
+    return out;
+  }
+  BShare bslice(const BShare& a, int from, int count) {
+    return {arith_bits::planes_of<Shamir>(a.v, from, count, a.n), a.n, count};
+  }
+  BShare bgather(const BShare& a, int start, int step, int count) {
+    return {arith_bits::strided_planes<Shamir>(a.v, start, step, count, a.n), a.n, count};
+  }
+  BShare bconcat(const BShare& a, const BShare& b) {
+    if (a.planes == 0) return b;
+    if (b.planes == 0) return a;
+    SQT_CHECK(a.n == b.n, "bconcat: {} and {} elements", a.n, b.n);
+    return {join(std::vector<Share>{a.v, b.v}), a.n, a.planes + b.planes};
+  }
+  Share b2a(const BShare& b) const { return b.v; }
+
+  // --- comparisons: one masked opening, then circuits on public c -------
+
+  // Bit l-1 of x + 2^(l-1) mod 2^l ([x >= 0] for |x| < 2^(l-1)).
+  BShare msb(const Share& x, int l) {
+    check_width(l, "msb");
+    const std::size_t n = x.s.size();
+    const MaskedBits m = masked_bits(add_field_constant(x, fp_pow2(l - 1)), l);
+    const Share top =
+        arith_bits::xor_public(*this, arith_bits::planes_of<Shamir>(m.bits, l - 1, 1, n),
+                               arith_bits::bit_plane(m.c, l - 1));
+    if (l == 1) return {top, n, 1};
+    Tensor<R> c_low = m.c;
+    for (R& v : c_low) v &= pow2<R>(l - 1) - 1;
+    const Share borrow = arith_bits::less_than_public(*this, c_low, m.bits, l - 1, n);
+    return {arith_bits::bit_xor(*this, top, borrow), n, 1};
+  }
+  // [x = 0 mod 2^l].
+  BShare eqz_bits(const Share& x, int l) {
+    check_width(l, "eqz_bits");
+    const std::size_t n = x.s.size();
+    const MaskedBits m = masked_bits(x, l);
+    return {arith_bits::equal_bits(*this, m.c, m.bits, l, n), n, 1};
+  }
+  // The bits of x mod 2^l.
+  BShare bit_decompose(const Share& x, int l) {
+    check_width(l, "bit_decompose");
+    const std::size_t n = x.s.size();
+    const MaskedBits m = masked_bits(x, l);
+    return {arith_bits::difference_bits(*this, m.c, m.bits, l, n), n, l};
+  }
+  // x mod 2^m = c - r + 2^m [c < r] for c = x + r mod 2^m.
+  Share mod2m(const Share& x, int m) {
+    SQT_CHECK(m >= 1 && m < 64, "mod2m: {} bits (1 to 63)", m);
+    const std::size_t n = x.s.size();
+    const MaskedBits masked = masked_bits(x, m);
+    const Share borrow = arith_bits::less_than_public(*this, masked.c, masked.bits, m, n);
+    const Share low = add_public(neg(masked.r), masked.c);
+    return reshaped(add(low, {shamir::field_scale(borrow.s, fp_pow2(m))}), shape(x));
   }
 
   // Uniform field elements nobody knows: every party shares N - t random
@@ -279,6 +381,38 @@ class Shamir {
   }
 
  private:
+  // c = (x + r) mod 2^l opened, with r = sum_j 2^j bits_j for l shared random
+  // bits per element: c_full = x + 2^69 + r + 2^l r_high, where 2^69 (a
+  // multiple of 2^l) makes it positive and r_high (from t + 1 parties) hides
+  // the part of x above bit l up to 2^-40; c_full < 2^116 never wraps.
+  struct MaskedBits {
+    Tensor<R> c;  // (x + r) mod 2^l
+    Share r;      // sum_j 2^j bits_j
+    Share bits;   // l planes of n bits
+  };
+  MaskedBits masked_bits(const Share& x, int l) {
+    const std::size_t n = x.s.size();
+    const Shape flat{n};
+    Share bits = random_bits(n * static_cast<std::size_t>(l));
+    Share r = weighted_bits(bits, l, n, flat);
+    Share r_high = random_bounded(kCompareValueBits + 2 - l + kStatisticalBits, flat);
+    Share masked = add(add(add_field_constant(reshaped(x, flat), fp_pow2(kCompareValueBits)), r),
+                       {shamir::field_scale(r_high.s, fp_pow2(l))});
+    const shamir::FieldTensor c_full = open_field(masked.s);
+    Tensor<R> c(flat, kUninitialized);
+    const u128 low = l == 64 ? ~u128{0} >> 64 : (u128{1} << l) - 1;
+    for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<R>(c_full[i].v & low);
+    return {std::move(c), std::move(r), std::move(bits)};
+  }
+
+  static void check_width(int l, const char* what) {
+    SQT_CHECK(l >= 1 && l <= 64, "{}: {} bits (1 to 64)", what, l);
+  }
+  static void check_same_bits(const BShare& a, const BShare& b, const char* what) {
+    SQT_CHECK(a.n == b.n && a.planes == b.planes, "{}: {}x{} and {}x{} bits", what, a.planes, a.n,
+              b.planes, b.n);
+  }
+
   void check_party(int p) const {
     SQT_CHECK(p >= 0 && p < n_, "party {} does not exist ({} parties)", p, n_);
   }
@@ -346,10 +480,13 @@ class Shamir {
     return out;
   }
 
-  // The root of a square that every party picks alike: the smaller one.
-  static Fp127 canonical_root(Fp127 square) {
-    const Fp127 root = square.sqrt();
-    return root.v <= Fp127::kP / 2 ? root : -root;
+  // 1 / root for the root of a square that every party picks alike (the
+  // smaller one), by one exponentiation: for a square s, s^((p-3)/4) is
+  // 1 / s^((p+1)/4), since their product s^((p-1)/2) is 1 (Euler).
+  static Fp127 inverse_canonical_root(Fp127 square) {
+    const Fp127 inverse = square.pow((Fp127::kP - 3) / 4);
+    const Fp127 root = inverse * square;
+    return root.v <= Fp127::kP / 2 ? inverse : -inverse;
   }
 
   // f(0) from the shares of parties 0 .. t, which send theirs to all.
