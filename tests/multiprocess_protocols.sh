@@ -4,7 +4,8 @@
 # selftests on both rings, a short training, and for protocols secure with
 # abort (rep4, mal3), a cheating process (--cheat-party, a test facility)
 # that every honest process must answer by stopping with "abort". semi2k: 2 and 10
-# parties with a dealer (the process after the parties in --peers).
+# parties with a dealer (the process after the parties in --peers); shamir:
+# 3 and 10 processes, Z_2^64 only.
 set -u
 sqt=$1
 source_dir=$2
@@ -119,6 +120,16 @@ for parties in 2 10; do
   check "semi2k selftest with $parties parties and OT preprocessing across $parties processes over TLS" \
     bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'selftest passed: semi2k party 0 of $parties' '$work/out0'"
 done
+# shamir: Shamir sharing over F_p (p = 2^127 - 1), honest majority, 3 to 10
+# parties chosen at run time.
+for parties in 3 10; do
+  run_n "$parties" selftest --protocol shamir --parties $parties
+  check "shamir selftest with $parties parties across $parties processes over TLS" \
+    bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'selftest passed: shamir party 0 of $parties' '$work/out0'"
+done
+run_n 3 selftest --protocol shamir --ring 128
+check "shamir with --ring 128 is refused by every process, naming the ring" \
+  bash -c "[[ '${codes[*]}' != *0* ]] && grep -q 'shamir does not run over Z_2^128' '$work/out0'"
 run_n 3 party --protocol semi2k --parties 2 --dealer --train-limit 512 --test-limit 200 --epochs 1
 check "semi2k trains across 2 sqt party processes and a dealer process" \
   bash -c "$(declare -f all_zero); codes=(${codes[*]}); all_zero && grep -q 'final test accuracy' '$work/out0' && grep -q 'dealer: served the run' '$work/out2'"

@@ -11,6 +11,7 @@
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
 #include "proto/semi2k/semi2k.h"
+#include "proto/shamir/shamir.h"
 
 namespace sqt {
 
@@ -84,16 +85,28 @@ struct Semi2kOt : Semi2k<R> {
   using Semi2k<R>::Semi2k;
 };
 
+// shamir with N computing parties (the typed suites run 3; test_shamir.cpp
+// runs 3 to 10; the sanitizer build leaves the typed shamir suites out for
+// time: test_shamir.cpp runs there).
+template <RingElement R, int N>
+struct ShamirN : Shamir<R> {
+  static constexpr int kParties = N;
+  static constexpr std::string_view kTestName = N == 3 ? "shamir3p" : "shamir5p";
+  using Shamir<R>::Shamir;
+};
+
 #ifdef SQT_TEST_ONE_RING  // CI's sanitizer build (CMakeLists.txt)
 using AllProtocols =
     ::testing::Types<Plain<std::uint64_t>, Rep3<std::uint64_t>, Mal3<std::uint64_t>,
                      Rep4<std::uint64_t>, Semi2kDealt<std::uint64_t, 3>>;
 using TestRings = ::testing::Types<std::uint64_t>;
 #else
-using AllProtocols = ::testing::Types<
-    Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>, Mal3<std::uint64_t>,
-    Rep4<std::uint64_t>, Rep4<u128>, Semi2kDealt<std::uint64_t, 2>, Semi2kDealt<u128, 2>,
-    Semi2kDealt<std::uint64_t, 3>, Semi2kDealt<std::uint64_t, 5>, Semi2kOt<std::uint64_t, 2>>;
+using AllProtocols =
+    ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>,
+                     Mal3<std::uint64_t>, Rep4<std::uint64_t>, Rep4<u128>,
+                     Semi2kDealt<std::uint64_t, 2>, Semi2kDealt<u128, 2>,
+                     Semi2kDealt<std::uint64_t, 3>, Semi2kDealt<std::uint64_t, 5>,
+                     Semi2kOt<std::uint64_t, 2>, ShamirN<std::uint64_t, 3>>;
 using TestRings = ::testing::Types<std::uint64_t, u128>;
 #endif
 

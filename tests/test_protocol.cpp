@@ -43,10 +43,21 @@ TYPED_TEST(Ops, OpenToRevealsOnlyToTheChosenParty) {
   }
 }
 
+// Full-ring values, or for a protocol over a field values whose products
+// (to `factors` factors) stay in its exact range.
+template <class Fixture, class P>
+Tensor<typename Fixture::R> product_values(std::size_t n, std::uint64_t seed, int factors) {
+  if constexpr (requires { P::kExactProductBits; })
+    return Fixture::bounded_values(n, (P::kExactProductBits - 6) / factors, seed);
+  else
+    return Fixture::ring_values(n, seed);
+}
+
 TYPED_TEST(Ops, LinearOperationsAreExact) {
   using R = typename TestFixture::R;
-  Tensor<R> a = TestFixture::ring_values(500, 3), b = TestFixture::ring_values(500, 4);
-  Tensor<R> c = TestFixture::ring_values(500, 5);
+  Tensor<R> a = product_values<TestFixture, TypeParam>(500, 3, 2);
+  Tensor<R> b = TestFixture::ring_values(500, 4);
+  Tensor<R> c = product_values<TestFixture, TypeParam>(500, 5, 2);
   const R factor = static_cast<R>(0x9e3779b97f4a7c15ull);
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape());
@@ -65,7 +76,8 @@ TYPED_TEST(Ops, LinearOperationsAreExact) {
 
 TYPED_TEST(Ops, MultiplicationIsExactModulo2k) {
   using R = typename TestFixture::R;
-  Tensor<R> a = TestFixture::ring_values(10000, 6), b = TestFixture::ring_values(10000, 7);
+  Tensor<R> a = product_values<TestFixture, TypeParam>(10000, 6, 3);
+  Tensor<R> b = product_values<TestFixture, TypeParam>(10000, 7, 3);
   std::reverse(b.begin() + 10000, b.end());  // pair the edge values with each other
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     auto x = p.input(0, a, a.shape());
@@ -80,13 +92,13 @@ TYPED_TEST(Ops, MultiplicationIsExactModulo2k) {
 TYPED_TEST(Ops, MatrixAndDotProductsAreExact) {
   using R = typename TestFixture::R;
   const std::size_t m = 5, k = 37, n = 6;
-  Tensor<R> a = TestFixture::random_values(m * k, 8).reshaped({m, k});
-  Tensor<R> b = TestFixture::random_values(k * n, 9).reshaped({k, n});
+  Tensor<R> a = tensor_part(product_values<TestFixture, TypeParam>(m * k, 8, 2), 0, {m, k});
+  Tensor<R> b = tensor_part(product_values<TestFixture, TypeParam>(k * n, 9, 2), 0, {k, n});
   Tensor<R> expected(Shape{m, n}, R{0});
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j)
       for (std::size_t q = 0; q < k; ++q) expected[i * n + j] += a[i * k + q] * b[q * n + j];
-  Tensor<R> c = TestFixture::random_values(m * k, 10).reshaped({m, k});
+  Tensor<R> c = tensor_part(product_values<TestFixture, TypeParam>(m * k, 10, 2), 0, {m, k});
   Tensor<R> dots(Shape{m}, R{0});
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t q = 0; q < k; ++q) dots[i] += a[i * k + q] * c[i * k + q];

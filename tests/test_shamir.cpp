@@ -198,6 +198,31 @@ TEST_P(ShamirParties, ComparisonsAndBitDecompositionAreExact) {
   }
 }
 
+TEST_P(ShamirParties, ClientSummandsSumModulo2To64AndStayTruncatable) {
+  const int n = GetParam();
+  const std::size_t count = 200;
+  const Tensor<u64> x = small_values(count, 40, 10);
+  Prg prg = Prg::from_seed(11);
+  std::vector<Tensor<u64>> summands;  // uniform words that sum to x mod 2^64
+  Tensor<u64> last = x;
+  for (int i = 0; i + 1 < n; ++i) {
+    summands.push_back(prg.random<u64>({count}));
+    last = sub(last, summands.back());
+  }
+  summands.push_back(last);
+  auto results = run_local<P>(options_for(n), [&](P& p) {
+    auto s = p.input_summands(summands[p.party()], {count});
+    return std::pair(p.open(s), p.open(p.trunc_pr(s, 8)));
+  });
+  for (const auto& [sum, truncated] : results)
+    for (std::size_t i = 0; i < count; ++i) {
+      EXPECT_EQ(sum[i], x[i]);
+      const std::int64_t floor = static_cast<std::int64_t>(x[i]) >> 8;
+      const std::int64_t got = static_cast<std::int64_t>(truncated[i]);
+      EXPECT_TRUE(got == floor || got == floor + 1) << i;
+    }
+}
+
 // Bytes each party sends and the rounds of op(p, setup(p)).
 template <class Setup, class Op>
 std::pair<std::vector<std::uint64_t>, std::uint64_t> cost_of(int n, Setup setup, Op op) {

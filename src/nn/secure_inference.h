@@ -48,13 +48,18 @@ void input_owned_params(P& p, Sequential<P>& model, const reference::Model* owne
 
 // A sharing of the sum of every party's `mine` (each party inputs its own
 // summand: N inputs, each one round).
+// Protocols whose sharing is not modulo 2^k (shamir) bring their own.
 template <BinaryProtocol P>
 typename P::Share input_summands(P& p, const Tensor<typename P::Ring>& mine, const Shape& shape) {
   using R = typename P::Ring;
-  auto own = [&](int i) { return p.party() == i ? mine : Tensor<R>{}; };
-  typename P::Share sum = p.input(0, own(0), shape);
-  for (int i = 1; i < p.parties(); ++i) sum = p.add(sum, p.input(i, own(i), shape));
-  return sum;
+  if constexpr (requires { p.input_summands(mine, shape); }) {
+    return p.input_summands(mine, shape);
+  } else {
+    auto own = [&](int i) { return p.party() == i ? mine : Tensor<R>{}; };
+    typename P::Share sum = p.input(0, own(0), shape);
+    for (int i = 1; i < p.parties(); ++i) sum = p.add(sum, p.input(i, own(i), shape));
+    return sum;
+  }
 }
 
 // class + mask for each sample of x, opened to every party (uniform to them).

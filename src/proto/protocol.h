@@ -33,6 +33,10 @@
 //   mod2m(x, m)         x mod 2^m (arithmetic).
 //   b2a(b)              arithmetic 0/1 per plane and element ([planes * n]).
 //
+// A protocol over a prime field (shamir) carries Z_2^k values as integers
+// and declares kExactProductBits: products are exact modulo 2^k while every
+// integer stays below 2^kExactProductBits in magnitude.
+//
 // Optional building blocks: a protocol may offer faster versions of generic
 // compositions; the mpc layer uses them where present (`if constexpr`) and a
 // generic fallback otherwise (mpc/building_blocks.h):

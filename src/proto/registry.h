@@ -19,13 +19,14 @@
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
 #include "proto/semi2k/semi2k.h"
+#include "proto/shamir/shamir.h"
 
 namespace sqt {
 
 template <template <class> class... Ps>
 struct ProtocolList {};
 
-using RegisteredProtocols = ProtocolList<Plain, Rep3, Mal3, Rep4, Semi2k>;
+using RegisteredProtocols = ProtocolList<Plain, Rep3, Mal3, Rep4, Semi2k, Shamir>;
 
 namespace detail {
 

@@ -80,8 +80,7 @@ inline void field_axpy(FieldTensor& y, Fp127 c, const FieldTensor& x) {  // y +=
 // (m x k) (k x n) -> (m x n).
 inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
   SQT_CHECK(a.rank() == 2 && b.rank() == 2 && a.dim(1) == b.dim(0),
-            "field matmul: shapes {} and {} do not chain", shape_string(a.shape()),
-            shape_string(b.shape()));
+            "matmul: cannot multiply {} by {}", shape_string(a.shape()), shape_string(b.shape()));
   const std::size_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
   FieldTensor c(Shape{m, n}, Fp127{});
   for (std::size_t i = 0; i < m; ++i)

@@ -49,9 +49,6 @@ struct ShamirBShare {
 
 template <RingElement R>
 class Shamir {
-  static_assert(std::same_as<R, std::uint64_t>,
-                "shamir carries Z_2^64 values: p = 2^127 - 1 has no room for Z_2^128 products");
-
  public:
   using Ring = R;
   using Share = ShamirShare;
@@ -59,18 +56,20 @@ class Shamir {
   static constexpr std::string_view kName = "shamir";
   static constexpr int kParties = 0;  // chosen at run time (3 to 10)
   static constexpr int kMinParties = 3, kMaxParties = 10;
-  static constexpr ProtocolInfo kInfo{"shamir",
-                                      3,
-                                      "semi-honest, t < N/2 of N corrupted",
-                                      "Z_2^64 (over F_p, p = 2^127 - 1)",
-                                      "pairwise",
-                                      true,
-                                      kMinParties,
-                                      kMaxParties,
-                                      false};
+  // Z_2^64 only: products of 128-bit values would need a prime above 2^256.
+  static constexpr bool kSupported = std::same_as<R, std::uint64_t>;
+  static constexpr ProtocolInfo kInfo{
+      "shamir",          3,           "semi-honest, t < N/2 of N corrupted",
+      "Z_2^64 (in F_p)", "pairwise",  true,
+      kMinParties,       kMaxParties, false};
   // Statistical security of every masked opening: the mask is 2^40 times
   // larger than the value it hides.
   static constexpr int kStatisticalBits = 40;
+  // Products are exact modulo 2^64 while every integer of a computation
+  // stays below 2^125 in magnitude (tests use values in this range; the
+  // fixed-point library's stay far below it). Protocols over Z_2^k have no
+  // such limit and do not declare it.
+  static constexpr int kExactProductBits = 125;
   // Comparisons and bit decompositions hide integers below 2^69 in
   // magnitude: fixed-point values (below 2^62), and sums of a few uniform
   // words (random(), clients' summands), whose residues are what counts.
@@ -82,6 +81,9 @@ class Shamir {
         me_(session.party()),
         n_(session.parties()),
         t_((n_ - 1) / 2) {
+    SQT_CHECK(kSupported,
+              "shamir runs over Z_2^64 only (p = 2^127 - 1 has no room for products "
+              "of 128-bit values): use --ring 64");
     SQT_CHECK(n_ >= kMinParties && n_ <= kMaxParties,
               "shamir runs with 3 to 10 computing parties, the session has {}", n_);
     check_precision(64, session.frac_bits());
@@ -260,6 +262,27 @@ class Shamir {
     }
     Share signs{shamir::field_mul(r.s, inverse_roots)};  // +1 or -1
     return {shamir::field_scale(add_field_constant(signs, Fp127::one()).s, half)};
+  }
+
+  // A sharing of the sum mod 2^64 of every party's summand (a client's
+  // additive summands, nn/secure_inference.h). Each party inputs its summand
+  // (one round); the sum of N words as integers is off by a multiple of
+  // 2^64, which products and truncation would not forgive, so it is reduced
+  // to its signed representative: y = sum + 2^63, y mod 2^64 = c - r + 2^64
+  // [c < r] from a masked opening of 64 bits, minus 2^63.
+  Share input_summands(const Tensor<R>& mine, const Shape& shape) {
+    SQT_CHECK(mine.shape() == shape, "input_summands: a {} tensor given, {} declared",
+              shape_string(mine.shape()), shape_string(shape));
+    Share sum{share_and_send(shamir::lift(mine))};
+    for (int q = 0; q < n_; ++q)
+      if (q != me_) sum = add(sum, input(q, Tensor<R>{}, shape));
+    const std::size_t n = sum.s.size();
+    const MaskedBits m = masked_bits(add_field_constant(sum, fp_pow2(63)), 64);
+    const Share borrow = arith_bits::less_than_public(*this, m.c, m.bits, 64, n);
+    shamir::FieldTensor c(Shape{n}, kUninitialized);
+    for (std::size_t i = 0; i < n; ++i) c[i] = Fp127::from_reduced(m.c[i]);  // unsigned
+    Share low = add(sub(Share{c}, m.r), {shamir::field_scale(borrow.s, fp_pow2(64))});
+    return reshaped(add_field_constant(low, -fp_pow2(63)), shape);
   }
 
   // --- binary sharings (bits as arithmetic 0/1, proto/common/arith_bits.h)
