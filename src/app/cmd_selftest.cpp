@@ -144,6 +144,18 @@ void run_selftest(const SelftestOptions& options) {
       offline);
 }
 
+// Random ring elements; for a protocol over a field (kExactProductBits),
+// signed values whose products, and sums of a few dozen of them, stay in
+// its exact range.
+template <class P>
+Tensor<typename P::Ring> product_operands(Prg& data, const Shape& shape) {
+  using R = typename P::Ring;
+  Tensor<R> t = data.random<R>(shape);
+  if constexpr (requires { P::kExactProductBits; })
+    for (R& v : t) v = arith_shift_right(v, kRingBits<R> - (P::kExactProductBits - 6) / 2);
+  return t;
+}
+
 // Multiplies, multiplies matrices and fixed-point numbers input by parties 0
 // and 1, opens the results and compares them with the cleartext ones.
 template <class P>
@@ -151,12 +163,13 @@ void check_products(P& p, const SelftestOptions& options) {
   using R = typename P::Ring;
   const std::size_t n = options.n;
   Prg data = Prg::from_seed(options.seed);
-  Tensor<R> x = data.random<R>({n}), y = data.random<R>({n});
+  Tensor<R> x = product_operands<P>(data, {n}), y = product_operands<P>(data, {n});
   auto sx = p.input(0, x, {n}), sy = p.input(1, y, {n});
   SQT_CHECK(p.open(p.mul(sx, sy)) == sqt::mul(x, y), "selftest: the product is wrong");
 
   const std::size_t rows = 8, inner = 32, cols = 4;
-  Tensor<R> a = data.random<R>({rows, inner}), b = data.random<R>({inner, cols});
+  Tensor<R> a = product_operands<P>(data, {rows, inner});
+  Tensor<R> b = product_operands<P>(data, {inner, cols});
   Tensor<R> expected(Shape{rows, cols}, R{0});
   matmul_add(a.data(), b.data(), expected.data(), rows, inner, cols, 1);
   SQT_CHECK(p.open(p.matmul(p.input(0, a, a.shape()), p.input(1, b, b.shape()))) == expected,
