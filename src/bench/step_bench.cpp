@@ -81,16 +81,23 @@ Tensor<R> random_pixels(const StepBenchOptions& options, const ModelSpec& spec, 
   return pixels;
 }
 
+// The model of `spec`, its initialisation timed as the part "initialize".
 template <class P>
-std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, const ModelSpec& spec) {
-  using R = typename P::Ring;
-  using Share = typename P::Share;
-  PartTimer<P> timed(p);
+Sequential<P> initialized_model(P& p, PartTimer<P>& timed, const ModelSpec& spec) {
   Sequential<P> model = build_model<P>(spec);
   timed("initialize", [&] {
     model.initialize(p);
     return 0;
   });
+  return model;
+}
+
+template <class P>
+std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, const ModelSpec& spec) {
+  using R = typename P::Ring;
+  using Share = typename P::Share;
+  PartTimer<P> timed(p);
+  Sequential<P> model = initialized_model(p, timed, spec);
   Tensor<R> pixels = random_pixels<R>(options, spec, p.frac_bits());
   Tensor<R> onehot_values({options.batch, 10}, R{0});
   for (std::size_t i = 0; i < options.batch; ++i) onehot_values[i * 10 + i % 10] = 1;
@@ -125,11 +132,7 @@ std::vector<StepBenchRow> party_inference(P& p, const StepBenchOptions& options,
   using R = typename P::Ring;
   using Share = typename P::Share;
   PartTimer<P> timed(p);
-  Sequential<P> model = build_model<P>(spec);
-  timed("initialize", [&] {
-    model.initialize(p);
-    return 0;
-  });
+  Sequential<P> model = initialized_model(p, timed, spec);
   const Tensor<R> pixels = random_pixels<R>(options, spec, p.frac_bits());
   const Tensor<R> mask = Prg::from_seed(6).random<R>({options.batch});
   Share x = timed("input (the client's summands)",
