@@ -88,7 +88,7 @@ struct TinyRun {
   void step(P& p, int seed) {
     Prg prg = Prg::from_seed(static_cast<std::uint64_t>(seed));
     Tensor<typename P::Ring> x({8, 4});
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = prg.next_u64() % (1u << p.frac_bits());
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = prg.next_u64() % (std::uint64_t{1} << p.frac_bits());
     typename P::Share xs = p.input(0, p.party() == 0 ? x : Tensor<typename P::Ring>{}, {8, 4});
     typename P::Share out = model.forward(p, xs, true);
     model.backward(p, out);  // any gradient will do
