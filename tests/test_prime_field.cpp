@@ -78,6 +78,29 @@ TEST(PrimeField, ProductsMatchDoubleAndAdd) {
   EXPECT_EQ(Fp127::from_signed(-3) * Fp127::from_signed(5), Fp127::from_signed(-15));
 }
 
+TEST(PrimeField, SquaresSmallMultiplesAndAllOnesPowersMatchProducts) {
+  Prg prg = Prg::from_seed(4);
+  const Fp127 edges[] = {Fp127{}, Fp127::one(), Fp127::from_reduced(kP - 1), fp_pow2(126),
+                         Fp127::from_reduced((u128{1} << 64) - 1)};
+  for (Fp127 a : edges) EXPECT_EQ(a.squared(), slow_product(a, a));
+  for (int i = 0; i < 500; ++i) {
+    Fp127 a = random_element(prg);
+    EXPECT_EQ(a.squared(), slow_product(a, a));
+  }
+  for (std::uint32_t c : {0u, 1u, 2u, 10u, 0xffffffffu})
+    for (Fp127 a : edges) EXPECT_EQ(a.times_small(c), slow_product(a, Fp127::from_reduced(c)));
+  for (int i = 0; i < 500; ++i) {
+    Fp127 a = random_element(prg);
+    const auto c = static_cast<std::uint32_t>(prg.next_u64());
+    EXPECT_EQ(a.times_small(c), slow_product(a, Fp127::from_reduced(c)));
+  }
+  for (int k = 1; k <= 127; ++k) {
+    Fp127 a = random_element(prg);
+    const u128 exponent = (u128{1} << k) - 1;
+    EXPECT_EQ(a.pow_all_ones(k), a.pow(exponent)) << "k = " << k;
+  }
+}
+
 TEST(PrimeField, InversesAndSquareRoots) {
   Prg prg = Prg::from_seed(3);
   EXPECT_EQ(Fp127{}.inverse(), Fp127{});

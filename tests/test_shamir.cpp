@@ -6,6 +6,8 @@
 // docs/protocols/shamir.md.
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include <cmath>
 
 #include "core/tensor_ops.h"
@@ -140,17 +142,22 @@ TEST_P(ShamirParties, TruncationIsFloorPlusABitWithTheRightProbability) {
 TEST_P(ShamirParties, RandomBitsAreBitsAndBalancedAndRandomWordsAreSpread) {
   const int n = GetParam();
   const std::size_t count = 4000;
+  // Both sources of bits, whichever random_bits picks for this N.
   auto results = run_local<P>(options_for(n), [&](P& p) {
-    return std::pair(p.open(p.random_bits(count)), p.open(p.random({count})));
+    return std::tuple(p.open(p.random_bits_by_xor(count)), p.open(p.random_bits_by_squaring(count)),
+                      p.open(p.random({count})));
   });
-  std::size_t ones = 0, high = 0;
+  std::size_t xor_ones = 0, square_ones = 0, high = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    ASSERT_LE(results[0].first[i], 1u) << i;
-    ones += results[0].first[i];
-    high += results[0].second[i] >> 63;
+    ASSERT_LE(std::get<0>(results[0])[i], 1u) << i;
+    ASSERT_LE(std::get<1>(results[0])[i], 1u) << i;
+    xor_ones += std::get<0>(results[0])[i];
+    square_ones += std::get<1>(results[0])[i];
+    high += std::get<2>(results[0])[i] >> 63;
   }
   const double spread = 5 * 0.5 / std::sqrt(static_cast<double>(count));
-  EXPECT_NEAR(static_cast<double>(ones) / count, 0.5, spread);
+  EXPECT_NEAR(static_cast<double>(xor_ones) / count, 0.5, spread);
+  EXPECT_NEAR(static_cast<double>(square_ones) / count, 0.5, spread);
   EXPECT_NEAR(static_cast<double>(high) / count, 0.5, spread);
 }
 
@@ -274,6 +281,22 @@ TEST_P(ShamirParties, CommunicationMatchesTheCostTable) {
   for (int i = 0; i < n; ++i)  // one reduction per output element
     EXPECT_EQ(matmul_bytes[i], i <= 2 * t ? (n - 1) * rows * cols * element : 0) << i;
   EXPECT_EQ(matmul_rounds, 1u);
+  // Random bits by XOR: t + 1 inputs, then t products in ceil(log2(t + 1)) rounds.
+  auto [xor_bytes, xor_rounds] = cost_of(
+      n, [](P&) { return 0; }, [&](P& p, int) { p.random_bits_by_xor(count); });
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(xor_bytes[i], ((i <= t ? 1u : 0u) + (i <= 2 * t ? t : 0)) * (n - 1) * count * element)
+        << i;
+  EXPECT_EQ(xor_rounds, 1u + static_cast<unsigned>(std::bit_width(static_cast<unsigned>(t))));
+  // By squaring: a DN07 random element, a product, an opening.
+  auto [square_bytes, square_rounds] = cost_of(
+      n, [](P&) { return 0; }, [&](P& p, int) { p.random_bits_by_squaring(count); });
+  const std::size_t batch = (count + (n - t) - 1) / (n - t);
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(square_bytes[i],
+              (n - 1) * element * (batch + (i <= 2 * t ? count : 0) + (i <= t ? count : 0)))
+        << i;
+  EXPECT_EQ(square_rounds, 3u);
 }
 
 TEST(Shamir, RefusesPartyCountsOutsideThreeToTen) {

@@ -36,6 +36,7 @@
 #include "proto/rep3/rep3.h"
 #include "proto/rep4/rep4.h"
 #include "proto/semi2k/semi2k.h"
+#include "proto/shamir/shamir.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -341,31 +342,39 @@ TYPED_TEST(Rep3Views, BrokenInputsAreCaught) {
 // checks are the three above, property 1 varying party 0's private randomness and its dealer key; a
 // control (a mask from a key the coalition holds) must fail.
 
-// What each coalition member received from party 0 (one log per member:
-// the same message to two members is one piece of information).
+// What each coalition member received from the honest computing parties
+// (one log per member: the same message to two members is one piece of
+// information). honest_seed varies the private randomness of every party
+// outside the coalition and, with a dealer, party 0's key with it.
 template <class P>
 std::vector<Words> coalition_view(const Tensor<typename P::Ring>& secret, const Op<P>& op,
-                                  std::uint64_t honest_seed) {
+                                  std::uint64_t honest_seed, const std::vector<int>& coalition) {
   using R = typename P::Ring;
   const int n = P::kParties;
   bool dealer = false;
   if constexpr (requires { P::kLocalDealer; }) dealer = P::kLocalDealer;
-  auto mesh = make_memory_mesh(n + (dealer ? 1 : 0), std::chrono::milliseconds(60'000));
+  auto mesh = make_memory_mesh(n + (dealer ? 1 : 0), std::chrono::milliseconds(120'000));
+  auto in_coalition = [&](int q) {
+    return std::find(coalition.begin(), coalition.end(), q) != coalition.end();
+  };
   std::vector<Words> logs(n);
   std::mutex mutex;
   SessionOptions options;
   options.frac_bits = kRingBits<R> == 64 ? 16 : 32;
   options.insecure_test_key_seed = 1234;
-  options.insecure_test_private_seed[0] = honest_seed;
+  for (int h = 0; h < n; ++h)
+    if (!in_coalition(h)) options.insecure_test_private_seed[h] = honest_seed * 100 + h;
   if (dealer) options.insecure_test_pair_salt[{0, n}] = honest_seed;  // a key the coalition lacks
-  for (int c = 1; c < n; ++c)
-    mesh[c][0] = std::make_unique<RecordingChannel>(std::move(mesh[c][0]), logs[c], mutex);
+  for (int c : coalition)
+    for (int h = 0; h < n; ++h)
+      if (!in_coalition(h))
+        mesh[c][h] = std::make_unique<RecordingChannel>(std::move(mesh[c][h]), logs[c], mutex);
   run_parties<P>(
       options, std::move(mesh),
       [&](P& p) {
         p.session().net().synchronize();
         p.session().net().synchronize();  // every party is past the first one
-        if (p.party() != 0) {
+        if (in_coalition(p.party())) {
           std::lock_guard lock(mutex);
           logs[p.party()].clear();
         }
@@ -374,12 +383,21 @@ std::vector<Words> coalition_view(const Tensor<typename P::Ring>& secret, const 
         return 0;
       },
       n);
-  logs.erase(logs.begin());
-  return logs;
+  std::vector<Words> views;
+  for (int c : coalition) views.push_back(std::move(logs[c]));
+  return views;
+}
+
+// Every party but party 0 (which inputs the secret): semi2k's coalition.
+inline std::vector<int> all_but_party_0(int n) {
+  std::vector<int> coalition;
+  for (int c = 1; c < n; ++c) coalition.push_back(c);
+  return coalition;
 }
 
 template <class P>
-std::string check_coalition_views(const Op<P>& op, std::size_t count) {
+std::string check_coalition_views(const Op<P>& op, std::size_t count,
+                                  const std::vector<int>& coalition) {
   using R = typename P::Ring;
   const int value_bits = kRingBits<R> == 64 ? 62 : 86;
   Tensor<R> zero({count}, R{0}), high({count}, pow2<R>(value_bits - 1) - 1),
@@ -389,14 +407,15 @@ std::string check_coalition_views(const Op<P>& op, std::size_t count) {
     for (const Words& log : logs) all.insert(all.end(), log.begin(), log.end());
     return all;
   };
-  const std::vector<Words> base_logs = coalition_view<P>(zero, op, 1);
+  const std::vector<Words> base_logs = coalition_view<P>(zero, op, 1, coalition);
   Words base = joined(base_logs);
   if (base.empty()) return "the coalition receives nothing: the test checks nothing";
-  Words other = joined(coalition_view<P>(zero, op, 2));
+  Words other = joined(coalition_view<P>(zero, op, 2, coalition));
   std::size_t same = 0;
   for (std::size_t i = 0; i < std::min(base.size(), other.size()); ++i) same += base[i] == other[i];
   if (same * 100 > base.size())
-    return fmt::format("{} of {} words do not depend on party 0's randomness", same, base.size());
+    return fmt::format("{} of {} words do not depend on the honest parties' randomness", same,
+                       base.size());
   for (Words log : base_logs) {  // a sorted copy: the views of OT runs are large
     std::sort(log.begin(), log.end());
     const std::size_t distinct = std::unique(log.begin(), log.end()) - log.begin();
@@ -404,7 +423,7 @@ std::string check_coalition_views(const Op<P>& op, std::size_t count) {
       return fmt::format("{} of {} words repeat", log.size() - distinct, log.size());
   }
   for (const Tensor<R>* edge : {&high, &low}) {
-    Words edged = joined(coalition_view<P>(*edge, op, 3));
+    Words edged = joined(coalition_view<P>(*edge, op, 3, coalition));
     for (int bit = 0; bit < 64; ++bit) {
       double d = ones_fraction(edged, bit) - ones_fraction(base, bit);
       if (std::abs(d) > 0.05)
@@ -439,7 +458,7 @@ TYPED_TEST(Semi2kViews, InputMultiplyOpenOfMasked) {
                   p.matmul(m, m);
                   p.open(p.add(x, p.random(P::shape(x))));
                 },
-                kSemi2kN),
+                kSemi2kN, all_but_party_0(P::kParties)),
             "");
 }
 
@@ -453,7 +472,7 @@ TYPED_TEST(Semi2kViews, TruncationComparisonDecomposition) {
                   twice([&] { p.b2a(p.msb(x, 63)); });
                   p.bit_decompose(x, 64);
                 },
-                kSemi2kN),
+                kSemi2kN, all_but_party_0(P::kParties)),
             "");
 }
 
@@ -472,8 +491,87 @@ TYPED_TEST(Semi2kViews, AMaskTheCoalitionHoldsIsCaught) {
           net.recv_values<R>(0, got.span());
         }
       },
-      kN);
-  EXPECT_NE(verdict.find("do not depend on party 0's randomness"), std::string::npos) << verdict;
+      kN, all_but_party_0(P::kParties));
+  EXPECT_NE(verdict.find("do not depend on the honest parties' randomness"), std::string::npos)
+      << verdict;
+}
+
+// --- shamir: t < N/2 of N corrupted --------------------------------------
+//
+// A coalition of t parties receives, from the honest ones, shares of degree-t
+// polynomials (input, degree reduction, random elements), t + 1 shares of
+// openings of masked values, and nothing else. The three checks run with two
+// coalitions for N = 5 (parties 1 and 2, which reduce degrees and open; and
+// parties 3 and 4, which only receive) and one of three parties for N = 7.
+// A control (party 0 shares its input with coefficients from a key it holds
+// with coalition member 1) must fail.
+
+constexpr std::size_t kShamirN = 1024;
+
+template <class P>
+void shamir_arithmetic(P& p, const Tensor<typename P::Ring>& s) {
+  auto x = input_secret(p, s);
+  twice([&] { p.mul(x, x); });
+  auto m = P::part(x, 0, {32, 32});
+  p.matmul(m, m);
+  p.open(p.add(x, p.random(P::shape(x))));
+}
+
+template <class P>
+void shamir_comparison(P& p, const Tensor<typename P::Ring>& s) {
+  auto x = input_secret(p, s);
+  twice([&] { p.trunc_pr(x, 16); });
+  twice([&] { p.b2a(p.msb(x, 63)); });
+  p.bit_decompose(x, 64);
+}
+
+TEST(ShamirViews, FiveParties) {
+  using P = ShamirN<std::uint64_t, 5>;
+  for (const std::vector<int>& coalition : {std::vector<int>{1, 2}, std::vector<int>{3, 4}}) {
+    EXPECT_EQ(check_coalition_views<P>(shamir_arithmetic<P>, kShamirN, coalition), "")
+        << "coalition " << coalition[0] << "," << coalition[1];
+    EXPECT_EQ(check_coalition_views<P>(shamir_comparison<P>, kShamirN / 4, coalition), "")
+        << "coalition " << coalition[0] << "," << coalition[1];
+  }
+}
+
+TEST(ShamirViews, SevenParties) {
+  using P = ShamirN<std::uint64_t, 7>;
+  const std::vector<int> coalition{2, 4, 6};
+  EXPECT_EQ(check_coalition_views<P>(shamir_arithmetic<P>, kShamirN, coalition), "");
+  EXPECT_EQ(check_coalition_views<P>(shamir_comparison<P>, kShamirN / 4, coalition), "");
+}
+
+// Control: party 0's sharing polynomial takes its coefficients from the key
+// it shares with party 1, so the coalition {1, 2} can compute every share.
+TEST(ShamirViews, APolynomialTheCoalitionKnowsIsCaught) {
+  using P = ShamirN<std::uint64_t, 5>;
+  std::string verdict = check_coalition_views<P>(
+      [](P& p, const Tensor<std::uint64_t>& s) {
+        Network& net = p.session().net();
+        const int n = p.parties(), t = p.threshold();
+        if (p.party() == 0) {
+          const shamir::FieldTensor secret = shamir::lift(s);
+          std::vector<shamir::FieldTensor> coefficients;
+          for (int d = 0; d < t; ++d)
+            coefficients.push_back(shamir::random_field(p.session().pair_prg(1), s.shape()));
+          for (int j = 1; j < n; ++j) {
+            shamir::FieldTensor share = secret;
+            Fp127 power = Fp127::one();
+            for (const shamir::FieldTensor& c : coefficients) {
+              power = power * Fp127::from_reduced(static_cast<u128>(j + 1));
+              shamir::field_axpy(share, power, c);
+            }
+            net.send_values<Fp127>(j, share.span());
+          }
+        } else {
+          shamir::FieldTensor got(s.shape(), kUninitialized);
+          net.recv_values<Fp127>(0, got.span());
+        }
+      },
+      kShamirN, {1, 2});
+  EXPECT_NE(verdict.find("do not depend on the honest parties' randomness"), std::string::npos)
+      << verdict;
 }
 
 }  // namespace

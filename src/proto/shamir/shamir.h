@@ -74,6 +74,10 @@ class Shamir {
   // magnitude: fixed-point values (below 2^62), and sums of a few uniform
   // words (random(), clients' summands), whose residues are what counts.
   static constexpr int kCompareValueBits = 69;
+  // Random bits by XOR of t + 1 input bits up to this threshold (N <= 8):
+  // its t products cost less than an exponentiation per bit; at t = 4 the
+  // two take the same time (docs/protocols/shamir.md: measured).
+  static constexpr int kXorBitsMaxThreshold = 3;
 
   explicit Shamir(Session& session)
       : session_(session),
@@ -206,18 +210,7 @@ class Shamir {
   // Uniform elements of Z_2^64 that nobody knows: parties 0 .. t each input
   // a uniform word (one round); the sum of t + 1 words of which one is
   // honest is uniform mod 2^64, and its integer stays below 2^68.
-  Share random(const Shape& shape) {
-    Share sum{shamir::FieldTensor(shape, Fp127{})};
-    if (me_ <= t_) {
-      const Tensor<R> words = session_.private_prg().template random<R>(shape);
-      shamir::FieldTensor mine(shape, kUninitialized);
-      for (std::size_t i = 0; i < words.size(); ++i) mine[i] = Fp127::from_reduced(words[i]);
-      sum.s = share_and_send(mine);
-    }
-    for (int q = 0; q <= t_; ++q)
-      if (q != me_) sum = add(sum, input(q, Tensor<R>{}, shape));
-    return sum;
-  }
+  Share random(const Shape& shape) { return random_bounded(64, shape); }
 
   // floor(x / 2^m) + Bernoulli((x mod 2^m) / 2^m) for |x| < 2^62: Catrina
   // and Saxena's probabilistic truncation over a field. With m random bits
@@ -247,10 +240,42 @@ class Shamir {
                               -fp_pow2(trunc_range_bits() - m));
   }
 
-  // count shared uniform bits (0/1 field elements): b = (r / sqrt(r^2) + 1) / 2
-  // for a uniform field element r; r^2 is opened, which says nothing about
-  // the sign of r (r and -r are equally likely). Three rounds.
+  // count shared uniform bits (0/1 field elements), unknown to any t
+  // parties. For t <= kXorBitsMaxThreshold the XOR of t + 1 parties' private
+  // bits, otherwise from opened squares: both below.
   Share random_bits(std::size_t count) {
+    return t_ <= kXorBitsMaxThreshold ? random_bits_by_xor(count) : random_bits_by_squaring(count);
+  }
+  // Parties 0 .. t each input `count` private random bits (one round) and
+  // the parties XOR them pairwise, a + b - 2ab, in ceil(log2(t + 1)) rounds
+  // of t products in all. One honest input makes the XOR uniform.
+  Share random_bits_by_xor(std::size_t count) {
+    shamir::FieldTensor mine;
+    if (me_ <= t_) {
+      std::vector<std::uint8_t> bytes((count + 7) / 8);
+      session_.private_prg().fill_bytes(bytes.data(), bytes.size());
+      mine = shamir::FieldTensor({count}, kUninitialized);
+      for (std::size_t i = 0; i < count; ++i) mine[i] = Fp127::from_reduced(bytes[i / 8] >> (i % 8) & 1);
+    }
+    std::vector<Share> bits = inputs_of_first_parties(t_ + 1, mine, {count});
+    while (bits.size() > 1) {  // one level of the XOR tree: one product call
+      std::vector<Share> lefts, rights;
+      for (std::size_t i = 0; i + 1 < bits.size(); i += 2) {
+        lefts.push_back(std::move(bits[i]));
+        rights.push_back(std::move(bits[i + 1]));
+      }
+      const Share xors = arith_bits::bit_xor(*this, join(lefts), join(rights));
+      std::vector<Share> next;
+      for (std::size_t k = 0; k < lefts.size(); ++k) next.push_back(part(xors, k * count, {count}));
+      if (bits.size() % 2 == 1) next.push_back(std::move(bits.back()));
+      bits = std::move(next);
+    }
+    return std::move(bits[0]);
+  }
+  // b = (r / sqrt(r^2) + 1) / 2 for a uniform field element r; r^2 is
+  // opened, which says nothing about the sign of r (r and -r are equally
+  // likely). Three rounds, one exponentiation per bit.
+  Share random_bits_by_squaring(std::size_t count) {
     const Share r = random_field({count});
     const shamir::FieldTensor squares = open_field(reduce_degree(shamir::field_mul(r.s, r.s)));
     shamir::FieldTensor inverse_roots({count}, kUninitialized);
@@ -458,32 +483,46 @@ class Shamir {
     return mine;
   }
 
-  // values + sum_d coefficients[d] alpha_j^(d+1), by Horner's rule.
+  // values + sum_d coefficients[d] alpha_j^(d+1), by Horner's rule; the
+  // point alpha_j = j + 1 is small, so each step is a cheap product.
   static shamir::FieldTensor evaluate(const shamir::FieldTensor& values,
                                       const std::vector<shamir::FieldTensor>& coefficients, int j) {
-    const Fp127 alpha = shamir::point_of(j);
+    const auto alpha = static_cast<std::uint32_t>(shamir::point_of(j).v);
     shamir::FieldTensor out(values.shape(), Fp127{});
     for (std::size_t d = coefficients.size(); d-- > 0;) {
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + coefficients[d][i]) * alpha;
+      for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = (out[i] + coefficients[d][i]).times_small(alpha);
     }
     for (std::size_t i = 0; i < out.size(); ++i) out[i] += values[i];
     return out;
   }
 
   // Integers in [0, (t+1) 2^bits) whose sum has a uniform honest term:
-  // parties 0 .. t each input a uniform integer below 2^bits (bits < 120).
+  // parties 0 .. t each input a uniform integer below 2^bits (bits <= 64,
+  // or below 120 for masks), one round.
   Share random_bounded(int bits, const Shape& shape) {
-    Share sum{shamir::FieldTensor(shape, Fp127{})};
+    shamir::FieldTensor mine;
     if (me_ <= t_) {
-      Tensor<u128> words = session_.private_prg().template random<u128>(shape);
-      shamir::FieldTensor mine(shape, kUninitialized);
+      const Tensor<u128> words = session_.private_prg().template random<u128>(shape);
+      mine = shamir::FieldTensor(shape, kUninitialized);
       for (std::size_t i = 0; i < words.size(); ++i)
         mine[i] = Fp127::from_reduced(words[i] & ((u128{1} << bits) - 1));
-      sum.s = share_and_send(mine);
     }
-    for (int q = 0; q <= t_; ++q)
-      if (q != me_) sum = add(sum, input(q, Tensor<R>{}, shape));
+    const std::vector<Share> inputs = inputs_of_first_parties(t_ + 1, mine, shape);
+    Share sum = inputs[0];
+    for (std::size_t q = 1; q < inputs.size(); ++q) sum = add(sum, inputs[q]);
     return sum;
+  }
+
+  // Parties 0 .. count-1 each share their `mine` (ignored at the others),
+  // one round: every sender sends before it receives.
+  std::vector<Share> inputs_of_first_parties(int count, const shamir::FieldTensor& mine,
+                                             const Shape& shape) {
+    std::vector<Share> inputs(static_cast<std::size_t>(count));
+    if (me_ < count) inputs[me_].s = share_and_send(mine);
+    for (int q = 0; q < count; ++q)
+      if (q != me_) inputs[q] = input(q, Tensor<R>{}, shape);
+    return inputs;
   }
 
   // sum_j 2^j b_j over m bit planes of `count` elements.
@@ -505,9 +544,11 @@ class Shamir {
 
   // 1 / root for the root of a square that every party picks alike (the
   // smaller one), by one exponentiation: for a square s, s^((p-3)/4) is
-  // 1 / s^((p+1)/4), since their product s^((p-1)/2) is 1 (Euler).
+  // 1 / s^((p+1)/4), since their product s^((p-1)/2) is 1 (Euler); and
+  // (p - 3) / 4 = 2^125 - 1 (124 squarings and 11 products).
   static Fp127 inverse_canonical_root(Fp127 square) {
-    const Fp127 inverse = square.pow((Fp127::kP - 3) / 4);
+    static_assert((Fp127::kP - 3) / 4 == (u128{1} << 125) - 1);
+    const Fp127 inverse = square.pow_all_ones(125);
     const Fp127 root = inverse * square;
     return root.v <= Fp127::kP / 2 ? inverse : -inverse;
   }
