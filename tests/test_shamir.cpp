@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <bit>
-
 #include <cmath>
 
 #include "core/tensor_ops.h"

@@ -60,8 +60,10 @@ struct Fp127 {
   friend constexpr Fp127 operator*(Fp127 a, Fp127 b) {
     // a = a1 2^64 + a0 and b likewise, with a1, b1 < 2^63.
     // 64-bit halves, so that each product is one 64 x 64 -> 128 multiply.
-    const std::uint64_t a0 = static_cast<std::uint64_t>(a.v), a1 = static_cast<std::uint64_t>(a.v >> 64);
-    const std::uint64_t b0 = static_cast<std::uint64_t>(b.v), b1 = static_cast<std::uint64_t>(b.v >> 64);
+    const std::uint64_t a0 = static_cast<std::uint64_t>(a.v),
+                        a1 = static_cast<std::uint64_t>(a.v >> 64);
+    const std::uint64_t b0 = static_cast<std::uint64_t>(b.v),
+                        b1 = static_cast<std::uint64_t>(b.v >> 64);
     const u128 low = u128{a0} * b0;                  // < 2^128
     const u128 mid = u128{a0} * b1 + u128{a1} * b0;  // < 2^128 (each < 2^127)
     const u128 high = u128{a1} * b1;                 // < 2^126
@@ -73,7 +75,8 @@ struct Fp127 {
 
   // a^2 with three word products instead of four.
   constexpr Fp127 squared() const {
-    const std::uint64_t a0 = static_cast<std::uint64_t>(v), a1 = static_cast<std::uint64_t>(v >> 64);
+    const std::uint64_t a0 = static_cast<std::uint64_t>(v),
+                        a1 = static_cast<std::uint64_t>(v >> 64);
     const u128 low = u128{a0} * a0;        // < 2^128
     const u128 mid = 2 * (u128{a0} * a1);  // < 2^128 (a0 a1 < 2^127)
     const u128 high = u128{a1} * a1;       // < 2^126

@@ -255,7 +255,8 @@ class Shamir {
       std::vector<std::uint8_t> bytes((count + 7) / 8);
       session_.private_prg().fill_bytes(bytes.data(), bytes.size());
       mine = shamir::FieldTensor({count}, kUninitialized);
-      for (std::size_t i = 0; i < count; ++i) mine[i] = Fp127::from_reduced(bytes[i / 8] >> (i % 8) & 1);
+      for (std::size_t i = 0; i < count; ++i)
+        mine[i] = Fp127::from_reduced((bytes[i / 8] >> (i % 8)) & 1);
     }
     std::vector<Share> bits = inputs_of_first_parties(t_ + 1, mine, {count});
     while (bits.size() > 1) {  // one level of the XOR tree: one product call
