@@ -83,8 +83,8 @@ struct Fp127 {
     const u128 mid_hi = mid >> 64, mid_lo_shifted = mid << 64;
     return reduce(low) + reduce(mid_lo_shifted) + reduce(2 * (high + mid_hi));
   }
-  // a c for a small c < 2^32 (share evaluation points, Vandermonde
-  // weights): two 64 x 64 products and one reduction instead of four and
+  // a c for a small c < 2^32 (the evaluation points of shares): two
+  // 64 x 64 products and one reduction instead of four and
   // three. a c = hi 2^64 + lo with hi = a1 c < 2^95, lo = a0 c < 2^96, and
   // hi 2^64 = (hi mod 2^63) 2^64 + floor(hi / 2^63) (mod p).
   constexpr Fp127 times_small(std::uint32_t c) const {
