@@ -118,5 +118,20 @@ TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {
   for_each_kernel([] { check_sum_of_terms<TypeParam>(); });
 }
 
+// All-ones entries make every 64 x 64-bit partial product and every carry
+// of the Z_2^128 composition (widening low words plus cross terms) maximal:
+// (2^k - 1)^2 summed d times is d modulo 2^k.
+template <class R>
+void check_all_ones() {
+  const std::size_t m = 5, d = 700, n = 33;
+  std::vector<R> a(m * d, ~R{0}), b(d * n, ~R{0}), c(m * n, 0);
+  matmul_add(a.data(), b.data(), c.data(), m, d, n, 1);
+  EXPECT_EQ(c, std::vector<R>(m * n, R{d}));
+}
+
+TYPED_TEST(MatmulTest, AllOnesEntriesCarryCorrectly) {
+  for_each_kernel([] { check_all_ones<TypeParam>(); });
+}
+
 }  // namespace
 }  // namespace sqt

@@ -8,6 +8,9 @@
 // the inner dimension, for blocks of 64 rows of A at a time, with the widest
 // vectors the CPU has (portable, AVX2 or AVX-512, chosen at run time:
 // kernels/kernel_isa.h). Rows of C are split across `threads` threads.
+// Z_{2^128} products are composed from the u64 kernel (the cross terms
+// modulo 2^64) and a scalar widening kernel for the low words
+// (kernels/matmul_wide.cpp).
 #pragma once
 
 #include <cstddef>

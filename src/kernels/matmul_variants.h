@@ -31,6 +31,11 @@ struct PackedTerms {
 
 void matmul_rows_portable(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,
                           std::size_t row_end);
+// C += sum over terms of A * B with exact 128-bit sums of the u64 products
+// (kernels/matmul_wide.cpp; scalar, the same code on every CPU). The left
+// factors must be row-major (a_depth_stride 1).
+void matmul_rows_widening(const PackedTerms& job, unsigned __int128* c, std::size_t row_begin,
+                          std::size_t row_end);
 #ifdef SQT_KERNELS_X86
 void matmul_rows_avx2(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,
                       std::size_t row_end);

@@ -80,6 +80,19 @@ class Plain : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
     return {std::move(z)};
   }
 
+  // x^T y without a transposed copy of x (the weight gradients).
+  Share matmul_left_transposed(const Share& x, const Share& y) {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[0] == ys[0],
+              "matmul: cannot multiply the transpose of {} by {}", shape_string(xs),
+              shape_string(ys));
+    Tensor<R> z(Shape{xs[1], ys[1]}, R{0});
+    const MatmulTerm<R> term{x.s[0].data(), y.s[0].data(), nullptr};
+    matmul_add_terms<R>(std::span(&term, 1), z.data(), xs[1], xs[0], ys[1], session_.threads(),
+                        LeftLayout::kTransposed);
+    return {std::move(z)};
+  }
+
   Share dot_rows(const Share& x, const Share& y) {
     check_same_shape(shape(x), shape(y), "dot_rows");
     SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}",
