@@ -1,5 +1,6 @@
 #include "kernels/matmul.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -74,10 +75,18 @@ SplitWords split_words(const u128* x, const u128* x2, std::size_t rows, std::siz
   return out;
 }
 
-// A[i][p] = a[i * rs + p * ds].
-std::pair<std::size_t, std::size_t> left_strides(LeftLayout layout, std::size_t m, std::size_t k) {
-  return layout == LeftLayout::kRowMajor ? std::pair{k, std::size_t{1}}
-                                         : std::pair{std::size_t{1}, m};
+// The m x k matrix whose transpose is the row-major k x m `at`, in 32 x 32
+// blocks. Measured on AVX2: a transposed left factor read in place by the
+// kernel (one cache line per depth step of a tile) costs more than this copy
+// and a row-major product (500 x 8,192 x 50: 0.12 s against 0.08 s).
+std::vector<u64> row_major_from_transposed(const u64* at, std::size_t m, std::size_t k) {
+  constexpr std::size_t kBlock = 32;
+  std::vector<u64> a(m * k);
+  for (std::size_t p0 = 0; p0 < k; p0 += kBlock)
+    for (std::size_t i0 = 0; i0 < m; i0 += kBlock)
+      for (std::size_t p = p0; p < std::min(k, p0 + kBlock); ++p)
+        for (std::size_t i = i0; i < std::min(m, i0 + kBlock); ++i) a[i * k + p] = at[p * m + i];
+  return a;
 }
 
 }  // namespace
@@ -87,10 +96,17 @@ void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::
                            std::size_t k, std::size_t n, int threads, LeftLayout layout) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
   std::vector<u64> packed = pack_panels(terms, k, n);
+  std::vector<std::vector<u64>> copies;
   std::vector<const u64*> lefts;
-  for (const auto& term : terms) lefts.push_back(term.a);
-  auto [rs, ds] = left_strides(layout, m, k);
-  kernels::PackedTerms job{lefts.data(), lefts.size(), packed.data(), k, n, rs, ds};
+  for (const auto& term : terms) {
+    if (layout == LeftLayout::kTransposed) {
+      copies.push_back(row_major_from_transposed(term.a, m, k));
+      lefts.push_back(copies.back().data());
+    } else {
+      lefts.push_back(term.a);
+    }
+  }
+  kernels::PackedTerms job{lefts.data(), lefts.size(), packed.data(), k, n, k, 1};
   RowsKernel kernel = rows_kernel(active_kernel_isa());
   parallel_ranges(m, threads,
                   [&](std::size_t begin, std::size_t end) { kernel(job, c, begin, end); });

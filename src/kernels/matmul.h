@@ -33,7 +33,9 @@ struct MatmulTerm {
 };
 
 // How the left factors A are stored: row-major m x k, or as their
-// transposes (row-major k x m), so that A^T B needs no transposed copy.
+// transposes (row-major k x m), so that a caller of A^T B makes no
+// transposed tensor (the kernel copies A blockwise into row-major order,
+// which is faster than reading it transposed).
 enum class LeftLayout { kRowMajor, kTransposed };
 
 // C += sum over terms of A * (B + B2), packing all terms once. This is the
