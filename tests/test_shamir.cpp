@@ -248,6 +248,67 @@ std::pair<std::vector<std::uint64_t>, std::uint64_t> cost_of(int n, Setup setup,
   return {bytes, rounds};
 }
 
+// Whether the protocol reduces degrees by a king (N >= 6) or by resharing.
+bool uses_king(int n) {
+  return sqt::shamir::KingReduction::cheaper_than_resharing(n, (n - 1) / 2);
+}
+
+// Elements party i sends online to reduce `count` products, the first
+// reduction of a run: resharing sends all of them to the N - 1 others from
+// parties 0 .. 2t; the king of element e is e mod N, and party i sends its
+// share to the 2t kings i - 1, ..., i - 2t, and its own elements' openings to
+// the N - 1 others.
+std::size_t reduction_elements(int n, int i, std::size_t count) {
+  const int t = (n - 1) / 2;
+  if (!uses_king(n)) return i <= 2 * t ? (n - 1) * count : 0;
+  auto of_king = [&](int k) { return count / n + (static_cast<std::size_t>(k) < count % n); };
+  std::size_t elements = (n - 1) * of_king(i);
+  for (int back = 1; back <= 2 * t; ++back) elements += of_king((i - back + n) % n);
+  return elements;
+}
+std::uint64_t reduction_rounds(int n) {
+  return uses_king(n) ? 2 : 1;
+}
+
+TEST(ShamirKing, ReplacesResharingWhereItSendsLess) {
+  EXPECT_FALSE(uses_king(3));
+  EXPECT_FALSE(uses_king(5));  // 4.27 elements per party against 4
+  for (int n = 6; n <= 10; ++n) EXPECT_TRUE(uses_king(n)) << n;
+  // Constant in N: at most 6 elements per party, against 8.1 at N = 10.
+  for (int n = 6; n <= 10; ++n)
+    EXPECT_LT(sqt::shamir::KingReduction::king_elements(n, (n - 1) / 2), 5.0);
+}
+
+// The king's preprocessing: one offline round per refill, 2 (N - 1) elements
+// per party per N - t double sharings; a pool that holds enough costs nothing.
+TEST(ShamirKing, DoubleSharingsArePreprocessedInOneOfflineRound) {
+  for (int n : {7, 10}) {
+    const int t = (n - 1) / 2;
+    const std::size_t count = 998, element = 16;  // leaves 2 in the pool at N = 7 and 4 at 10
+    const Tensor<u64> v = small_values(count, 40, 8);
+    auto costs = run_local<P>(options_for(n), [&](P& p) {
+      const auto x = p.input(0, p.party() == 0 ? v : Tensor<u64>{}, {count});
+      Network& net = p.session().net();
+      net.synchronize();
+      const CommStats before = net.offline_stats();
+      const auto square = p.mul(x, x);
+      const CommStats first = net.offline_stats() - before;
+      const auto part = p.mul(P::part(x, 0, {2}), P::part(x, 0, {2}));  // from the rest
+      const CommStats second = net.offline_stats() - before;
+      const Tensor<u64> head = tensor_part(v, 0, {2});
+      EXPECT_EQ(p.open(square).to_vector(), mul(v, v).to_vector());
+      EXPECT_EQ(p.open(part).to_vector(), mul(head, head).to_vector());
+      return std::pair{first, second};
+    });
+    const std::size_t batch = (count + (n - t) - 1) / (n - t);
+    for (const auto& [first, second] : costs) {
+      EXPECT_EQ(first.bytes_sent, 2 * batch * (n - 1) * element) << n;
+      EXPECT_EQ(first.rounds, 1u) << n;
+      EXPECT_EQ(second.bytes_sent, first.bytes_sent) << n;
+    }
+  }
+}
+
 TEST_P(ShamirParties, CommunicationMatchesTheCostTable) {
   const int n = GetParam(), t = (n - 1) / 2;
   const std::size_t count = 100, element = 16;
@@ -263,8 +324,8 @@ TEST_P(ShamirParties, CommunicationMatchesTheCostTable) {
   EXPECT_EQ(open_rounds, 1u);
   auto [mul_bytes, mul_rounds] = cost_of(n, share, [](P& p, auto& x) { p.mul(x, x); });
   for (int i = 0; i < n; ++i)
-    EXPECT_EQ(mul_bytes[i], i <= 2 * t ? (n - 1) * count * element : 0) << i;
-  EXPECT_EQ(mul_rounds, 1u);
+    EXPECT_EQ(mul_bytes[i], reduction_elements(n, i, count) * element) << i;
+  EXPECT_EQ(mul_rounds, reduction_rounds(n));
   const std::size_t rows = 4, inner = 50, cols = 3;
   auto [matmul_bytes, matmul_rounds] = cost_of(
       n,
@@ -278,24 +339,32 @@ TEST_P(ShamirParties, CommunicationMatchesTheCostTable) {
         p.matmul(x, P::reshaped(P::part(x, 0, {inner * cols}), {inner, cols}));
       });
   for (int i = 0; i < n; ++i)  // one reduction per output element
-    EXPECT_EQ(matmul_bytes[i], i <= 2 * t ? (n - 1) * rows * cols * element : 0) << i;
-  EXPECT_EQ(matmul_rounds, 1u);
+    EXPECT_EQ(matmul_bytes[i], reduction_elements(n, i, rows * cols) * element) << i;
+  EXPECT_EQ(matmul_rounds, reduction_rounds(n));
   // Random bits by XOR: t + 1 inputs, then t products in ceil(log2(t + 1)) rounds.
   auto [xor_bytes, xor_rounds] = cost_of(
       n, [](P&) { return 0; }, [&](P& p, int) { p.random_bits_by_xor(count); });
-  for (int i = 0; i < n; ++i)
-    EXPECT_EQ(xor_bytes[i], ((i <= t ? 1u : 0u) + (i <= 2 * t ? t : 0)) * (n - 1) * count * element)
-        << i;
-  EXPECT_EQ(xor_rounds, 1u + static_cast<unsigned>(std::bit_width(static_cast<unsigned>(t))));
+  const auto levels = static_cast<std::uint64_t>(std::bit_width(static_cast<unsigned>(t)));
+  if (uses_king(n)) {  // the kings rotate between levels: the sum over parties is fixed
+    std::uint64_t total = 0;
+    for (auto b : xor_bytes) total += b;
+    EXPECT_EQ(total, ((t + 1) * (n - 1) + t * (2 * t + n - 1)) * count * element);
+  } else {
+    for (int i = 0; i < n; ++i)
+      EXPECT_EQ(xor_bytes[i],
+                ((i <= t ? 1u : 0u) + (i <= 2 * t ? t : 0)) * (n - 1) * count * element)
+          << i;
+  }
+  EXPECT_EQ(xor_rounds, 1u + levels * reduction_rounds(n));
   // By squaring: a DN07 random element, a product, an opening.
   auto [square_bytes, square_rounds] = cost_of(
       n, [](P&) { return 0; }, [&](P& p, int) { p.random_bits_by_squaring(count); });
   const std::size_t batch = (count + (n - t) - 1) / (n - t);
   for (int i = 0; i < n; ++i)
-    EXPECT_EQ(square_bytes[i],
-              (n - 1) * element * (batch + (i <= 2 * t ? count : 0) + (i <= t ? count : 0)))
+    EXPECT_EQ(square_bytes[i], element * ((n - 1) * (batch + (i <= t ? count : 0)) +
+                                          reduction_elements(n, i, count)))
         << i;
-  EXPECT_EQ(square_rounds, 3u);
+  EXPECT_EQ(square_rounds, 2u + reduction_rounds(n));
 }
 
 TEST(Shamir, RefusesPartyCountsOutsideThreeToTen) {

@@ -13,8 +13,10 @@
 // local and gives degree 2t; reduce_degree brings it back to t (Gennaro,
 // Rabin, Rabin 1998): each of the first 2t + 1 parties reshares its product
 // share with a fresh degree-t polynomial and every party combines what it
-// receives with the Lagrange coefficients at zero. Matrix products reduce
-// once per output element, not per multiply-add.
+// receives with the Lagrange coefficients at zero. From N = 6 on, a rotating
+// king (king_reduction.h, Damgard and Nielsen 2007) sends fewer bytes per
+// party (constant in N) in two rounds plus preprocessing, and replaces it.
+// Matrix products reduce once per output element, not per multiply-add.
 //
 // Costs per element (field elements of 16 bytes; one round each): input N-1
 // from the owner; open t(N-1)... see docs/protocols/shamir.md. Shamir<R>
@@ -22,6 +24,7 @@
 // in the same order.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -32,7 +35,9 @@
 #include "proto/protocol_info.h"
 #include "proto/session.h"
 #include "proto/shamir/field_tensor.h"
+#include "proto/shamir/king_reduction.h"
 #include "proto/shamir/shamir_poly.h"
+#include "proto/shamir/tensor_sharing.h"
 
 namespace sqt {
 
@@ -91,6 +96,8 @@ class Shamir {
     SQT_CHECK(n_ >= kMinParties && n_ <= kMaxParties,
               "shamir runs with 3 to 10 computing parties, the session has {}", n_);
     check_precision(64, session.frac_bits());
+    if (shamir::KingReduction::cheaper_than_resharing(n_, t_))
+      king_.emplace(net_, session.private_prg(), me_, n_, t_);
   }
 
   int parties() const { return n_; }
@@ -100,6 +107,10 @@ class Shamir {
   Session& session() { return session_; }
   bool nearest_rounding() const { return session_.nearest_rounding(); }
   int trunc_range_bits() const { return 62; }
+
+  // Preprocessing: the king's double sharings (zero with resharing).
+  CommStats offline_stats() const { return net_.offline_stats(); }
+  double offline_seconds() const { return king_ ? king_->offline_seconds() : 0; }
 
   // --- input and output -------------------------------------------------
 
@@ -469,12 +480,11 @@ class Shamir {
   // Shares `values` with fresh degree-t polynomials: sends party j its
   // evaluation, returns this party's.
   shamir::FieldTensor share_and_send(const shamir::FieldTensor& values) {
-    std::vector<shamir::FieldTensor> coefficients;
-    for (int d = 0; d < t_; ++d)
-      coefficients.push_back(shamir::random_field(session_.private_prg(), values.shape()));
+    const std::vector<shamir::FieldTensor> coefficients =
+        shamir::random_coefficients(session_.private_prg(), t_, values.shape());
     shamir::FieldTensor mine;
     for (int j = 0; j < n_; ++j) {
-      shamir::FieldTensor share = evaluate(values, coefficients, j);
+      shamir::FieldTensor share = shamir::evaluate_at(values, coefficients, j);
       if (j == me_) {
         mine = std::move(share);
       } else {
@@ -482,20 +492,6 @@ class Shamir {
       }
     }
     return mine;
-  }
-
-  // values + sum_d coefficients[d] alpha_j^(d+1), by Horner's rule; the
-  // point alpha_j = j + 1 is small, so each step is a cheap product.
-  static shamir::FieldTensor evaluate(const shamir::FieldTensor& values,
-                                      const std::vector<shamir::FieldTensor>& coefficients, int j) {
-    const auto alpha = static_cast<std::uint32_t>(shamir::point_of(j).v);
-    shamir::FieldTensor out(values.shape(), Fp127{});
-    for (std::size_t d = coefficients.size(); d-- > 0;) {
-      for (std::size_t i = 0; i < out.size(); ++i)
-        out[i] = (out[i] + coefficients[d][i]).times_small(alpha);
-    }
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] += values[i];
-    return out;
   }
 
   // Integers in [0, (t+1) 2^bits) whose sum has a uniform honest term:
@@ -582,9 +578,11 @@ class Shamir {
   }
 
   // A degree-t sharing of the value whose degree-2t sharing `product` is:
-  // parties 0 .. 2t reshare their product shares, every party combines the
-  // 2t + 1 sharings it receives with the Lagrange coefficients at zero.
+  // by the king where it is cheaper (king_reduction.h), otherwise parties
+  // 0 .. 2t reshare their product shares and every party combines the 2t + 1
+  // sharings it receives with the Lagrange coefficients at zero (one round).
   shamir::FieldTensor reduce_degree(const shamir::FieldTensor& product) {
+    if (king_) return king_->reduce(product);
     const int senders = 2 * t_ + 1;
     std::vector<int> holders;
     for (int j = 0; j < senders; ++j) holders.push_back(j);
@@ -603,6 +601,7 @@ class Shamir {
   Session& session_;
   Network& net_;
   int me_, n_, t_;
+  std::optional<shamir::KingReduction> king_;  // for N where it sends less than resharing
 };
 
 }  // namespace sqt
