@@ -55,14 +55,8 @@ void add_accuracy_command(CLI::App& bench) {
   auto* accuracy = bench.add_subcommand(
       "accuracy", "Measure the error of every fixed-point function against double precision");
   auto options = std::make_shared<AccuracyOptions>();
-  accuracy
-      ->add_option("--protocol", options->protocol,
-                   "Protocol (sqt protocols; plain: INSECURE emulator)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
-  accuracy->add_option("--ring", options->ring, "Ring bit width k: 64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
+  add_protocol_flags(*accuracy, options->protocol, options->ring,
+                     "Protocol (sqt protocols; plain: INSECURE emulator)");
   accuracy->add_option("--n", options->n, "Samples per function")->capture_default_str();
   accuracy->callback([options] {
     fmt::print("{:<11} {:>8} {:>11} {:>11} {:>11} {:>11}  {}\n", "function", "n", "max_abs",
@@ -84,14 +78,9 @@ void add_bench_command(CLI::App& app) {
       "ops", "Time protocol operations with all parties in this process (in-memory channels)");
   auto options = std::make_shared<OpsBenchOptions>();
   auto json = std::make_shared<bool>(false);
-  ops->add_option("--protocol", options->protocol,
-                  "Protocol (sqt protocols; plain: INSECURE emulator)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
+  add_protocol_flags(*ops, options->protocol, options->ring,
+                     "Protocol (sqt protocols; plain: INSECURE emulator)");
   add_party_count_flags(*ops, options->parties, options->dealer);
-  ops->add_option("--ring", options->ring, "Ring bit width k: 64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
   ops->add_option("--frac-bits", options->frac_bits, "Fractional bits f (default 16 / 32)");
   ops->add_option("--n", options->n, "Elements per elementwise operation")->capture_default_str();
   ops->add_option("--function-n", options->function_n,

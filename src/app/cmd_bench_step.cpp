@@ -99,15 +99,9 @@ void print_rows(const std::vector<StepBenchRow>& rows, bool json) {
 }
 
 void add_step_options(CLI::App& command, StepBenchOptions& options) {
-  command
-      .add_option("--protocol", options.protocol,
-                  "Protocol (sqt protocols; plain: INSECURE emulator)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
+  add_protocol_flags(command, options.protocol, options.ring,
+                     "Protocol (sqt protocols; plain: INSECURE emulator)");
   add_party_count_flags(command, options.parties, options.dealer);
-  command.add_option("--ring", options.ring, "64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
   command.add_option("--model", options.model, "A, B, C or D")
       ->check(CLI::IsMember({"A", "B", "C", "D"}))
       ->capture_default_str();

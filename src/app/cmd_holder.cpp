@@ -107,12 +107,8 @@ void run_holder(const HolderOptions& o, const PartyFlags& flags) {
   const TrainJob& job = o.job;
   const int f = job.frac_bits < 0 ? kDefaultFracBits<R> : job.frac_bits;
   check_precision(kRingBits<R>, f);
-  std::vector<PeerAddress> peers = parse_peers(flags.peers);
+  std::vector<PeerAddress> peers = parse_peers_with_holders(flags, job.parties, job.holders);
   const int me = flags.party;
-  SQT_CHECK(static_cast<int>(peers.size()) == job.parties + job.holders,
-            "{} parties and {} holders: --peers needs {} addresses (the computing parties, then "
-            "the holders), got {}",
-            job.parties, job.holders, job.parties + job.holders, peers.size());
   SQT_CHECK(me >= job.parties && me < job.parties + job.holders,
             "--id {} is not a holder: the holders are nodes {} to {} of --peers", me, job.parties,
             job.parties + job.holders - 1);
@@ -161,13 +157,8 @@ void add_holder_command(CLI::App& app) {
   auto flags = std::make_shared<PartyFlags>();
   add_party_flags(*command, *flags);
   TrainJob& job = o->job;
-  command->add_option("--protocol", job.protocol, "Protocol of the parties (sqt protocols)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
+  add_protocol_flags(*command, job.protocol, job.ring, "Protocol of the parties (sqt protocols)");
   add_party_count_flags(*command, job.parties, job.dealer);
-  command->add_option("--ring", job.ring, "Ring bit width: 64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
   command->add_option("--frac-bits", job.frac_bits,
                       "Fractional bits (default 16 on k=64, 32 on k=128)");
   command

@@ -313,14 +313,9 @@ void add_infer_command(CLI::App& app) {
   auto o = std::make_shared<InferOptions>();
   auto flags = std::make_shared<PartyFlags>();
   add_party_flags(*command, *flags);
-  command->add_option("--protocol", o->protocol, "Protocol (sqt protocols)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
+  add_protocol_flags(*command, o->protocol, o->ring, "Protocol (sqt protocols)");
   command->add_option("--parties", o->parties, "Computing parties (protocols whose count varies)")
       ->check(CLI::Range(1, 64));
-  command->add_option("--ring", o->ring, "Ring bit width: 64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
   command->add_option("--frac-bits", o->frac_bits,
                       "Fractional bits (default 16 on k=64, 32 on k=128; as in training)");
   command->add_option("--model-file", o->model_file,

@@ -197,13 +197,9 @@ void add_selftest_command(CLI::App& app) {
                                      "per party, and the dealer with --dealer)");
   auto options = std::make_shared<SelftestOptions>();
   add_party_flags(*command, options->party);
-  command->add_option("--protocol", options->protocol, "Protocol to check (sqt protocols)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
+  add_protocol_flags(*command, options->protocol, options->ring,
+                     "Protocol to check (sqt protocols)");
   add_party_count_flags(*command, options->parties, options->dealer);
-  command->add_option("--ring", options->ring, "Ring bit width: 64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
   command->add_option("--n", options->n, "Elements to multiply")->capture_default_str();
   command->add_option("--seed", options->seed, "Public seed of the test data")
       ->capture_default_str();

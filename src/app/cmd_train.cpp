@@ -149,15 +149,9 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
   command.add_option("--dataset", job.dataset, "mnist, fashion-mnist or cifar10")
       ->capture_default_str();
   command.add_option("--data-dir", job.data_dir, "Data root (default: $SQT_DATA_DIR)");
-  command
-      .add_option("--protocol", job.protocol,
-                  "Protocol (sqt protocols lists them; plain is the INSECURE emulator)")
-      ->check(CLI::IsMember(protocol_names()))
-      ->capture_default_str();
+  add_protocol_flags(command, job.protocol, job.ring,
+                     "Protocol (sqt protocols lists them; plain is the INSECURE emulator)");
   add_party_count_flags(command, job.parties, job.dealer);
-  command.add_option("--ring", job.ring, "Ring bit width: 64 or 128")
-      ->check(CLI::IsMember({64, 128}))
-      ->capture_default_str();
   command.add_option("--frac-bits", job.frac_bits,
                      "Fractional bits (default 16 on k=64, 32 on k=128)");
   command
@@ -283,11 +277,7 @@ std::pair<DataInfo, std::vector<HolderAnnouncement>> receive_holders(Network& ne
 // The peers of a party when data holders follow the computing parties.
 std::vector<PeerAddress> resolve_peers_with_holders(const PartyFlags& flags, const TrainJob& job) {
   SQT_CHECK(!job.dealer, "--holders with --dealer is not supported: run without a dealer");
-  std::vector<PeerAddress> peers = parse_peers(flags.peers);
-  SQT_CHECK(static_cast<int>(peers.size()) == job.parties + job.holders,
-            "{} parties and {} holders: --peers needs {} addresses (the computing parties, then "
-            "the holders), got {}",
-            job.parties, job.holders, job.parties + job.holders, peers.size());
+  std::vector<PeerAddress> peers = parse_peers_with_holders(flags, job.parties, job.holders);
   SQT_CHECK(flags.party >= 0 && flags.party < job.parties,
             "--party {} is not a computing party (0 to {}); holders run sqt holder", flags.party,
             job.parties - 1);

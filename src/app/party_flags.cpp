@@ -66,6 +66,16 @@ void add_link_emulation_flags(CLI::App& command, double& rtt_ms, double& gbit) {
       ->capture_default_str();
 }
 
+void add_protocol_flags(CLI::App& command, std::string& protocol, int& ring,
+                        const std::string& protocol_help) {
+  command.add_option("--protocol", protocol, protocol_help)
+      ->check(CLI::IsMember(protocol_names()))
+      ->capture_default_str();
+  command.add_option("--ring", ring, "Ring bit width k: 64 or 128")
+      ->check(CLI::IsMember({64, 128}))
+      ->capture_default_str();
+}
+
 void add_party_count_flags(CLI::App& command, int& parties, bool& dealer) {
   command
       .add_option("--parties", parties,
@@ -102,6 +112,16 @@ std::vector<PeerAddress> resolve_peers(const PartyFlags& flags, std::string_view
   SQT_CHECK(flags.party >= 0 && flags.party < listed,
             "--party {} is not one of the {} {} listed in --peers (0 to {})", flags.party, listed,
             dealer ? "nodes" : "parties", listed - 1);
+  return peers;
+}
+
+std::vector<PeerAddress> parse_peers_with_holders(const PartyFlags& flags, int parties,
+                                                  int holders) {
+  std::vector<PeerAddress> peers = parse_peers(flags.peers);
+  SQT_CHECK(static_cast<int>(peers.size()) == parties + holders,
+            "{} parties and {} holders: --peers needs {} addresses (the computing parties, then "
+            "the holders), got {}",
+            parties, holders, parties + holders, peers.size());
   return peers;
 }
 

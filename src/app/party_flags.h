@@ -42,6 +42,11 @@ void add_config_agreed(std::map<std::string, std::string>& agreed, const PartyFl
 // --emulate-rtt-ms and --emulate-gbit (net/link_pacer.h), also used by benchmarks.
 void add_link_emulation_flags(CLI::App& command, double& rtt_ms, double& gbit);
 
+// --protocol NAME (one of the registry's) and --ring 64|128, for every
+// subcommand that runs a protocol; `protocol_help` describes the choice.
+void add_protocol_flags(CLI::App& command, std::string& protocol, int& ring,
+                        const std::string& protocol_help);
+
 // --parties N (protocols whose party count varies) and --dealer; check them
 // with checked_party_count (proto/registry.h).
 void add_party_count_flags(CLI::App& command, int& parties, bool& dealer);
@@ -53,6 +58,10 @@ void add_party_count_agreed(std::map<std::string, std::string>& agreed, int part
 // last (an error names the expected count); checks --party.
 std::vector<PeerAddress> resolve_peers(const PartyFlags& flags, std::string_view protocol,
                                        int parties, bool dealer);
+// Parses --peers of a run with data holders: `parties` computing parties,
+// then `holders` holders (an error names the expected count).
+std::vector<PeerAddress> parse_peers_with_holders(const PartyFlags& flags, int parties,
+                                                  int holders);
 // TLS and timeouts; prints a warning if TLS is off.
 ConnectOptions resolve_connect_options(const PartyFlags& flags);
 
