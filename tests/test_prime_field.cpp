@@ -7,8 +7,10 @@
 #include <cmath>
 #include <map>
 
+#include "core/fp127_accumulator.h"
 #include "core/prime_field.h"
 #include "crypto/prg.h"
+#include "proto/shamir/field_tensor.h"
 #include "proto/shamir/shamir_poly.h"
 
 namespace sqt {
@@ -76,6 +78,63 @@ TEST(PrimeField, ProductsMatchDoubleAndAdd) {
   }
   EXPECT_EQ(fp_pow2(100) * fp_pow2(27), Fp127::one());  // 2^127 = 1
   EXPECT_EQ(Fp127::from_signed(-3) * Fp127::from_signed(5), Fp127::from_signed(-15));
+}
+
+// The lazily reduced sum equals the sum of reduced products, also for
+// the largest elements (p - 1, whose words carry most often) and for
+// sums long enough to carry many times.
+TEST(PrimeField, AccumulatedProductsEqualReducedSums) {
+  Prg prg = Prg::from_seed(5);
+  const Fp127 largest = Fp127::from_reduced(kP - 1);
+  for (int length : {1, 2, 3, 17, 1000, 5000}) {
+    Fp127Accumulator lazy, lazy_largest;
+    Fp127 reference, reference_largest;
+    for (int i = 0; i < length; ++i) {
+      const Fp127 a = random_element(prg), b = random_element(prg);
+      lazy.add_product(a, b);
+      reference += a * b;
+      lazy_largest.add_product(largest, largest);
+      reference_largest += largest * largest;
+    }
+    lazy.add(largest);
+    reference += largest;
+    EXPECT_EQ(lazy.value(), reference) << "length " << length;
+    EXPECT_EQ(lazy_largest.value(), reference_largest) << "length " << length;
+    EXPECT_LT(lazy.value().v, kP);
+  }
+  EXPECT_EQ(Fp127Accumulator{}.value(), Fp127{});
+}
+
+// field_matmul and field_dot_rows against the per-product triple loop, on
+// shapes that split into several column blocks and on degenerate ones.
+TEST(PrimeField, MatrixProductsEqualThePerProductReference) {
+  Prg prg = Prg::from_seed(6);
+  const Shape shapes[][2] = {{{1, 1}, {1, 1}}, {{3, 5}, {5, 2}}, {{7, 2048}, {2048, 9}},
+                             {{4, 784}, {784, 130}}, {{2, 0}, {0, 3}}};
+  for (const auto& [shape_a, shape_b] : shapes) {
+    shamir::FieldTensor a(shape_a, kUninitialized), b(shape_b, kUninitialized);
+    for (Fp127& x : a) x = random_element(prg);
+    for (Fp127& x : b) x = random_element(prg);
+    if (a.size() > 0) a[0] = Fp127::from_reduced(kP - 1);
+    const std::size_t m = shape_a[0], k = shape_a[1], n = shape_b[1];
+    const shamir::FieldTensor c = shamir::field_matmul(a, b);
+    ASSERT_EQ(c.shape(), (Shape{m, n}));
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        Fp127 expected;
+        for (std::size_t l = 0; l < k; ++l) expected += a[i * k + l] * b[l * n + j];
+        ASSERT_EQ(c[i * n + j], expected) << i << "," << j << " of " << m << "x" << k << "x" << n;
+      }
+  }
+  shamir::FieldTensor x(Shape{3, 300}, kUninitialized), y(Shape{3, 300}, kUninitialized);
+  for (Fp127& e : x) e = random_element(prg);
+  for (Fp127& e : y) e = random_element(prg);
+  const shamir::FieldTensor dots = shamir::field_dot_rows(x, y);
+  for (std::size_t r = 0; r < 3; ++r) {
+    Fp127 expected;
+    for (std::size_t l = 0; l < 300; ++l) expected += x[r * 300 + l] * y[r * 300 + l];
+    EXPECT_EQ(dots[r], expected);
+  }
 }
 
 TEST(PrimeField, SquaresSmallMultiplesAndAllOnesPowersMatchProducts) {

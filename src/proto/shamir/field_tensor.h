@@ -11,8 +11,10 @@
 // Plain functions on whole tensors; the caller owns every tensor.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
+#include "core/fp127_accumulator.h"
 #include "core/prime_field.h"
 #include "core/tensor.h"
 #include "crypto/prg.h"
@@ -77,19 +79,39 @@ inline void field_axpy(FieldTensor& y, Fp127 c, const FieldTensor& x) {  // y +=
   for (std::size_t i = 0; i < y.size(); ++i) y[i] += c * x[i];
 }
 
-// (m x k) (k x n) -> (m x n).
+// The transpose of an (r x c) matrix.
+inline FieldTensor field_transpose(const FieldTensor& a) {
+  const std::size_t rows = a.dim(0), cols = a.dim(1);
+  FieldTensor t(Shape{cols, rows}, kUninitialized);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) t[c * rows + r] = a[r * cols + c];
+  return t;
+}
+
+// sum_l x[l] y[l] over k elements, one reduction.
+inline Fp127 field_dot(const Fp127* x, const Fp127* y, std::size_t k) {
+  Fp127Accumulator sum;
+  for (std::size_t l = 0; l < k; ++l) sum.add_product(x[l], y[l]);
+  return sum.value();
+}
+
+// (m x k) (k x n) -> (m x n): dot products of a's rows with b's columns
+// (b transposed once), one reduction per output element; columns in
+// blocks that stay in the L2 cache while every row of a passes them.
 inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
   SQT_CHECK(a.rank() == 2 && b.rank() == 2 && a.dim(1) == b.dim(0),
             "matmul: cannot multiply {} by {}", shape_string(a.shape()), shape_string(b.shape()));
   const std::size_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
-  FieldTensor c(Shape{m, n}, Fp127{});
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t l = 0; l < k; ++l) {
-      const Fp127 x = a[i * k + l];
-      const Fp127* row = b.data() + l * n;
-      Fp127* out = c.data() + i * n;
-      for (std::size_t j = 0; j < n; ++j) out[j] += x * row[j];
-    }
+  const FieldTensor bt = field_transpose(b);
+  constexpr std::size_t kBlockBytes = 256 * 1024;
+  const std::size_t block = std::max<std::size_t>(1, kBlockBytes / (sizeof(Fp127) * std::max<std::size_t>(k, 1)));
+  FieldTensor c(Shape{m, n}, kUninitialized);
+  for (std::size_t j0 = 0; j0 < n; j0 += block) {
+    const std::size_t j1 = std::min(n, j0 + block);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = j0; j < j1; ++j)
+        c[i * n + j] = field_dot(a.data() + i * k, bt.data() + j * k, k);
+  }
   return c;
 }
 
@@ -98,9 +120,8 @@ inline FieldTensor field_dot_rows(const FieldTensor& a, const FieldTensor& b) {
   check_same_shape(a.shape(), b.shape(), "field dot_rows");
   SQT_CHECK(a.rank() == 2, "dot_rows needs matrices, got {}", shape_string(a.shape()));
   const std::size_t rows = a.dim(0), k = a.dim(1);
-  FieldTensor out(Shape{rows}, Fp127{});
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t l = 0; l < k; ++l) out[r] += a[r * k + l] * b[r * k + l];
+  FieldTensor out(Shape{rows}, kUninitialized);
+  for (std::size_t r = 0; r < rows; ++r) out[r] = field_dot(a.data() + r * k, b.data() + r * k, k);
   return out;
 }
 
