@@ -109,8 +109,11 @@ TEST(PrimeField, AccumulatedProductsEqualReducedSums) {
 // shapes that split into several column blocks and on degenerate ones.
 TEST(PrimeField, MatrixProductsEqualThePerProductReference) {
   Prg prg = Prg::from_seed(6);
-  const Shape shapes[][2] = {{{1, 1}, {1, 1}}, {{3, 5}, {5, 2}}, {{7, 2048}, {2048, 9}},
-                             {{4, 784}, {784, 130}}, {{2, 0}, {0, 3}}};
+  const Shape shapes[][2] = {{{1, 1}, {1, 1}},
+                             {{3, 5}, {5, 2}},
+                             {{7, 2048}, {2048, 9}},
+                             {{4, 784}, {784, 130}},
+                             {{2, 0}, {0, 3}}};
   for (const auto& [shape_a, shape_b] : shapes) {
     shamir::FieldTensor a(shape_a, kUninitialized), b(shape_b, kUninitialized);
     for (Fp127& x : a) x = random_element(prg);

@@ -31,14 +31,12 @@ class Fp127Accumulator {
     const u128 mid = u128{a0} * b1 + u128{a1} * b0;  // < 2^128 (a1, b1 < 2^63)
     const u128 high = u128{a1} * b1;                 // < 2^126
     add_word(low);
-    add_word(mid << 64);                  // mid_lo 2^64
-    add_word(2 * (high + (mid >> 64)));   // (high + mid_hi) 2^128 = 2 (...)
+    add_word(mid << 64);                 // mid_lo 2^64
+    add_word(2 * (high + (mid >> 64)));  // (high + mid_hi) 2^128 = 2 (...)
   }
   void add(Fp127 x) { add_word(x.v); }
 
-  Fp127 value() const {
-    return Fp127::reduce(sum_) + Fp127::reduce(u128{carries_} * 2);
-  }
+  Fp127 value() const { return Fp127::reduce(sum_) + Fp127::reduce(u128{carries_} * 2); }
 
  private:
   void add_word(u128 w) {

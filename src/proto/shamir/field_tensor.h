@@ -104,7 +104,8 @@ inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
   const std::size_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
   const FieldTensor bt = field_transpose(b);
   constexpr std::size_t kBlockBytes = 256 * 1024;
-  const std::size_t block = std::max<std::size_t>(1, kBlockBytes / (sizeof(Fp127) * std::max<std::size_t>(k, 1)));
+  const std::size_t block =
+      std::max<std::size_t>(1, kBlockBytes / (sizeof(Fp127) * std::max<std::size_t>(k, 1)));
   FieldTensor c(Shape{m, n}, kUninitialized);
   for (std::size_t j0 = 0; j0 < n; j0 += block) {
     const std::size_t j1 = std::min(n, j0 + block);
