@@ -3,7 +3,7 @@
 // matrix products and dot products.
 //
 // Each product a b is folded to three words below 2^128 whose sum is
-// congruent to a b (see Fp127::operator*), and the words are added to a
+// congruent to a b (Fp127::product_words), and the words are added to a
 // 128-bit sum whose overflows are counted; since 2^128 = 2 (mod p) the
 // total is sum + 2 carries. No comparison against p until value().
 // Holds at most 2^62 products (the carry count must not overflow; any
@@ -23,16 +23,10 @@ namespace sqt {
 class Fp127Accumulator {
  public:
   void add_product(Fp127 a, Fp127 b) {
-    const std::uint64_t a0 = static_cast<std::uint64_t>(a.v),
-                        a1 = static_cast<std::uint64_t>(a.v >> 64);
-    const std::uint64_t b0 = static_cast<std::uint64_t>(b.v),
-                        b1 = static_cast<std::uint64_t>(b.v >> 64);
-    const u128 low = u128{a0} * b0;                  // < 2^128
-    const u128 mid = u128{a0} * b1 + u128{a1} * b0;  // < 2^128 (a1, b1 < 2^63)
-    const u128 high = u128{a1} * b1;                 // < 2^126
-    add_word(low);
-    add_word(mid << 64);                 // mid_lo 2^64
-    add_word(2 * (high + (mid >> 64)));  // (high + mid_hi) 2^128 = 2 (...)
+    const Fp127::ProductWords w = Fp127::product_words(a, b);
+    add_word(w.low);
+    add_word(w.middle);
+    add_word(w.high);
   }
   void add(Fp127 x) { add_word(x.v); }
 

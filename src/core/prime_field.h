@@ -57,9 +57,14 @@ struct Fp127 {
   }
   constexpr Fp127 operator-() const { return Fp127{} - *this; }
 
-  friend constexpr Fp127 operator*(Fp127 a, Fp127 b) {
+  // Three words below 2^128 whose sum is congruent to a b (mod p), from
+  // four 64 x 64 -> 128 products: operator* reduces each word, and
+  // Fp127Accumulator adds them to a running sum unreduced.
+  struct ProductWords {
+    u128 low, middle, high;
+  };
+  static constexpr ProductWords product_words(Fp127 a, Fp127 b) {
     // a = a1 2^64 + a0 and b likewise, with a1, b1 < 2^63.
-    // 64-bit halves, so that each product is one 64 x 64 -> 128 multiply.
     const std::uint64_t a0 = static_cast<std::uint64_t>(a.v),
                         a1 = static_cast<std::uint64_t>(a.v >> 64);
     const std::uint64_t b0 = static_cast<std::uint64_t>(b.v),
@@ -69,8 +74,11 @@ struct Fp127 {
     const u128 high = u128{a1} * b1;                 // < 2^126
     // a b = high 2^128 + mid 2^64 + low, and 2^128 = 2 (mod p):
     // a b = 2 (high + mid_hi) + mid_lo 2^64 + low.
-    const u128 mid_hi = mid >> 64, mid_lo_shifted = mid << 64;
-    return reduce(low) + reduce(mid_lo_shifted) + reduce(2 * (high + mid_hi));
+    return {low, mid << 64, 2 * (high + (mid >> 64))};
+  }
+  friend constexpr Fp127 operator*(Fp127 a, Fp127 b) {
+    const ProductWords w = product_words(a, b);
+    return reduce(w.low) + reduce(w.middle) + reduce(w.high);
   }
 
   // a^2 with three word products instead of four.

@@ -17,6 +17,7 @@
 #include "core/fp127_accumulator.h"
 #include "core/prime_field.h"
 #include "core/tensor.h"
+#include "core/tensor_ops.h"
 #include "crypto/prg.h"
 
 namespace sqt::shamir {
@@ -79,15 +80,6 @@ inline void field_axpy(FieldTensor& y, Fp127 c, const FieldTensor& x) {  // y +=
   for (std::size_t i = 0; i < y.size(); ++i) y[i] += c * x[i];
 }
 
-// The transpose of an (r x c) matrix.
-inline FieldTensor field_transpose(const FieldTensor& a) {
-  const std::size_t rows = a.dim(0), cols = a.dim(1);
-  FieldTensor t(Shape{cols, rows}, kUninitialized);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < cols; ++c) t[c * rows + r] = a[r * cols + c];
-  return t;
-}
-
 // sum_l x[l] y[l] over k elements, one reduction.
 inline Fp127 field_dot(const Fp127* x, const Fp127* y, std::size_t k) {
   Fp127Accumulator sum;
@@ -102,7 +94,7 @@ inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
   SQT_CHECK(a.rank() == 2 && b.rank() == 2 && a.dim(1) == b.dim(0),
             "matmul: cannot multiply {} by {}", shape_string(a.shape()), shape_string(b.shape()));
   const std::size_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
-  const FieldTensor bt = field_transpose(b);
+  const FieldTensor bt = tensor_transpose(b);
   constexpr std::size_t kBlockBytes = 256 * 1024;
   const std::size_t block =
       std::max<std::size_t>(1, kBlockBytes / (sizeof(Fp127) * std::max<std::size_t>(k, 1)));
