@@ -45,6 +45,28 @@ TYPED_TEST(Semi2kItems, MatrixTriplesMultiplyInBothOrientations) {
   }
 }
 
+// c = G(a) b and c = G(a)^T b for the im2col expansion G of a padded input
+// (stride and padding: some rows read the trailing element).
+TYPED_TEST(Semi2kItems, Im2colTriplesMultiplyTheExpandedInput) {
+  using R = typename TestFixture::R;
+  const Im2col im2col(ConvGeometry{2, 5, 4, 3, 3, 2, 1}, 2);
+  const std::size_t n = 3;
+  for (bool transposed : {false, true}) {
+    auto opened = TestFixture::run_agreed([&](TypeParam& p) {
+      auto t = p.correlations().im2col_triple(im2col, n, transposed);
+      return std::vector{open_summand(p, t.a), open_summand(p, t.b), open_summand(p, t.c)};
+    });
+    ASSERT_EQ(opened[0].shape(), Shape{im2col.padded_size()});
+    Tensor<R> left = tensor_gather(opened[0], im2col.index(), im2col.shape());
+    if (transposed) left = tensor_transpose(left);
+    const std::size_t m = left.shape()[0], k = left.shape()[1];
+    ASSERT_EQ(opened[1].shape(), (Shape{k, n}));
+    Tensor<R> c(Shape{m, n}, R{0});
+    matmul_add(left.data(), opened[1].data(), c.data(), m, k, n, 1);
+    EXPECT_TRUE(opened[2] == c) << (transposed ? "G(a)^T b" : "G(a) b");
+  }
+}
+
 TYPED_TEST(Semi2kItems, BitTriplesAnd) {
   auto opened = TestFixture::run_agreed([](TypeParam& p) {
     auto t = p.correlations().bit_triples(300, 3);
@@ -115,6 +137,7 @@ TYPED_TEST(Semi2kItems, OnlineCostsMatchTheTable) {
   constexpr std::size_t e = sizeof(R), k = TestFixture::k;
   const std::uint64_t peers = local_parties<TypeParam>({}) - 1;
   const std::size_t n = 128, m = 8, kd = 16, c = 4, l = 20;
+  const Im2col conv(ConvGeometry{2, 8, 7, c, 3, 1, 0}, 1);  // 30 rows of 18
   struct Row {
     const char* what;
     std::function<void(TypeParam&, const typename TypeParam::Share&)> op;
@@ -129,6 +152,20 @@ TYPED_TEST(Semi2kItems, OnlineCostsMatchTheTable) {
          p.matmul(TypeParam::part(x, 0, {m, kd}), TypeParam::part(x, 0, {kd, c}));
        },
        peers * (m * kd + kd * c) * e, 1},
+      // A convolution's products open the padded input (113 elements), not
+      // its im2col matrix (30 x 18), and the other factor.
+      {"conv product",
+       [&](TypeParam& p, const auto& x) {
+         p.matmul_im2col(TypeParam::part(x, 0, {conv.padded_size()}), conv,
+                         TypeParam::part(x, 0, {conv.patch(), c}));
+       },
+       peers * (conv.padded_size() + conv.patch() * c) * e, 1},
+      {"conv weight gradient",
+       [&](TypeParam& p, const auto& x) {
+         p.matmul_im2col_left_transposed(TypeParam::part(x, 0, {conv.padded_size()}), conv,
+                                         TypeParam::part(x, 0, {conv.rows(), c}));
+       },
+       peers * (conv.padded_size() + conv.rows() * c) * e, 1},
       {"trunc_pr", [](TypeParam& p, const auto& x) { p.trunc_pr(x, 16); }, peers * n * e, 1},
       {"b2a of 3 planes",
        [&](TypeParam& p, const auto&) { p.b2a(p.binput(0, BitPlanes(n, 3), n, 3)); },

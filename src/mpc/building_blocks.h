@@ -8,6 +8,7 @@
 // fixed-point function without writing these.
 #pragma once
 
+#include "core/im2col.h"
 #include "core/precision.h"
 #include "mpc/basic.h"
 
@@ -24,6 +25,51 @@ typename P::Share matmul_left_transposed(P& p, const typename P::Share& x,
     return p.matmul_left_transposed(x, y);
   } else {
     return p.matmul(P::transposed(x), y);
+  }
+}
+
+// Products with the im2col matrix of a convolution's padded input
+// (core/im2col.h). A protocol with native im2col products (semi2k: it opens
+// the masked input before expanding it) takes the padded input itself; any
+// other gets the gathered matrix. im2col_operand() gives what the products
+// below take, so a layer keeps it for its backward pass.
+template <class P>
+concept HasIm2colProducts = requires(P& p, const typename P::Share& x, const Im2col& im2col) {
+  { p.matmul_im2col(x, im2col, x) } -> std::same_as<typename P::Share>;
+  { p.matmul_im2col_left_transposed(x, im2col, x) } -> std::same_as<typename P::Share>;
+};
+
+template <Protocol P>
+typename P::Share im2col_operand(const typename P::Share& padded, const Im2col& im2col) {
+  SQT_CHECK(P::shape(padded) == Shape{im2col.padded_size()},
+            "im2col: a padded input of shape {} given, [{}] expected",
+            shape_string(P::shape(padded)), im2col.padded_size());
+  if constexpr (HasIm2colProducts<P>) {
+    return padded;
+  } else {
+    return P::gather(padded, im2col.index(), im2col.shape());
+  }
+}
+
+// im2col(x) w for w (patch x n): [rows, n].
+template <Protocol P>
+typename P::Share im2col_matmul(P& p, const typename P::Share& operand, const Im2col& im2col,
+                                const typename P::Share& w) {
+  if constexpr (HasIm2colProducts<P>) {
+    return p.matmul_im2col(operand, im2col, w);
+  } else {
+    return p.matmul(operand, w);
+  }
+}
+
+// im2col(x)^T dy for dy (rows x n): [patch, n] (a convolution's weight gradient).
+template <Protocol P>
+typename P::Share im2col_left_transposed_matmul(P& p, const typename P::Share& operand,
+                                                const Im2col& im2col, const typename P::Share& dy) {
+  if constexpr (HasIm2colProducts<P>) {
+    return p.matmul_im2col_left_transposed(operand, im2col, dy);
+  } else {
+    return matmul_left_transposed(p, operand, dy);
   }
 }
 

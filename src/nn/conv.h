@@ -5,9 +5,13 @@
 // with one reshare per output. Backward: dW = cols^T dY (one reshare per
 // weight, handed to the optimiser untruncated) and dX = col2im(dY W^T), where
 // the col2im sums are taken locally before the reshare (matmul_scatter), so
-// dX costs one reshare per input element.
+// dX costs one reshare per input element. Both products with the im2col
+// matrix go through im2col_matmul / im2col_left_transposed_matmul
+// (mpc/building_blocks.h): a protocol that opens masked factors (semi2k)
+// masks the un-expanded input and expands after opening.
 #pragma once
 
+#include "core/im2col.h"
 #include "mpc/building_blocks.h"
 #include "mpc/fixed.h"
 #include "nn/init.h"
@@ -15,39 +19,6 @@
 #include "nn/tensor_ops.h"
 
 namespace sqt {
-
-struct ConvGeometry {
-  std::size_t channels, height, width, out_channels, kernel, stride, padding;
-  std::size_t out_height() const { return (height + 2 * padding - kernel) / stride + 1; }
-  std::size_t out_width() const { return (width + 2 * padding - kernel) / stride + 1; }
-  std::size_t patch() const { return channels * kernel * kernel; }
-};
-
-// For each (sample, output position) row and (channel, ky, kx) column, the
-// flat input index it reads, or `zero` (= batch*C*H*W) for padding.
-inline std::vector<std::size_t> im2col_indices(const ConvGeometry& g, std::size_t batch) {
-  const std::size_t oh = g.out_height(), ow = g.out_width(),
-                    zero = batch * g.channels * g.height * g.width;
-  std::vector<std::size_t> indices(batch * oh * ow * g.patch());
-  std::size_t i = 0;
-  for (std::size_t b = 0; b < batch; ++b)
-    for (std::size_t oy = 0; oy < oh; ++oy)
-      for (std::size_t ox = 0; ox < ow; ++ox)
-        for (std::size_t c = 0; c < g.channels; ++c)
-          for (std::size_t ky = 0; ky < g.kernel; ++ky)
-            for (std::size_t kx = 0; kx < g.kernel; ++kx) {
-              long iy = static_cast<long>(oy * g.stride + ky) - static_cast<long>(g.padding);
-              long ix = static_cast<long>(ox * g.stride + kx) - static_cast<long>(g.padding);
-              bool inside = iy >= 0 && ix >= 0 && iy < static_cast<long>(g.height) &&
-                            ix < static_cast<long>(g.width);
-              indices[i++] =
-                  inside
-                      ? ((b * g.channels + c) * g.height + static_cast<std::size_t>(iy)) * g.width +
-                            static_cast<std::size_t>(ix)
-                      : zero;
-            }
-  return indices;
-}
 
 // Row-major [batch*OH*OW, O] position of each [batch, O, OH, OW] element.
 inline std::vector<std::size_t> nchw_from_rows(std::size_t batch, std::size_t channels,
@@ -98,34 +69,33 @@ class Conv2D final : public Layer<P> {
     const Shape& s = P::shape(x);
     batch_ = s[0];
     g_ = geometry({s[1], s[2], s[3]});
-    if (indices_batch_ != batch_) {
-      cols_index_ = im2col_indices(g_, batch_);
+    if (im2col_.batch() != batch_) {
+      im2col_ = Im2col(g_, batch_);
       to_nchw_ = nchw_from_rows(batch_, out_, g_.out_height() * g_.out_width());
-      indices_batch_ = batch_;
     }
-    const std::size_t rows = batch_ * g_.out_height() * g_.out_width();
+    const std::size_t rows = im2col_.rows();
     Share padded = P::join(std::vector<Share>{P::reshaped(x, {shape_size(s)}), zeros(p, {1})});
-    cols_ = P::gather(padded, cols_index_, {rows, g_.patch()});
+    operand_ = im2col_operand<P>(padded, im2col_);
+    Share product = im2col_matmul(p, operand_, im2col_, weights_.value);
     Share y;
     if (defer_truncation_) {  // 2f fractional bits; the next layer truncates
-      y = p.add(
-          p.matmul(cols_, weights_.value),
-          broadcast_rows<P>(p.scale(bias_.value, pow2<typename P::Ring>(p.frac_bits())), rows));
+      y = p.add(product, broadcast_rows<P>(
+                             p.scale(bias_.value, pow2<typename P::Ring>(p.frac_bits())), rows));
     } else {
-      y = p.add(fix_matmul(p, cols_, weights_.value), broadcast_rows<P>(bias_.value, rows));
+      y = p.add(truncate_product(p, product), broadcast_rows<P>(bias_.value, rows));
     }
     return P::gather(y, to_nchw_, {batch_, out_, g_.out_height(), g_.out_width()});
   }
 
   Share backward(P& p, const Share& grad) override {
-    const std::size_t rows = batch_ * g_.out_height() * g_.out_width();
+    const std::size_t rows = im2col_.rows();
     Share dy = P::scatter_add(P::reshaped(grad, {rows * out_}), to_nchw_, {rows, out_});
-    weights_.grad = matmul_left_transposed(p, cols_, dy);
+    weights_.grad = im2col_left_transposed_matmul(p, operand_, im2col_, dy);
     weights_.grad_extra_bits = p.frac_bits();
     bias_.grad = sum_rows(p, dy);
     if (!this->needs_input_grad_) return grad;
     const std::size_t inputs = batch_ * in_ * g_.height * g_.width;
-    Share dx = p.matmul_scatter(dy, transpose<P>(weights_.value), cols_index_, {inputs + 1});
+    Share dx = p.matmul_scatter(dy, transpose<P>(weights_.value), im2col_.index(), {inputs + 1});
     return P::reshaped(truncate_product(p, P::part(dx, 0, {inputs})),
                        {batch_, in_, g_.height, g_.width});
   }
@@ -146,9 +116,10 @@ class Conv2D final : public Layer<P> {
   std::size_t in_, out_, kernel_, stride_, padding_;
   Param<P> weights_, bias_;
   ConvGeometry g_{};
-  std::size_t batch_ = 0, indices_batch_ = 0;
-  std::vector<std::size_t> cols_index_, to_nchw_;
-  Share cols_;
+  std::size_t batch_ = 0;
+  Im2col im2col_;
+  std::vector<std::size_t> to_nchw_;
+  Share operand_;  // the input as im2col_matmul takes it (im2col_operand)
 };
 
 }  // namespace sqt

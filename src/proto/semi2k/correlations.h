@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "core/bit_planes.h"
+#include "core/im2col.h"
 #include "core/tensor.h"
 
 namespace sqt::semi2k {
@@ -27,6 +28,16 @@ struct Triples {
 // A matrix triple: c = a b, a (m x k), b (k x n).
 template <RingElement R>
 struct MatrixTriple {
+  Tensor<R> a, b, c;
+};
+
+// A matrix triple for a convolution (core/im2col.h): a is a random padded
+// input (padded_size() elements), G(a) its im2col matrix (rows x patch), and
+// c = G(a) b with b (patch x n), or c = G(a)^T b with b (rows x n) when
+// left_transposed. Opening x - a costs the un-expanded input only; G is
+// linear, so G(x - a) = G(x) - G(a) is expanded after opening.
+template <RingElement R>
+struct Im2colTriple {
   Tensor<R> a, b, c;
 };
 
@@ -58,6 +69,8 @@ class Correlations {
 
   virtual Triples<R> triples(const Shape& shape) = 0;
   virtual MatrixTriple<R> matrix_triple(std::size_t m, std::size_t k, std::size_t n) = 0;
+  virtual Im2colTriple<R> im2col_triple(const Im2col& im2col, std::size_t n,
+                                        bool left_transposed) = 0;
   virtual BitTriples bit_triples(std::size_t n, int planes) = 0;
   virtual DaBits<R> dabits(std::size_t n, int planes) = 0;
   // Default: from k daBits per value (r = sum_j 2^j b_j); a dealer sends

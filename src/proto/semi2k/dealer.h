@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
 
 #include "core/error.h"
 #include "core/tensor_ops.h"
@@ -33,13 +34,23 @@ enum class DealerRequest : std::uint64_t {
   kMatrixTriple = 2,
   kBitTriples = 3,
   kDaBits = 4,
-  kTruncPairs = 5
+  kTruncPairs = 5,
+  kIm2colTriple = 6  // followed by the geometry words (im2col_words)
 };
 
 // Requests larger than this (elements) are refused by the dealer.
 inline constexpr std::uint64_t kMaxDealerElements = std::uint64_t{1} << 32;
 
 namespace dealer_detail {
+
+// An im2col triple's request after its header: the batch and the
+// convolution geometry (core/im2col.h), so that the dealer builds the same
+// gather as the parties.
+inline constexpr std::size_t kIm2colWords = 7;
+inline std::array<std::uint64_t, kIm2colWords> im2col_words(const Im2col& im2col) {
+  const ConvGeometry& g = im2col.geometry();
+  return {im2col.batch(), g.channels, g.height, g.width, g.kernel, g.stride, g.padding};
+}
 
 inline BitPlanes random_planes(Prg& prg, std::size_t n, int planes) {
   BitPlanes out(n, planes, kUninitialized);
@@ -84,6 +95,22 @@ class DealerCorrelations final : public Correlations<R> {
     MatrixTriple<R> t{prg_.random<R>({m, k}), prg_.random<R>({k, n}),
                       Tensor<R>(Shape{m, n}, kUninitialized)};
     fetch_or_draw(DealerRequest::kMatrixTriple, {m, k, n}, t.c);
+    return t;
+  }
+  Im2colTriple<R> im2col_triple(const Im2col& im2col, std::size_t n,
+                                bool left_transposed) override {
+    Network::OfflineScope offline(net_);
+    const std::size_t b_rows = left_transposed ? im2col.rows() : im2col.patch();
+    const std::size_t c_rows = left_transposed ? im2col.patch() : im2col.rows();
+    Im2colTriple<R> t{prg_.random<R>({im2col.padded_size()}), prg_.random<R>({b_rows, n}),
+                      Tensor<R>(Shape{c_rows, n}, kUninitialized)};
+    if (!last_) {
+      prg_.fill(t.c.span());
+      return t;
+    }
+    request(DealerRequest::kIm2colTriple, {n, left_transposed ? 1u : 0u, 0});
+    net_.send_values<std::uint64_t>(dealer_, dealer_detail::im2col_words(im2col));
+    net_.recv_values<R>(dealer_, t.c.span());
     return t;
   }
   BitTriples bit_triples(std::size_t n, int planes) override {

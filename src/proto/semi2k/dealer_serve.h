@@ -35,6 +35,9 @@ class DealerServer {
       case DealerRequest::kDaBits:
         dabits(h[1], planes(h[2]));
         break;
+      case DealerRequest::kIm2colTriple:
+        im2col_triple(h[1], h[2]);
+        break;
       case DealerRequest::kTruncPairs:
         trunc_pairs(checked(h[1]), truncation(h[2]));
         break;
@@ -53,6 +56,15 @@ class DealerServer {
               "the dealer refuses a request for {} elements (at most {})", elements,
               kMaxDealerElements);
     return elements;
+  }
+  // The product of request words, refused when it overflows.
+  static std::uint64_t product(std::initializer_list<std::uint64_t> words) {
+    std::uint64_t out = 1;
+    for (std::uint64_t w : words)
+      SQT_CHECK(!__builtin_mul_overflow(out, w, &out),
+                "the dealer refuses a request whose sizes "
+                "overflow 64 bits");
+    return out;
   }
   static int planes(std::uint64_t p) {
     SQT_CHECK(p >= 1 && p <= 4096, "the dealer got a request for {} bit planes (1 to 4096)", p);
@@ -83,6 +95,43 @@ class DealerServer {
     Tensor<R> c(Shape{m, n}, R{0});
     matmul_add(a.data(), b.data(), c.data(), m, k, n, session_.threads());
     send(sub(c, c_others));
+  }
+  // c = G(a) b, or G(a)^T b when left_transposed (correlations.h).
+  void im2col_triple(std::uint64_t n, std::uint64_t left_transposed) {
+    std::array<std::uint64_t, kIm2colWords> w{};
+    net_.recv_values<std::uint64_t>(last(), std::span(w));
+    const Im2col im2col = checked_im2col(w);
+    SQT_CHECK(left_transposed <= 1, "the dealer got an im2col request with layout {}",
+              left_transposed);
+    checked(n);
+    const bool transposed = left_transposed == 1;
+    const std::size_t rows = im2col.rows(), patch = im2col.patch();
+    const std::size_t b_rows = transposed ? rows : patch, c_rows = transposed ? patch : rows;
+    checked(b_rows * n), checked(c_rows * n);
+    Tensor<R> a(Shape{im2col.padded_size()}, R{0}), b(Shape{b_rows, n}, R{0}),
+        c_others(Shape{c_rows, n}, R{0});
+    for (int i = 0; i < parties_; ++i) {
+      add_inplace(a, prg(i).template random<R>({im2col.padded_size()}));
+      add_inplace(b, prg(i).template random<R>({b_rows, n}));
+      if (i != last()) add_inplace(c_others, prg(i).template random<R>({c_rows, n}));
+    }
+    const Tensor<R> cols = tensor_gather(a, im2col.index(), im2col.shape());
+    const MatmulTerm<R> term[] = {{cols.data(), b.data(), nullptr}};
+    Tensor<R> c(Shape{c_rows, n}, R{0});
+    matmul_add_terms<R>(term, c.data(), c_rows, transposed ? rows : patch, n, session_.threads(),
+                        transposed ? LeftLayout::kTransposed : LeftLayout::kRowMajor);
+    send(sub(c, c_others));
+  }
+  // The geometry of an im2col request, refused when it does not describe a
+  // convolution or asks for more than kMaxDealerElements.
+  static Im2col checked_im2col(const std::array<std::uint64_t, kIm2colWords>& w) {
+    for (std::uint64_t v : w)
+      SQT_CHECK(v <= kMaxDealerElements, "the dealer got an im2col geometry word {}", v);
+    const ConvGeometry g{w[1], w[2], w[3], 0, w[4], w[5], w[6]};
+    SQT_CHECK(g.valid(), "the dealer got an im2col request whose kernel does not fit its input");
+    checked(product({w[0], g.channels, g.height, g.width}));
+    checked(product({w[0], g.out_height(), g.out_width(), g.patch()}));
+    return Im2col(g, w[0]);
   }
   void bit_triples(std::size_t n, int planes) {
     checked(n * static_cast<std::uint64_t>(planes) / 64);

@@ -10,6 +10,9 @@
 //  - matrix triples: the same per entry of the smaller factor (k OTs per
 //    entry, each carrying a row of the other factor): about k (k + 1) / 2
 //    bits... per multiply-add and pair, so preprocessing grows with m k n;
+//  - im2col triples (convolutions): a matrix triple whose left factor is
+//    each party's im2col expansion of its random padded input, so the
+//    preprocessing grows with the multiply-adds as for dense layers;
 //  - bit triples: one OT per bit and ordered pair, 1-bit messages;
 //  - daBits: b = XOR of every party's random bit, folded into the ring one
 //    party at a time (acc + b_i - 2 b_i acc), b_i * acc_j by one OT each.
@@ -81,38 +84,22 @@ class OtCorrelations final : public Correlations<R> {
 
   MatrixTriple<R> matrix_triple(std::size_t m, std::size_t k, std::size_t n) override {
     Network::OfflineScope offline(net_);
-    MatrixTriple<R> t{random({m, k}), random({k, n}), Tensor<R>(Shape{m, n}, R{0})};
-    matmul_add(t.a.data(), t.b.data(), t.c.data(), m, k, n, session_.threads());
-    // The smaller factor chooses: A's entries (rows of B as messages, into
-    // rows of C) or B's entries (columns of A as messages, into C^T).
-    const bool a_chooses = m <= n;
-    const Tensor<R> a_t = a_chooses ? Tensor<R>() : tensor_transpose(t.a);
-    const Tensor<R> b_t = a_chooses ? Tensor<R>() : tensor_transpose(t.b);
-    Tensor<R> c_t = a_chooses ? Tensor<R>() : Tensor<R>(Shape{n, m}, R{0});
-    for_each_pair([&](int q, bool a_side) {
-      if (a_chooses) {
-        // Item (r, j): x = A[r][j], y = B[j][:], into C[r][:].
-        if (a_side)
-          ot_products_receive<R>(net_, q, from_[q], t.a.span(), kRingBits<R>, n,
-                                 [&](std::size_t e) { return t.c.data() + (e / k) * n; });
-        else
-          ot_products_send<R>(
-              net_, q, to_[q], m * k, kRingBits<R>, n,
-              [&](std::size_t e) { return t.b.data() + (e % k) * n; },
-              [&](std::size_t e) { return t.c.data() + (e / k) * n; });
-      } else {
-        // Item (c, j): x = B^T[c][j], y = A^T[j][:], into C^T[c][:].
-        if (!a_side)
-          ot_products_receive<R>(net_, q, from_[q], b_t.span(), kRingBits<R>, m,
-                                 [&](std::size_t e) { return c_t.data() + (e / k) * m; });
-        else
-          ot_products_send<R>(
-              net_, q, to_[q], n * k, kRingBits<R>, m,
-              [&](std::size_t e) { return a_t.data() + (e % k) * m; },
-              [&](std::size_t e) { return c_t.data() + (e / k) * m; });
-      }
-    });
-    if (!a_chooses) add_inplace(t.c, tensor_transpose(c_t));
+    MatrixTriple<R> t{random({m, k}), random({k, n}), Tensor<R>()};
+    t.c = product_summand(t.a, t.b);
+    return t;
+  }
+
+  // As a matrix triple whose left factor is this party's G(a) (or its
+  // transpose): G is linear, so sum_i G(a_i) = G(a) and the cross terms
+  // G(a_i) b_j come from the same OT products.
+  Im2colTriple<R> im2col_triple(const Im2col& im2col, std::size_t n,
+                                bool left_transposed) override {
+    Network::OfflineScope offline(net_);
+    Im2colTriple<R> t{random({im2col.padded_size()}), Tensor<R>(), Tensor<R>()};
+    Tensor<R> left = tensor_gather(t.a, im2col.index(), im2col.shape());
+    if (left_transposed) left = tensor_transpose(left);
+    t.b = random({left.shape()[1], n});
+    t.c = product_summand(left, t.b);
     return t;
   }
 
@@ -165,6 +152,44 @@ class OtCorrelations final : public Correlations<R> {
     session_.private_prg().fill<std::uint64_t>(out.words());
     out.clear_padding();
     return out;
+  }
+  // This party's summand of (sum_i a_i)(sum_j b_j) for its a (m x k) and
+  // b (k x n): its own product plus its shares of every cross term. The
+  // smaller factor chooses: A's entries (rows of B as messages, into rows
+  // of C) or B's entries (columns of A as messages, into C^T).
+  Tensor<R> product_summand(const Tensor<R>& a, const Tensor<R>& b) {
+    const std::size_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
+    Tensor<R> c(Shape{m, n}, R{0});
+    matmul_add(a.data(), b.data(), c.data(), m, k, n, session_.threads());
+    const bool a_chooses = m <= n;
+    const Tensor<R> a_t = a_chooses ? Tensor<R>() : tensor_transpose(a);
+    const Tensor<R> b_t = a_chooses ? Tensor<R>() : tensor_transpose(b);
+    Tensor<R> c_t = a_chooses ? Tensor<R>() : Tensor<R>(Shape{n, m}, R{0});
+    for_each_pair([&](int q, bool a_side) {
+      if (a_chooses) {
+        // Item (r, j): x = A[r][j], y = B[j][:], into C[r][:].
+        if (a_side)
+          ot_products_receive<R>(net_, q, from_[q], a.span(), kRingBits<R>, n,
+                                 [&](std::size_t e) { return c.data() + (e / k) * n; });
+        else
+          ot_products_send<R>(
+              net_, q, to_[q], m * k, kRingBits<R>, n,
+              [&](std::size_t e) { return b.data() + (e % k) * n; },
+              [&](std::size_t e) { return c.data() + (e / k) * n; });
+      } else {
+        // Item (c, j): x = B^T[c][j], y = A^T[j][:], into C^T[c][:].
+        if (!a_side)
+          ot_products_receive<R>(net_, q, from_[q], b_t.span(), kRingBits<R>, m,
+                                 [&](std::size_t e) { return c_t.data() + (e / k) * m; });
+        else
+          ot_products_send<R>(
+              net_, q, to_[q], n * k, kRingBits<R>, m,
+              [&](std::size_t e) { return a_t.data() + (e % k) * m; },
+              [&](std::size_t e) { return c_t.data() + (e / k) * m; });
+      }
+    });
+    if (!a_chooses) add_inplace(c, tensor_transpose(c_t));
+    return c;
   }
   // For every peer q in order, the two cross terms of the pair: first the
   // one with the lower party's a, then the higher party's; a_side says

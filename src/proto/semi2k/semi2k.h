@@ -15,7 +15,8 @@
 // parties' summands come from pairwise keys), open N-1 elements sent and
 // received, multiplication 2(N-1) (two masked openings), trunc_pr N-1, one
 // round each; matrix products open both factors (m k + k n elements), not
-// the m n k products. docs/protocols/semi2k.md lists every message.
+// the m n k products, and a convolution's products open its un-expanded
+// input (im2col triples), not the im2col matrix. docs/protocols/semi2k.md lists every message.
 //
 // Semi2k<R> borrows the Session (its network, keys); the parties call the
 // same operations in the same order.
@@ -26,6 +27,7 @@
 #include <string_view>
 
 #include "core/bit_planes.h"
+#include "core/im2col.h"
 #include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
@@ -168,6 +170,33 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
                        const Shape& out_shape) {
     return scatter_add(matmul(x, y), targets, out_shape);
   }
+  // Products with the im2col matrix G(x) of a padded convolution input x
+  // (core/im2col.h), from an im2col triple: only x - a (the un-expanded
+  // input) and w - b are opened; G(x - a) is expanded locally.
+  // G(x) W = C + G(D) (B + E) + G(A) E, with D = x - a, E = W - B.
+  Share matmul_im2col(const Share& x, const Im2col& im2col, const Share& w) {
+    check_im2col_input(x, im2col);
+    SQT_CHECK(shape(w).size() == 2 && shape(w)[0] == im2col.patch(),
+              "conv product: weights of shape {} for patches of {} elements",
+              shape_string(shape(w)), im2col.patch());
+    const std::size_t n = shape(w)[1];
+    semi2k::Im2colTriple<R> t =
+        preprocess([&](auto& s) { return s.im2col_triple(im2col, n, false); });
+    auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(w.s[0], t.b));
+    return {{im2col_product(im2col, d, t, e, n, LeftLayout::kRowMajor)}};
+  }
+  // G(x)^T dY = C + G(D)^T (B + E) + G(A)^T E, with E = dY - B.
+  Share matmul_im2col_left_transposed(const Share& x, const Im2col& im2col, const Share& dy) {
+    check_im2col_input(x, im2col);
+    SQT_CHECK(shape(dy).size() == 2 && shape(dy)[0] == im2col.rows(),
+              "conv weight gradient: output gradients of shape {} for {} patches",
+              shape_string(shape(dy)), im2col.rows());
+    const std::size_t n = shape(dy)[1];
+    semi2k::Im2colTriple<R> t =
+        preprocess([&](auto& s) { return s.im2col_triple(im2col, n, true); });
+    auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(dy.s[0], t.b));
+    return {{im2col_product(im2col, d, t, e, n, LeftLayout::kTransposed)}};
+  }
   Share dot_rows(const Share& x, const Share& y) {
     SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}",
               shape_string(shape(x)));
@@ -239,6 +268,27 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
     SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
               "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
     return {xs[0], xs[1], ys[1]};
+  }
+  void check_im2col_input(const Share& x, const Im2col& im2col) const {
+    SQT_CHECK(shape(x) == Shape{im2col.padded_size()},
+              "conv product: a padded input of shape {} given, [{}] expected",
+              shape_string(shape(x)), im2col.padded_size());
+  }
+  // The local part of both im2col products: C + G(D) (B + E) + G(A) E, where
+  // party 0 alone adds the public E to its B and G(.) is taken as row-major
+  // (rows x patch, layout kRowMajor) or as the transposed left factor.
+  Tensor<R> im2col_product(const Im2col& im2col, const Tensor<R>& d, semi2k::Im2colTriple<R>& t,
+                           const Tensor<R>& e, std::size_t n, LeftLayout layout) {
+    const Tensor<R> d_cols = tensor_gather(d, im2col.index(), im2col.shape());
+    const Tensor<R> a_cols = tensor_gather(t.a, im2col.index(), im2col.shape());
+    const bool transposed = layout == LeftLayout::kTransposed;
+    const std::size_t m = transposed ? im2col.patch() : im2col.rows();
+    const std::size_t inner = transposed ? im2col.rows() : im2col.patch();
+    const MatmulTerm<R> terms[] = {{d_cols.data(), t.b.data(), me_ == 0 ? e.data() : nullptr},
+                                   {a_cols.data(), e.data(), nullptr}};
+    Tensor<R> z = std::move(t.c);
+    matmul_add_terms<R>(terms, z.data(), m, inner, n, session_.threads(), layout);
+    return z;
   }
   void check_party(int p) const {
     SQT_CHECK(p >= 0 && p < n_, "semi2k runs with parties 0 to {}; party {} does not exist", n_ - 1,
