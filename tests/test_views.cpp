@@ -462,6 +462,23 @@ TYPED_TEST(Semi2kViews, InputMultiplyOpenOfMasked) {
             "");
 }
 
+// A convolution's products open the masked un-expanded input (im2col
+// triples): 1,024 secret elements as a padded 31 x 33 input.
+TYPED_TEST(Semi2kViews, ConvolutionProducts) {
+  using P = TypeParam;
+  using R = typename P::Ring;
+  const Im2col conv(ConvGeometry{1, 31, 33, 2, 3, 2, 1}, 1);
+  ASSERT_EQ(conv.padded_size(), kSemi2kN);
+  EXPECT_EQ(check_coalition_views<P>(
+                [&](P& p, const Tensor<R>& s) {
+                  auto x = input_secret(p, s);
+                  p.matmul_im2col(x, conv, P::part(x, 0, {conv.patch(), 2}));
+                  p.matmul_im2col_left_transposed(x, conv, P::part(x, 0, {conv.rows(), 2}));
+                },
+                kSemi2kN, all_but_party_0(P::kParties)),
+            "");
+}
+
 TYPED_TEST(Semi2kViews, TruncationComparisonDecomposition) {
   using P = TypeParam;
   using R = typename P::Ring;
