@@ -175,27 +175,11 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
   // input) and w - b are opened; G(x - a) is expanded locally.
   // G(x) W = C + G(D) (B + E) + G(A) E, with D = x - a, E = W - B.
   Share matmul_im2col(const Share& x, const Im2col& im2col, const Share& w) {
-    check_im2col_input(x, im2col);
-    SQT_CHECK(shape(w).size() == 2 && shape(w)[0] == im2col.patch(),
-              "conv product: weights of shape {} for patches of {} elements",
-              shape_string(shape(w)), im2col.patch());
-    const std::size_t n = shape(w)[1];
-    semi2k::Im2colTriple<R> t =
-        preprocess([&](auto& s) { return s.im2col_triple(im2col, n, false); });
-    auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(w.s[0], t.b));
-    return {{im2col_product(im2col, d, t, e, n, LeftLayout::kRowMajor)}};
+    return im2col_triple_product(x, im2col, w, false);
   }
   // G(x)^T dY = C + G(D)^T (B + E) + G(A)^T E, with E = dY - B.
   Share matmul_im2col_left_transposed(const Share& x, const Im2col& im2col, const Share& dy) {
-    check_im2col_input(x, im2col);
-    SQT_CHECK(shape(dy).size() == 2 && shape(dy)[0] == im2col.rows(),
-              "conv weight gradient: output gradients of shape {} for {} patches",
-              shape_string(shape(dy)), im2col.rows());
-    const std::size_t n = shape(dy)[1];
-    semi2k::Im2colTriple<R> t =
-        preprocess([&](auto& s) { return s.im2col_triple(im2col, n, true); });
-    auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(dy.s[0], t.b));
-    return {{im2col_product(im2col, d, t, e, n, LeftLayout::kTransposed)}};
+    return im2col_triple_product(x, im2col, dy, true);
   }
   Share dot_rows(const Share& x, const Share& y) {
     SQT_CHECK(shape(x).size() == 2, "dot_rows needs (n x k) tensors, got {}",
@@ -269,26 +253,32 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
               "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
     return {xs[0], xs[1], ys[1]};
   }
-  void check_im2col_input(const Share& x, const Im2col& im2col) const {
+  // Both im2col products: y is W (patch x n) or, left_transposed, dY
+  // (rows x n). The local part is C + G(D) (B + E) + G(A) E, where party 0
+  // alone adds the public E to its B and G(.) is taken as row-major
+  // (rows x patch) or as the transposed left factor.
+  Share im2col_triple_product(const Share& x, const Im2col& im2col, const Share& y,
+                              bool left_transposed) {
     SQT_CHECK(shape(x) == Shape{im2col.padded_size()},
               "conv product: a padded input of shape {} given, [{}] expected",
               shape_string(shape(x)), im2col.padded_size());
-  }
-  // The local part of both im2col products: C + G(D) (B + E) + G(A) E, where
-  // party 0 alone adds the public E to its B and G(.) is taken as row-major
-  // (rows x patch, layout kRowMajor) or as the transposed left factor.
-  Tensor<R> im2col_product(const Im2col& im2col, const Tensor<R>& d, semi2k::Im2colTriple<R>& t,
-                           const Tensor<R>& e, std::size_t n, LeftLayout layout) {
+    const std::size_t m = left_transposed ? im2col.patch() : im2col.rows();
+    const std::size_t inner = left_transposed ? im2col.rows() : im2col.patch();
+    SQT_CHECK(shape(y).size() == 2 && shape(y)[0] == inner,
+              "conv product: a factor of shape {} for {} rows of the im2col matrix{}",
+              shape_string(shape(y)), inner, left_transposed ? " (transposed)" : "");
+    const std::size_t n = shape(y)[1];
+    semi2k::Im2colTriple<R> t =
+        preprocess([&](auto& s) { return s.im2col_triple(im2col, n, left_transposed); });
+    auto [d, e] = open_pair(sqt::sub(x.s[0], t.a), sqt::sub(y.s[0], t.b));
     const Tensor<R> d_cols = tensor_gather(d, im2col.index(), im2col.shape());
     const Tensor<R> a_cols = tensor_gather(t.a, im2col.index(), im2col.shape());
-    const bool transposed = layout == LeftLayout::kTransposed;
-    const std::size_t m = transposed ? im2col.patch() : im2col.rows();
-    const std::size_t inner = transposed ? im2col.rows() : im2col.patch();
     const MatmulTerm<R> terms[] = {{d_cols.data(), t.b.data(), me_ == 0 ? e.data() : nullptr},
                                    {a_cols.data(), e.data(), nullptr}};
     Tensor<R> z = std::move(t.c);
-    matmul_add_terms<R>(terms, z.data(), m, inner, n, session_.threads(), layout);
-    return z;
+    matmul_add_terms<R>(terms, z.data(), m, inner, n, session_.threads(),
+                        left_transposed ? LeftLayout::kTransposed : LeftLayout::kRowMajor);
+    return {{std::move(z)}};
   }
   void check_party(int p) const {
     SQT_CHECK(p >= 0 && p < n_, "semi2k runs with parties 0 to {}; party {} does not exist", n_ - 1,
