@@ -19,6 +19,7 @@
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
 #include "crypto/prg.h"
+#include "kernels/field_kernels.h"
 
 namespace sqt::shamir {
 
@@ -51,33 +52,33 @@ inline FieldTensor random_field(Prg& prg, const Shape& shape) {
   return out;
 }
 
-// Elementwise a op b (equal shapes, checked).
-template <class Op>
-FieldTensor elementwise(const FieldTensor& a, const FieldTensor& b, Op op, const char* what) {
+// Elementwise sums, differences and products (equal shapes, checked), on
+// the vector kernels of kernels/field_kernels.h.
+using FieldKernel = void (*)(const Fp127*, const Fp127*, Fp127*, std::size_t);
+inline FieldTensor elementwise(const FieldTensor& a, const FieldTensor& b, FieldKernel kernel,
+                               const char* what) {
   check_same_shape(a.shape(), b.shape(), what);
   FieldTensor out(a.shape(), kUninitialized);
-  for (std::size_t i = 0; i < a.size(); ++i) out[i] = op(a[i], b[i]);
+  kernel(a.data(), b.data(), out.data(), a.size());
   return out;
 }
 inline FieldTensor field_add(const FieldTensor& a, const FieldTensor& b) {
-  return elementwise(
-      a, b, [](Fp127 x, Fp127 y) { return x + y; }, "field add");
+  return elementwise(a, b, kernels::fp_add, "field add");
 }
 inline FieldTensor field_sub(const FieldTensor& a, const FieldTensor& b) {
-  return elementwise(
-      a, b, [](Fp127 x, Fp127 y) { return x - y; }, "field sub");
+  return elementwise(a, b, kernels::fp_sub, "field sub");
 }
 inline FieldTensor field_mul(const FieldTensor& a, const FieldTensor& b) {
-  return elementwise(
-      a, b, [](Fp127 x, Fp127 y) { return x * y; }, "field mul");
-}
-inline FieldTensor field_scale(FieldTensor a, Fp127 c) {
-  for (Fp127& x : a) x *= c;
-  return a;
+  return elementwise(a, b, kernels::fp_mul, "field mul");
 }
 inline void field_axpy(FieldTensor& y, Fp127 c, const FieldTensor& x) {  // y += c x
   check_same_shape(y.shape(), x.shape(), "field axpy");
-  for (std::size_t i = 0; i < y.size(); ++i) y[i] += c * x[i];
+  kernels::fp_axpy(y.data(), c, x.data(), y.size());
+}
+inline FieldTensor field_scale(const FieldTensor& a, Fp127 c) {
+  FieldTensor out(a.shape(), kUninitialized);
+  kernels::fp_scale(a.data(), c, out.data(), a.size());
+  return out;
 }
 
 // sum_l x[l] y[l] over k elements, one reduction.
@@ -87,24 +88,13 @@ inline Fp127 field_dot(const Fp127* x, const Fp127* y, std::size_t k) {
   return sum.value();
 }
 
-// (m x k) (k x n) -> (m x n): dot products of a's rows with b's columns
-// (b transposed once), one reduction per output element; columns in
-// blocks that stay in the L2 cache while every row of a passes them.
+// (m x k) (k x n) -> (m x n), reduced once per output element (per 512
+// products on the IFMA kernel).
 inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
   SQT_CHECK(a.rank() == 2 && b.rank() == 2 && a.dim(1) == b.dim(0),
             "matmul: cannot multiply {} by {}", shape_string(a.shape()), shape_string(b.shape()));
-  const std::size_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
-  const FieldTensor bt = tensor_transpose(b);
-  constexpr std::size_t kBlockBytes = 256 * 1024;
-  const std::size_t block =
-      std::max<std::size_t>(1, kBlockBytes / (sizeof(Fp127) * std::max<std::size_t>(k, 1)));
-  FieldTensor c(Shape{m, n}, kUninitialized);
-  for (std::size_t j0 = 0; j0 < n; j0 += block) {
-    const std::size_t j1 = std::min(n, j0 + block);
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = j0; j < j1; ++j)
-        c[i * n + j] = field_dot(a.data() + i * k, bt.data() + j * k, k);
-  }
+  FieldTensor c(Shape{a.dim(0), b.dim(1)}, kUninitialized);
+  kernels::fp_matmul(a.data(), b.data(), c.data(), a.dim(0), a.dim(1), b.dim(1));
   return c;
 }
 

@@ -24,15 +24,16 @@ inline std::vector<FieldTensor> random_coefficients(Prg& prg, int degree, const 
 }
 
 // values + sum_d coefficients[d] alpha^(d+1) at alpha = party + 1, by
-// Horner's rule; the point is small, so each step is a cheap product.
+// Horner's rule on the vector kernels (kernels/field_kernels.h).
 inline FieldTensor evaluate_at(const FieldTensor& values,
                                const std::vector<FieldTensor>& coefficients, int party) {
-  const auto alpha = static_cast<std::uint32_t>(point_of(party).v);
   FieldTensor out(values.shape(), Fp127{});
-  for (std::size_t d = coefficients.size(); d-- > 0;)
-    for (std::size_t i = 0; i < out.size(); ++i)
-      out[i] = (out[i] + coefficients[d][i]).times_small(alpha);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] += values[i];
+  for (std::size_t d = coefficients.size(); d-- > 0;) {
+    check_same_shape(coefficients[d].shape(), out.shape(), "evaluate_at");
+    kernels::fp_add_scale(out.data(), coefficients[d].data(), point_of(party), out.size());
+  }
+  check_same_shape(values.shape(), out.shape(), "evaluate_at");
+  kernels::fp_add(out.data(), values.data(), out.data(), out.size());
   return out;
 }
 
