@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check-isa.sh BINARY — fails if any function of BINARY other than the AVX2
-# and AVX-512 builds of the matrix kernel uses 256- or 512-bit vector
+# and AVX-512 builds of the matrix kernel and the AVX-512 IFMA build of the
+# field kernels (namespace sqt::kernels::ifma) uses 256- or 512-bit vector
 # registers. Run on a baseline build (scripts/sqt.sh baseline): it proves
 # that no CPU-specific instruction leaks out of the run-time dispatched
 # kernels, so the binary runs on any x86-64 CPU.
@@ -10,7 +11,8 @@ binary=${1:?usage: check-isa.sh BINARY}
 offenders=$(objdump -d --no-show-raw-insn "$binary" | c++filt |
   awk '/^[0-9a-f]+ <.*>:$/ { fn = $0 } /%[yz]mm/ { print fn }' | sort -u |
   grep -v -e 'sqt::kernels::(anonymous namespace)::matmul_rows<[48]>' \
-    -e 'sqt::kernels::matmul_rows_avx2(' -e 'sqt::kernels::matmul_rows_avx512(' || true)
+    -e 'sqt::kernels::matmul_rows_avx2(' -e 'sqt::kernels::matmul_rows_avx512(' \
+    -e 'sqt::kernels::ifma::' || true)
 if [ -n "$offenders" ]; then
   echo "check-isa.sh: functions outside the dispatched kernels use AVX registers:" >&2
   echo "$offenders" >&2
