@@ -9,7 +9,8 @@
 // variant is avx512 (kernel_isa.h: SQT_KERNEL or force_kernel_isa pin it)
 // and the CPU has the avx512ifma extension; otherwise the scalar build.
 // Both give the same, reduced results. Inputs and outputs are arrays of n
-// elements owned by the caller; out may alias a or b.
+// reduced elements owned by the caller; the output of an elementwise
+// kernel may alias an input, the output of fp_matmul may not.
 #pragma once
 
 #include <cstddef>

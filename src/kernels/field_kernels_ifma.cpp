@@ -11,7 +11,8 @@
 // products reduce once per 512 multiply-adds.
 //
 // Reduction of sum t_i 2^(52 i) (every t_i < 2^63.4): carry the columns
-// into 52-bit limbs, split the 254-bit value at bit 127 into L + 2^127 H
+// into 52-bit limbs, split the value (254 bits for one product, up to 263
+// for 512) at bit 127 into L + 2^127 H
 // and add L + H (2^127 = 1 mod p), split once more, and finally map the
 // 128-bit value (below 2^127 + 2^104) to [0, p) as Fp127::reduce does.
 #include <immintrin.h>
