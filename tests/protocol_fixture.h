@@ -103,7 +103,7 @@ using TestRings = ::testing::Types<std::uint64_t>;
 #else
 using AllProtocols =
     ::testing::Types<Plain<std::uint64_t>, Plain<u128>, Rep3<std::uint64_t>, Rep3<u128>,
-                     Mal3<std::uint64_t>, Rep4<std::uint64_t>, Rep4<u128>,
+                     Mal3<std::uint64_t>, Mal3<u128>, Rep4<std::uint64_t>, Rep4<u128>,
                      Semi2kDealt<std::uint64_t, 2>, Semi2kDealt<u128, 2>,
                      Semi2kDealt<std::uint64_t, 3>, Semi2kDealt<std::uint64_t, 5>,
                      Semi2kOt<std::uint64_t, 2>, ShamirN<std::uint64_t, 3>>;

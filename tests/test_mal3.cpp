@@ -9,11 +9,18 @@ namespace {
 
 template <class P>
 using Mal3Comm = ProtocolTest<P>;
+#ifdef SQT_TEST_ONE_RING  // CI's sanitizer build
 using Mal3Protocols = ::testing::Types<Mal3<std::uint64_t>>;
+#else
+using Mal3Protocols = ::testing::Types<Mal3<std::uint64_t>, Mal3<u128>>;
+#endif
 TYPED_TEST_SUITE(Mal3Comm, Mal3Protocols, ProtocolNames);
 
-using P3 = Mal3<std::uint64_t>;
-constexpr std::uint64_t kWide = 16;  // bytes of a value or MAC component
+// Bytes of a value or MAC component (k + 64 bits), and of an opened word (k).
+template <class P>
+constexpr std::uint64_t kWide = sizeof(typename P::W);
+template <class P>
+constexpr std::uint64_t kWord = sizeof(typename P::Ring);
 constexpr std::size_t kN = 1000;
 // One message check: a 32-byte digest, a verdict byte and a 3-byte report
 // to each of the two peers.
@@ -22,14 +29,17 @@ constexpr std::uint64_t kCheckBytes = 2 * (32 + 1 + 3);
 // two combinations (2 wide elements to one peer), the two check values to
 // each peer; with bits, one more challenge, the dot product (value and MAC
 // to one peer) and its check value to each peer.
-constexpr std::uint64_t kVerifyBytes = 2 * 16 + 2 * kWide + 2 * 2 * kWide;
-constexpr std::uint64_t kVerifyBitsBytes = kVerifyBytes + 2 * 16 + 2 * kWide + 2 * kWide;
+template <class P>
+constexpr std::uint64_t kVerifyBytes = 2 * 16 + 2 * kWide<P> + 2 * 2 * kWide<P>;
+template <class P>
+constexpr std::uint64_t kVerifyBitsBytes = kVerifyBytes<P> + 2 * 16 + 2 * kWide<P> + 2 * kWide<P>;
 
 TYPED_TEST(Mal3Comm, InputSendsTwoWideElementsThenTheMacProduct) {
   auto values = TestFixture::random_values(kN, 1);
   Cost cost = measure<TestFixture, TypeParam>([](TypeParam&) { return 0; },
                                               [&](TypeParam& p, int) { p.input(2, values, {kN}); });
-  EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{kN * kWide, kN * kWide, 3 * kN * kWide}));
+  EXPECT_EQ(cost.bytes, (std::vector<std::uint64_t>{kN * kWide<TypeParam>, kN * kWide<TypeParam>,
+                                                    3 * kN * kWide<TypeParam>}));
   EXPECT_EQ(cost.rounds, 2u);
 }
 
@@ -37,7 +47,7 @@ TYPED_TEST(Mal3Comm, MultiplicationSendsValueAndMacInOneRound) {
   auto values = TestFixture::random_values(kN, 2);
   auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
   Cost cost = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.mul(x, x); });
-  for (auto b : cost.bytes) EXPECT_EQ(b, 2 * kN * kWide);
+  for (auto b : cost.bytes) EXPECT_EQ(b, 2 * kN * kWide<TypeParam>);
   EXPECT_EQ(cost.rounds, 1u);
 }
 
@@ -48,38 +58,42 @@ TYPED_TEST(Mal3Comm, MatrixProductSendsTwoWideElementsPerOutput) {
   Cost cost = measure<TestFixture, TypeParam>(
       [&](TypeParam& p) { return std::pair(p.input(0, a, a.shape()), p.input(1, b, b.shape())); },
       [](TypeParam& p, auto& xy) { p.matmul(xy.first, xy.second); });
-  for (auto b : cost.bytes) EXPECT_EQ(b, 2 * m * n * kWide);
+  for (auto b : cost.bytes) EXPECT_EQ(b, 2 * m * n * kWide<TypeParam>);
   EXPECT_EQ(cost.rounds, 1u);
 }
 
-// An open verifies the products before it (3 rounds), sends one 64-bit word
+// An open verifies the products before it (3 rounds), sends one k-bit word
 // per element and party, then checks the digests and agrees (3 rounds).
 TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
   auto values = TestFixture::random_values(kN, 5);
   auto input = [&](TypeParam& p) { return p.input(0, values, {kN}); };
   Cost clean = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.open(x); });
-  for (auto b : clean.bytes) EXPECT_EQ(b, kN * 8 + kCheckBytes);
+  for (auto b : clean.bytes) EXPECT_EQ(b, kN * kWord<TypeParam> + kCheckBytes);
   EXPECT_EQ(clean.rounds, 4u);
   Cost after_mul =
       measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.open(p.mul(x, x)); });
-  for (auto b : after_mul.bytes) EXPECT_EQ(b, 2 * kN * kWide + kVerifyBytes + kN * 8 + kCheckBytes);
+  for (auto b : after_mul.bytes)
+    EXPECT_EQ(b, 2 * kN * kWide<TypeParam> + kVerifyBytes<TypeParam> + kN * kWord<TypeParam> +
+                     kCheckBytes);
   EXPECT_EQ(after_mul.rounds, 1u + 3u + 4u);
 }
 
-// A truncation of n elements from an empty pool: 64 n bits (input by one
+// A truncation of n elements from an empty pool: k n bits (input by one
 // party, its MAC, the product, the bit's MAC: 4 rounds), the verification
-// with the bit check (5 rounds), one masked open of 64-bit words.
-TYPED_TEST(Mal3Comm, TruncationMakesSixtyFourCheckedBitsPerElement) {
+// with the bit check (5 rounds), one masked open of k-bit words.
+TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
   auto values = TestFixture::bounded_values(kN, 40, 6);
   const std::size_t n = values.size();
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
   Cost cost =
       measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); });
-  const std::uint64_t bits = 64 * n;
-  const std::uint64_t each = bits * (kWide + 2 * kWide + kWide) + kVerifyBitsBytes + n * 8;
+  const std::uint64_t bits = kRingBits<typename TestFixture::R> * n;
+  const std::uint64_t each = bits * (kWide<TypeParam> + 2 * kWide<TypeParam> +
+                                     kWide<TypeParam>)+kVerifyBitsBytes<TypeParam> +
+                             n * kWord<TypeParam>;
   const int inputter = 0;  // the first batch's
   for (int party = 0; party < 3; ++party)
-    EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * kWide : 0))
+    EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * kWide<TypeParam> : 0))
         << "party " << party;
   EXPECT_EQ(cost.rounds, 4u + 5u + 1u);
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <type_traits>
 
+#include "core/u192.h"
+
 namespace sqt {
 
 using u128 = unsigned __int128;
@@ -17,6 +19,12 @@ using i128 = __int128;
 
 template <class R>
 concept RingElement = std::same_as<R, std::uint64_t> || std::same_as<R, u128>;
+
+// A machine word of a ring Z_{2^k} that protocols compute in: the two
+// rings above, and Z_{2^192} (mal3's MACs over Z_{2^128}). Local tensor
+// arithmetic, PRG output, messages and matrix products take any of them.
+template <class W>
+concept RingWord = RingElement<W> || std::same_as<W, u192>;
 
 // Bit width k of the ring Z_{2^k}.
 template <RingElement R>

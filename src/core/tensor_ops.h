@@ -10,7 +10,7 @@
 
 namespace sqt {
 
-template <RingElement R>
+template <RingWord R>
 void add_inplace(Tensor<R>& a, const Tensor<R>& b) {
   check_same_shape(a.shape(), b.shape(), "add");
   R* x = a.data();
@@ -18,7 +18,7 @@ void add_inplace(Tensor<R>& a, const Tensor<R>& b) {
   for (std::size_t i = 0, n = a.size(); i < n; ++i) x[i] += y[i];
 }
 
-template <RingElement R>
+template <RingWord R>
 void sub_inplace(Tensor<R>& a, const Tensor<R>& b) {
   check_same_shape(a.shape(), b.shape(), "sub");
   R* x = a.data();
@@ -26,26 +26,26 @@ void sub_inplace(Tensor<R>& a, const Tensor<R>& b) {
   for (std::size_t i = 0, n = a.size(); i < n; ++i) x[i] -= y[i];
 }
 
-template <RingElement R>
+template <RingWord R>
 Tensor<R> add(Tensor<R> a, const Tensor<R>& b) {
   add_inplace(a, b);
   return a;
 }
 
-template <RingElement R>
+template <RingWord R>
 Tensor<R> sub(Tensor<R> a, const Tensor<R>& b) {
   sub_inplace(a, b);
   return a;
 }
 
-template <RingElement R>
+template <RingWord R>
 Tensor<R> neg(Tensor<R> a) {
   for (R& x : a) x = R{0} - x;
   return a;
 }
 
 // Elementwise product.
-template <RingElement R>
+template <RingWord R>
 Tensor<R> mul(Tensor<R> a, const Tensor<R>& b) {
   check_same_shape(a.shape(), b.shape(), "mul");
   R* x = a.data();
@@ -54,7 +54,7 @@ Tensor<R> mul(Tensor<R> a, const Tensor<R>& b) {
   return a;
 }
 
-template <RingElement R>
+template <RingWord R>
 Tensor<R> scale(Tensor<R> a, R factor) {
   for (R& x : a) x *= factor;
   return a;

@@ -35,12 +35,12 @@ class Prg {
   // Overwrites out[0..n) with the next n keystream bytes.
   void fill_bytes(void* out, std::size_t n);
 
-  template <RingElement R>
+  template <RingWord R>
   void fill(std::span<R> out) {
     fill_bytes(out.data(), out.size_bytes());
   }
 
-  template <RingElement R>
+  template <RingWord R>
   Tensor<R> random(Shape shape) {
     Tensor<R> t(std::move(shape), kUninitialized);
     fill(t.span());

@@ -40,14 +40,18 @@ void scalar_matmul(const Fp127* a, const Fp127* b, Fp127* c, std::size_t m, std:
     const std::size_t j1 = std::min(n, j0 + block);
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t j = j0; j < j1; ++j) {
-        Fp127Accumulator sum;
-        for (std::size_t l = 0; l < k; ++l) sum.add_product(a[i * k + l], bt[j * k + l]);
-        c[i * n + j] = sum.value();
+        c[i * n + j] = fp_dot(a + i * k, bt.data() + j * k, k);
       }
   }
 }
 
 }  // namespace
+
+Fp127 fp_dot(const Fp127* x, const Fp127* y, std::size_t k) {
+  Fp127Accumulator sum;
+  for (std::size_t l = 0; l < k; ++l) sum.add_product(x[l], y[l]);
+  return sum.value();
+}
 
 std::string_view field_kernel_name() {
   return use_ifma() ? "ifma" : "scalar";

@@ -33,6 +33,8 @@ void fp_scale(const Fp127* x, Fp127 c, Fp127* out, std::size_t n);
 void fp_axpy(Fp127* y, Fp127 c, const Fp127* x, std::size_t n);
 // acc[i] = (acc[i] + x[i]) c: one step of Horner's rule.
 void fp_add_scale(Fp127* acc, const Fp127* x, Fp127 c, std::size_t n);
+// sum_l x[l] y[l] over k elements, reduced once (scalar in every build).
+Fp127 fp_dot(const Fp127* x, const Fp127* y, std::size_t k);
 // C = A B for row-major A (m x k), B (k x n), C (m x n); one reduction per
 // output element (per 512 products in the IFMA build).
 void fp_matmul(const Fp127* a, const Fp127* b, Fp127* c, std::size_t m, std::size_t k,

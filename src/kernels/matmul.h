@@ -25,7 +25,7 @@ void matmul_add(const R* a, const R* b, R* c, std::size_t m, std::size_t k, std:
                 int threads);
 
 // One term A * (B + B2) of a sum of matrix products; b2 may be null.
-template <RingElement R>
+template <RingWord R>
 struct MatmulTerm {
   const R* a;   // m x k
   const R* b;   // k x n
@@ -40,7 +40,7 @@ enum class LeftLayout { kRowMajor, kTransposed };
 
 // C += sum over terms of A * (B + B2), packing all terms once. This is the
 // whole local work of a replicated-sharing matrix product.
-template <RingElement R>
+template <RingWord R>
 void matmul_add_terms(std::span<const MatmulTerm<R>> terms, R* c, std::size_t m, std::size_t k,
                       std::size_t n, int threads, LeftLayout layout = LeftLayout::kRowMajor);
 

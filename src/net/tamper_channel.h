@@ -33,7 +33,7 @@ struct TamperPlan {
   std::uint64_t message = 0;  // index of the message to change
   TamperKind kind = TamperKind::kFlipByte;
   std::uint64_t seed = 1;  // chooses the position and the values
-  int element_bytes = 8;   // ring element size (8 or 16)
+  int element_bytes = 8;   // ring element size (8, 16 or 24)
 };
 
 const char* tamper_kind_name(TamperKind kind);

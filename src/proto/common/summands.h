@@ -42,7 +42,7 @@ Summands<T, N> each_summand(Fn&& fn, const Summands<T, N>& a, const More&... mor
   return out;
 }
 
-template <RingElement R, int N>
+template <RingWord R, int N>
 struct SummandPlumbing {
   using Share = Summands<Tensor<R>, N>;
 

@@ -22,8 +22,8 @@
 // depend on a secret. docs/protocols/mal3.md gives every message, the
 // checks, and the statistical security of a whole training run.
 //
-// Rings: k = 64 with s = 64 (values and MACs stored in 128-bit words).
-// Mal3<u128> would need Z_{2^192}; it is registered but refuses to run.
+// Rings: k = 64 or 128 with s = 64 (values and MACs stored in words of
+// k + 64 bits: u128, or u192 from core/u192.h).
 //
 // Mal3<R> borrows the Session; the three parties call the same operations in
 // the same order.
@@ -43,20 +43,12 @@
 namespace sqt {
 
 // The wide ring of Mal3<R>: values modulo 2^k are stored with their MACs in
-// Z_{2^(k+s)}.
+// Z_{2^(k+s)}, s = 64: u128 words for k = 64, u192 words for k = 128.
 template <RingElement R>
-struct Mal3Ring {
-  static constexpr bool kSupported = false;  // k = 128 would need a 192-bit ring
-  using Wide = u128;
-};
-template <>
-struct Mal3Ring<std::uint64_t> {
-  static constexpr bool kSupported = true;
-  using Wide = u128;
-};
+using Mal3Wide = std::conditional_t<std::same_as<R, std::uint64_t>, u128, u192>;
 
 template <RingElement R>
-using Mal3Share = Summands<Tensor<typename Mal3Ring<R>::Wide>, 4>;
+using Mal3Share = Summands<Tensor<Mal3Wide<R>>, 4>;
 
 // A bit-sliced binary sharing: the bits as arithmetic 0/1 values with MACs,
 // plane-major (plane j of element i at j * n + i).
@@ -68,9 +60,9 @@ struct Mal3Bits {
 };
 
 template <RingElement R>
-class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
+class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
  public:
-  using W = typename Mal3Ring<R>::Wide;
+  using W = Mal3Wide<R>;
   using Plumbing = SummandPlumbing<W, 4>;
   using Plumbing::add, Plumbing::sub, Plumbing::neg;
   using Plumbing::scatter_add, Plumbing::transposed, Plumbing::zeros;
@@ -82,9 +74,8 @@ class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kWide = kRingBits<W>;
   static constexpr int kParties = 3;
-  static constexpr bool kSupported = Mal3Ring<R>::kSupported;
   static constexpr ProtocolInfo kInfo{
-      "mal3", 3, "malicious with abort, 1 of 3 corrupted", "Z_2^64", "pairwise", true};
+      "mal3", 3, "malicious with abort, 1 of 3 corrupted", "Z_2^64, Z_2^128", "pairwise", true};
 
   explicit Mal3(Session& session)
       : session_(session),
@@ -95,9 +86,6 @@ class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
         prg_prev_(session.pair_prg(prev_)),
         prg_next_(session.pair_prg(next_)),
         check_(session.net(), "mal3") {
-    SQT_CHECK(kSupported,
-              "mal3 runs over Z_2^64 only (its MACs live in Z_2^128; Z_2^128 would need a "
-              "192-bit ring): use --ring 64");
     SQT_CHECK(session.parties() == 3, "mal3 needs exactly 3 parties, the session has {}",
               session.parties());
     check_precision(kRing, session.frac_bits());
@@ -163,7 +151,7 @@ class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
   }
 
   // What this party holds of x as ring tensors (each wide tensor as its low
-  // and high halves), and back (checkpoints).
+  // k bits and its high 64), and back (checkpoints).
   static std::vector<Tensor<R>> local_tensors(const Share& x);
   static Share from_local_tensors(std::vector<Tensor<R>> tensors);
 
@@ -283,7 +271,7 @@ class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
   Tensor<R> open_masked(const Share& x) { return open_value(x, -1); }
 
   // Operations that use l random bits per element run over blocks of at
-  // most kBlockBits / l elements (each bit takes 64 bytes per party), one
+  // most kBlockBits / l elements (each bit takes four wide words per party), one
   // block after another; fn maps a flat block of n elements to `planes`
   // planes of n (plane-major), and the blocks' planes are put back together.
   static constexpr std::size_t kBlockBits = std::size_t{1} << 22;
@@ -332,7 +320,7 @@ class Mal3 : public SummandPlumbing<typename Mal3Ring<R>::Wide, 4> {
     net_.recv_values<W>(peer, t.span());
     return t;
   }
-  // Sends / receives the low 64 bits of each element.
+  // Sends / receives the low k bits of each element.
   std::vector<R> low_words(const Tensor<W>& t) const {
     std::vector<R> words(t.size());
     for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<R>(t[i]);

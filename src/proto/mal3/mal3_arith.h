@@ -6,7 +6,7 @@
 // key where it is random. Products are rep3's: party i's summand x_i (y_i +
 // y_{i+1}) + x_{i+1} y_i of x y (and the same with the MAC components of x
 // for m y), plus a zero sharing, goes to party i-1. Opened values travel as
-// their low 64 bits only: the high half of a wide element is never sent
+// their low k bits only: the high half of a wide element is never sent
 // except inside a product's reshare, where a zero sharing masks it.
 #pragma once
 
@@ -33,7 +33,7 @@ typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shap
     first = prg_prev_.template random<W>(shape);
     second = prg_next_.template random<W>(shape);
     // The whole wide word: the sharing of a bit is then exactly 0 or 1 in
-    // Z_{2^128}, which the bit check needs (mal3_verify.h).
+    // Z_{2^(k+64)}, which the bit check needs (mal3_verify.h).
     Tensor<W> third = sqt::sub(sqt::sub(lifted(value), first), second);
     send_wide(next_, third);
     send_wide(prev_, third);
@@ -114,7 +114,7 @@ std::vector<Tensor<R>> Mal3<R>::local_tensors(const Share& x) {
     Tensor<R> low(t.shape(), kUninitialized), high(t.shape(), kUninitialized);
     for (std::size_t i = 0; i < t.size(); ++i) {
       low[i] = static_cast<R>(t[i]);
-      high[i] = static_cast<R>(t[i] >> 64);
+      high[i] = static_cast<R>(t[i] >> kRing);
     }
     out.push_back(std::move(low));
     out.push_back(std::move(high));
@@ -133,8 +133,7 @@ typename Mal3<R>::Share Mal3<R>::from_local_tensors(std::vector<Tensor<R>> tenso
               "the local tensors of a mal3 share differ in shape: {} and {}",
               shape_string(tensors[0].shape()), shape_string(low.shape()));
     out.s[j] = Tensor<W>(low.shape(), kUninitialized);
-    for (std::size_t i = 0; i < low.size(); ++i)
-      out.s[j][i] = (static_cast<W>(high[i]) << 64) | low[i];
+    for (std::size_t i = 0; i < low.size(); ++i) out.s[j][i] = (W(high[i]) << kRing) | W(low[i]);
   }
   return out;
 }

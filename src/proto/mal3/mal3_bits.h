@@ -14,7 +14,7 @@
 // deviation. Bits are used only after that check (the pool is refilled and
 // verified before it is drawn from), so a failed check reveals nothing about
 // a bit in use. Cost per bit, all parties: 2 words (input) + 3 (x's MAC) + 6
-// (product) + 3 (b's MAC) wide elements of 16 bytes but the input's 8.
+// (product) + 3 (b's MAC) wide elements (16 bytes at k = 64, 24 at k = 128).
 //
 // With l checked bits r_j, masked_bits opens c = x + r modulo 2^l, r = sum
 // 2^j r_j (uniform modulo 2^l, unknown to every single party), and:

@@ -7,7 +7,7 @@
 //  2. MACs: a second challenge is drawn after every kept pair (z, m) exists
 //     and gives two independent combinations chi', chi''; for each, w = sum
 //     chi'_j z_j and u = sum chi'_j m_j are local, alpha w takes one product
-//     (both in one reshare), and sigma = u - alpha w must be 0 in Z_{2^128}.
+//     (both in one reshare), and sigma = u - alpha w must be 0 in Z_{2^(k+64)}.
 //  3. sigma', sigma'' and t are opened with each missing component sent by
 //     both of its holders, which must agree; all must be zero.
 // A challenge key is the XOR of one fresh draw from each pairwise key: each
@@ -15,8 +15,8 @@
 // (who must agree), so it is uniform to the corrupted party, which misses
 // one, and it is drawn after the values it checks are fixed. An error e of
 // a product (value error e1, MAC error e2) survives only if sum chi'_j (e2_j -
-// alpha e1_j) = 0 modulo 2^128 in both combinations, which for e1 != 0
-// modulo 2^64 happens with probability below 2^-64 (one combination:
+// alpha e1_j) = 0 modulo 2^(k+64) in both combinations, which for e1 != 0
+// modulo 2^k happens with probability below 2^-64 (one combination:
 // 2^-58, SPDZ2k's s - log2(s + 1)); a harmful non-bit survives step 1 with
 // probability at most 2^-65 (docs/protocols/mal3.md). Any failure throws
 // an Error starting "abort:"; the peers get its reason at their next

@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "core/fp127_accumulator.h"
 #include "core/prime_field.h"
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
@@ -81,13 +80,6 @@ inline FieldTensor field_scale(const FieldTensor& a, Fp127 c) {
   return out;
 }
 
-// sum_l x[l] y[l] over k elements, one reduction.
-inline Fp127 field_dot(const Fp127* x, const Fp127* y, std::size_t k) {
-  Fp127Accumulator sum;
-  for (std::size_t l = 0; l < k; ++l) sum.add_product(x[l], y[l]);
-  return sum.value();
-}
-
 // (m x k) (k x n) -> (m x n), reduced once per output element (per 512
 // products on the IFMA kernel).
 inline FieldTensor field_matmul(const FieldTensor& a, const FieldTensor& b) {
@@ -104,7 +96,8 @@ inline FieldTensor field_dot_rows(const FieldTensor& a, const FieldTensor& b) {
   SQT_CHECK(a.rank() == 2, "dot_rows needs matrices, got {}", shape_string(a.shape()));
   const std::size_t rows = a.dim(0), k = a.dim(1);
   FieldTensor out(Shape{rows}, kUninitialized);
-  for (std::size_t r = 0; r < rows; ++r) out[r] = field_dot(a.data() + r * k, b.data() + r * k, k);
+  for (std::size_t r = 0; r < rows; ++r)
+    out[r] = kernels::fp_dot(a.data() + r * k, b.data() + r * k, k);
   return out;
 }
 
