@@ -259,33 +259,44 @@ TYPED_TEST(Rep4Views, TruncationAndComparison) {
             "");
 }
 
-// mal3: the same operations over Z_2^64; the view also holds the wide
+// mal3: the same operations over both rings; the view also holds the wide
 // components of products and MACs, the challenge keys and the check values.
+template <class R>
+std::string mal3_arithmetic_views() {
+  using P = Mal3<R>;
+  return check_views<P>(
+      [](P& p, const Tensor<R>& s) {
+        auto x = input_secret(p, s);
+        twice([&] { p.mul(x, x); });
+        auto m = P::reshaped(x, {64, 64});
+        p.matmul(m, m);
+        p.open(p.add(x, p.random(P::shape(x))));
+      },
+      kN);
+}
+
+template <class R>
+std::string mal3_bit_views() {
+  using P = Mal3<R>;
+  constexpr int k = kRingBits<R>;
+  return check_views<P>(
+      [](P& p, const Tensor<R>& s) {
+        auto x = input_secret(p, s);
+        twice([&] { p.trunc_pr(x, 16); });
+        twice([&] { p.b2a(p.msb(x, k - 1)); });
+        p.bit_decompose(x, k);
+      },
+      kN / (k / 4));  // each element takes k random bits per operation
+}
+
 TEST(Mal3Views, InputMultiplyOpenOfMasked) {
-  using P = Mal3<std::uint64_t>;
-  EXPECT_EQ(check_views<P>(
-                [](P& p, const Tensor<std::uint64_t>& s) {
-                  auto x = input_secret(p, s);
-                  twice([&] { p.mul(x, x); });
-                  auto m = P::reshaped(x, {64, 64});
-                  p.matmul(m, m);
-                  p.open(p.add(x, p.random(P::shape(x))));
-                },
-                kN),
-            "");
+  EXPECT_EQ(mal3_arithmetic_views<std::uint64_t>(), "");
+  EXPECT_EQ(mal3_arithmetic_views<u128>(), "");
 }
 
 TEST(Mal3Views, TruncationAndComparison) {
-  using P = Mal3<std::uint64_t>;
-  EXPECT_EQ(check_views<P>(
-                [](P& p, const Tensor<std::uint64_t>& s) {
-                  auto x = input_secret(p, s);
-                  twice([&] { p.trunc_pr(x, 16); });
-                  twice([&] { p.b2a(p.msb(x, 63)); });
-                  p.bit_decompose(x, 64);
-                },
-                kN / 16),  // each element takes 64 random bits per operation
-            "");
+  EXPECT_EQ(mal3_bit_views<std::uint64_t>(), "");
+  EXPECT_EQ(mal3_bit_views<u128>(), "");
 }
 
 // --- broken inputs, to show the checks can fail ------------------------
