@@ -88,12 +88,12 @@ TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
   Cost cost =
       measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); });
   const std::uint64_t bits = kRingBits<typename TestFixture::R> * n;
-  const std::uint64_t each = bits * (kWide<TypeParam> + 2 * kWide<TypeParam> +
-                                     kWide<TypeParam>)+kVerifyBitsBytes<TypeParam> +
-                             n * kWord<TypeParam>;
+  const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>;
+  const std::uint64_t each =
+      bits * (wide + 2 * wide + wide) + kVerifyBitsBytes<TypeParam> + n * word;
   const int inputter = 0;  // the first batch's
   for (int party = 0; party < 3; ++party)
-    EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * kWide<TypeParam> : 0))
+    EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * wide : 0))
         << "party " << party;
   EXPECT_EQ(cost.rounds, 4u + 5u + 1u);
 }

@@ -5,6 +5,8 @@
 // return new tensors; the *_inplace variants write into their first argument.
 #pragma once
 
+#include <algorithm>
+
 #include "core/ring.h"
 #include "core/tensor.h"
 
@@ -100,18 +102,25 @@ Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>&
   return out;
 }
 
+// dst = the transpose of the row-major rows x cols matrix src (dst is
+// cols x rows), in 32 x 32 blocks. dst must not alias src.
+template <class T>
+void transpose_into(const T* src, T* dst, std::size_t rows, std::size_t cols) {
+  constexpr std::size_t kBlock = 32;
+  for (std::size_t r0 = 0; r0 < rows; r0 += kBlock)
+    for (std::size_t c0 = 0; c0 < cols; c0 += kBlock)
+      for (std::size_t r = r0; r < std::min(rows, r0 + kBlock); ++r)
+        for (std::size_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
+          dst[c * rows + r] = src[r * cols + c];
+}
+
 // [rows, cols] -> [cols, rows], cache-blocked.
 template <class T>
 Tensor<T> tensor_transpose(const Tensor<T>& t) {
   SQT_CHECK(t.rank() == 2, "transpose needs a matrix, got {}", shape_string(t.shape()));
   const std::size_t rows = t.dim(0), cols = t.dim(1);
-  constexpr std::size_t kBlock = 32;
   Tensor<T> out(Shape{cols, rows}, kUninitialized);
-  for (std::size_t r0 = 0; r0 < rows; r0 += kBlock)
-    for (std::size_t c0 = 0; c0 < cols; c0 += kBlock)
-      for (std::size_t r = r0; r < std::min(rows, r0 + kBlock); ++r)
-        for (std::size_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
-          out[c * rows + r] = t[r * cols + c];
+  transpose_into(t.data(), out.data(), rows, cols);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/tensor_ops.h"
 #include "kernels/kernel_isa.h"
 #include "kernels/matmul_variants.h"
 
@@ -80,12 +81,8 @@ SplitWords split_words(const u128* x, const u128* x2, std::size_t rows, std::siz
 // kernel (one cache line per depth step of a tile) costs more than this copy
 // and a row-major product (500 x 8,192 x 50: 0.12 s against 0.08 s).
 std::vector<u64> row_major_from_transposed(const u64* at, std::size_t m, std::size_t k) {
-  constexpr std::size_t kBlock = 32;
   std::vector<u64> a(m * k);
-  for (std::size_t p0 = 0; p0 < k; p0 += kBlock)
-    for (std::size_t i0 = 0; i0 < m; i0 += kBlock)
-      for (std::size_t p = p0; p < std::min(k, p0 + kBlock); ++p)
-        for (std::size_t i = i0; i < std::min(m, i0 + kBlock); ++i) a[i * k + p] = at[p * m + i];
+  transpose_into(at, a.data(), k, m);
   return a;
 }
 

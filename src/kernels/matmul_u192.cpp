@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/tensor_ops.h"
 #include "kernels/matmul.h"
 
 namespace sqt {
@@ -37,8 +38,7 @@ PreparedTerm prepare(const MatmulTerm<u192>& term, std::size_t m, std::size_t k,
   }
   if (layout == LeftLayout::kTransposed) {
     out.a_copy.resize(m * k);
-    for (std::size_t p = 0; p < k; ++p)
-      for (std::size_t i = 0; i < m; ++i) out.a_copy[i * k + p] = term.a[p * m + i];
+    transpose_into(term.a, out.a_copy.data(), k, m);  // term.a is k x m
     out.a = out.a_copy.data();
   }
   return out;

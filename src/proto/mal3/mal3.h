@@ -72,7 +72,6 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   using BShare = Mal3Bits<R>;
   static constexpr std::string_view kName = "mal3";
   static constexpr int kRing = kRingBits<R>;
-  static constexpr int kWide = kRingBits<W>;
   static constexpr int kParties = 3;
   static constexpr ProtocolInfo kInfo{
       "mal3", 3, "malicious with abort, 1 of 3 corrupted", "Z_2^64, Z_2^128", "pairwise", true};
