@@ -78,8 +78,8 @@ TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
   EXPECT_EQ(after_mul.rounds, 1u + 3u + 4u);
 }
 
-// A truncation of n elements from an empty pool: k n bits (input by one
-// party, its MAC, the product, the bit's MAC: 4 rounds), the verification
+// A truncation of n elements from an empty pool: k n bits (the MAC of the
+// key bit, the input by one party, the product: 3 rounds), the verification
 // with the bit check (5 rounds), one masked open of k-bit words.
 TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
   auto values = TestFixture::bounded_values(kN, 40, 6);
@@ -89,13 +89,12 @@ TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
       measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); });
   const std::uint64_t bits = kRingBits<typename TestFixture::R> * n;
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>;
-  const std::uint64_t each =
-      bits * (wide + 2 * wide + wide) + kVerifyBitsBytes<TypeParam> + n * word;
+  const std::uint64_t each = bits * (wide + 2 * wide) + kVerifyBitsBytes<TypeParam> + n * word;
   const int inputter = 0;  // the first batch's
   for (int party = 0; party < 3; ++party)
     EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * wide : 0))
         << "party " << party;
-  EXPECT_EQ(cost.rounds, 4u + 5u + 1u);
+  EXPECT_EQ(cost.rounds, 3u + 5u + 1u);
 }
 
 // With small blocks every bit-consuming operation runs block by block and

@@ -246,6 +246,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // A sharing whose component `component` is `value` (known to its two
   // holders, zero elsewhere); no MAC (zero MAC components).
   Share pair_known(int component, const Tensor<W>& value) const;
+  // Party p's input as this party's two value components, without a MAC
+  // (consistent: the two receivers of the sent component vouch for it).
+  std::pair<Tensor<W>, Tensor<W>> input_components(int p, const Tensor<R>& value,
+                                                   const Shape& shape);
   bool holds(int component) const { return component == me_ || component == next_; }
 
   Product local_matmul(const Share& x, const Share& y, std::size_t m, std::size_t k,

@@ -25,7 +25,8 @@ std::span<const std::byte> bytes_of(const std::vector<T>& words) {
 }  // namespace mal3_detail
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shape& shape) {
+std::pair<Tensor<typename Mal3<R>::W>, Tensor<typename Mal3<R>::W>> Mal3<R>::input_components(
+    int p, const Tensor<R>& value, const Shape& shape) {
   check_party(p);
   Tensor<W> first, second;  // components me and me+1
   if (me_ == p) {
@@ -53,6 +54,12 @@ typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shap
       second = prg_next_.template random<W>(shape);
     }
   }
+  return {std::move(first), std::move(second)};
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shape& shape) {
+  auto [first, second] = input_components(p, value, shape);
   return with_mac(std::move(first), std::move(second));
 }
 

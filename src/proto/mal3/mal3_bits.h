@@ -5,16 +5,19 @@
 // sharing, plane-major), so AND is a product and XOR a + b - 2ab.
 //
 // Random bits (make_bits): party q (rotating per batch) knows the bits A and
-// B of its two pairwise keys and inputs x = A ^ B; C is the bit of the key
-// of the other two parties (a sharing with no message). b = x + C - 2 x C
-// with x C (and m_x C) by one product, then b's MAC by one product with
-// alpha. Every party misses one of A, B, C, so b is uniform to each. A
-// party that inputs a non-bit x makes b a non-bit whatever C is, and every
-// product is checked by its MAC, so verify()'s bit check catches every
-// deviation. Bits are used only after that check (the pool is refilled and
-// verified before it is drawn from), so a failed check reveals nothing about
-// a bit in use. Cost per bit, all parties: 2 words (input) + 3 (x's MAC) + 6
-// (product) + 3 (b's MAC) wide elements (16 bytes at k = 64, 24 at k = 128).
+// B of its two pairwise keys and inputs x = A ^ B, without a MAC (the two
+// receivers vouch for the sent component, so the sharing is consistent); C
+// is the bit of the key of the other two parties (a sharing with no
+// message), given a MAC by one product with alpha. b = C + (1 - 2C) x, with
+// (1 - 2C) x and its MAC m_(1-2C) x by one product, so b's MAC is the sum of
+// C's and the product's. Every party misses one of A, B, C, so b is uniform
+// to each. A party that inputs a non-bit x makes b a non-bit whatever C is
+// (b = x or 1 - x), and every product is checked by its MAC, so verify()'s
+// bit check catches every deviation. Bits are used only after that check
+// (the pool is refilled and verified before it is drawn from), so a failed
+// check reveals nothing about a bit in use. Cost per bit, all parties: 2
+// words (input) + 3 (C's MAC) + 6 (product) wide elements (16 bytes at
+// k = 64, 24 at k = 128), in 3 rounds per batch.
 //
 // With l checked bits r_j, masked_bits opens c = x + r modulo 2^l, r = sum
 // 2^j r_j (uniform modulo 2^l, unknown to every single party), and:
@@ -61,25 +64,28 @@ typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count) {
   // Component me's bit and component me+1's bit (from the keys with prev and next).
   Tensor<W> bit_first = mal3_detail::random_bits<W>(prg_prev_, count);
   Tensor<W> bit_second = mal3_detail::random_bits<W>(prg_next_, count);
+  // C: the bit of the key of q+1 and q+2 (component q+2), with its MAC.
+  const int c_component = (q + 2) % 3;
+  const Tensor<W>& c_bits = c_component == me_ ? bit_first : bit_second;
+  const Share c_known =
+      pair_known(c_component, holds(c_component) ? c_bits : Tensor<W>(Shape{count}, W{0}));
+  Share c = with_mac(c_known.s[0], c_known.s[1]);
+  // x = A ^ B (q's two key bits), input by q without a MAC.
   Tensor<R> x;
-  if (me_ == q) {  // A = component q's bit, B = component q+1's
+  if (me_ == q) {
     x = Tensor<R>(Shape{count}, kUninitialized);
     for (std::size_t i = 0; i < count; ++i) x[i] = static_cast<R>(bit_first[i] ^ bit_second[i]);
   }
-  Share xs = input(q, x, {count});
-  const int c_component = (q + 2) % 3;  // held by q+1 (second) and q+2 (first)
-  const Tensor<W>& c_bits = c_component == me_ ? bit_first : bit_second;
-  Share c = pair_known(c_component, holds(c_component) ? c_bits : Tensor<W>(Shape{count}, W{0}));
-  // x C and m_x C: one product.
-  Product xc{Tensor<W>(Shape{count}, kUninitialized), Tensor<W>(Shape{count}, kUninitialized)};
+  const auto [x0, x1] = input_components(q, x, {count});
+  // b = C + (1 - 2C) x: (1 - 2C) x and its MAC m_(1-2C) x are one product.
+  const Share factor = add_public_wide(scale_wide(c, W{0} - W{2}), Tensor<W>(Shape{count}, W{1}));
+  Product fx{Tensor<W>(Shape{count}, kUninitialized), Tensor<W>(Shape{count}, kUninitialized)};
   for (std::size_t i = 0; i < count; ++i) {
-    const W c_sum = c.s[0][i] + c.s[1][i];
-    xc.value[i] = xs.s[0][i] * c_sum + xs.s[1][i] * c.s[0][i];
-    xc.mac[i] = xs.s[2][i] * c_sum + xs.s[3][i] * c.s[0][i];
+    const W x_sum = x0[i] + x1[i];
+    fx.value[i] = factor.s[0][i] * x_sum + factor.s[1][i] * x0[i];
+    fx.mac[i] = factor.s[2][i] * x_sum + factor.s[3][i] * x0[i];
   }
-  Share product = reshare_product(std::move(xc));
-  Share b = sub(add(xs, c), scale_wide(product, 2));
-  return with_mac(std::move(b.s[0]), std::move(b.s[1]));  // checked by the caller's verify
+  return add(c, reshare_product(std::move(fx)));  // checked by the caller's verify
 }
 
 template <RingElement R>
