@@ -6,6 +6,7 @@
 
 #include "core/bit_tensor.h"
 #include "core/fixed_point.h"
+#include "core/large_blocks.h"
 #include "core/tensor_ops.h"
 
 namespace sqt {
@@ -80,6 +81,38 @@ TEST(BitTensor, PacksSixtyFourBitsPerWordAndKeepsPaddingClear) {
   a.words()[2] = ~std::uint64_t{0};
   a.clear_padding();
   EXPECT_EQ(a.words()[2], 3u);
+}
+
+// Large blocks: a released block is handed out again for the same size, the
+// cache never exceeds its bound, and tensors of every size keep their
+// contents through the allocator.
+TEST(LargeBlocks, ReleasedBlocksAreReusedAndTheCacheIsBounded) {
+  const std::size_t size = std::size_t{3} << 20;
+  EXPECT_FALSE(large_blocks::is_large(size_t{1} << 19));
+  EXPECT_TRUE(large_blocks::is_large(size));
+  void* first = large_blocks::acquire(size);
+  static_cast<unsigned char*>(first)[size - 1] = 7;  // writable to the end
+  large_blocks::release(first, size);
+  void* again = large_blocks::acquire(size);
+  EXPECT_EQ(again, first);
+  large_blocks::release(again, size);
+  std::vector<void*> many;
+  for (int i = 0; i < 300; ++i) many.push_back(large_blocks::acquire(size));
+  for (void* b : many) large_blocks::release(b, size);
+  EXPECT_LE(large_blocks::cached_bytes(), std::size_t{512} << 20);
+}
+
+TEST(LargeBlocks, TensorsOfEverySizeKeepTheirContents) {
+  for (std::size_t n : {std::size_t{10}, std::size_t{1} << 17, (std::size_t{1} << 20) + 3}) {
+    Tensor<std::uint64_t> t(Shape{n}, kUninitialized);
+    for (std::size_t i = 0; i < n; ++i) t[i] = i * 3;
+    Tensor<std::uint64_t> copy = t;
+    Tensor<std::uint64_t> moved = std::move(t);
+    for (std::size_t i = 0; i < n; i += 997) {
+      ASSERT_EQ(copy[i], i * 3);
+      ASSERT_EQ(moved[i], i * 3);
+    }
+  }
 }
 
 }  // namespace

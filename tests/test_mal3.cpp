@@ -79,7 +79,7 @@ TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
 }
 
 // A truncation of n elements from an empty pool: k n bits (the MAC of the
-// key bit, the input by one party, the product: 3 rounds), the verification
+// key bit with the input by one party, then the product: 2 rounds), the verification
 // with the bit check (5 rounds), one masked open of k-bit words.
 TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
   auto values = TestFixture::bounded_values(kN, 40, 6);
@@ -94,7 +94,7 @@ TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
   for (int party = 0; party < 3; ++party)
     EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * wide : 0))
         << "party " << party;
-  EXPECT_EQ(cost.rounds, 3u + 5u + 1u);
+  EXPECT_EQ(cost.rounds, 2u + 5u + 1u);
 }
 
 // With small blocks every bit-consuming operation runs block by block and

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/large_blocks.h"
 
 namespace sqt {
 
@@ -35,6 +36,8 @@ std::string shape_string(const Shape& shape);
 
 // A std::allocator whose value-less construction default-initialises: a
 // vector of trivial elements sized with it is left unset, not zeroed.
+// Large blocks (1 MiB and more) are reused through core/large_blocks.h
+// instead of being mapped and faulted in afresh each time.
 template <class T>
 struct DefaultInitAllocator : std::allocator<T> {
   template <class U>
@@ -44,6 +47,18 @@ struct DefaultInitAllocator : std::allocator<T> {
   DefaultInitAllocator() = default;
   template <class U>
   DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (large_blocks::is_large(n * sizeof(T)))
+      return static_cast<T*>(large_blocks::acquire(n * sizeof(T)));
+    return std::allocator<T>::allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (large_blocks::is_large(n * sizeof(T))) {
+      large_blocks::release(p, n * sizeof(T));
+      return;
+    }
+    std::allocator<T>::deallocate(p, n);
+  }
   template <class U>
   void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
     ::new (static_cast<void*>(p)) U;

@@ -17,7 +17,8 @@
 // (the pool is refilled and verified before it is drawn from), so a failed
 // check reveals nothing about a bit in use. Cost per bit, all parties: 2
 // words (input) + 3 (C's MAC) + 6 (product) wide elements (16 bytes at
-// k = 64, 24 at k = 128), in 3 rounds per batch.
+// k = 64, 24 at k = 128), in 2 rounds per batch (the input and C's MAC go
+// together).
 //
 // With l checked bits r_j, masked_bits opens c = x + r modulo 2^l, r = sum
 // 2^j r_j (uniform modulo 2^l, unknown to every single party), and:
@@ -61,31 +62,56 @@ Tensor<R> bit_of(const Tensor<R>& c, int j) {
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count) {
   const int q = static_cast<int>(bit_batches_++ % 3);
+  const Shape shape{count};
   // Component me's bit and component me+1's bit (from the keys with prev and next).
-  Tensor<W> bit_first = mal3_detail::random_bits<W>(prg_prev_, count);
-  Tensor<W> bit_second = mal3_detail::random_bits<W>(prg_next_, count);
-  // C: the bit of the key of q+1 and q+2 (component q+2), with its MAC.
+  const Tensor<W> bit_first = mal3_detail::random_bits<W>(prg_prev_, count);
+  const Tensor<W> bit_second = mal3_detail::random_bits<W>(prg_next_, count);
+  // C: the bit of the key of q+1 and q+2 (component q+2); its components here.
   const int c_component = (q + 2) % 3;
-  const Tensor<W>& c_bits = c_component == me_ ? bit_first : bit_second;
-  const Share c_known =
-      pair_known(c_component, holds(c_component) ? c_bits : Tensor<W>(Shape{count}, W{0}));
-  Share c = with_mac(c_known.s[0], c_known.s[1]);
-  // x = A ^ B (q's two key bits), input by q without a MAC.
-  Tensor<R> x;
+  Tensor<W> c0 = c_component == me_ ? bit_first : Tensor<W>(shape, W{0});
+  Tensor<W> c1 = c_component == next_ ? bit_second : Tensor<W>(shape, W{0});
+  // Round 1, both messages at once: the summand of C's MAC (to prev) and,
+  // from q, the sent component of x = A ^ B (q's two key bits, no MAC).
+  Tensor<W> c_mac(shape, kUninitialized);
+  for (std::size_t i = 0; i < count; ++i)
+    c_mac[i] = alpha_[0] * (c0[i] + c1[i]) + alpha_[1] * c0[i];
+  add_zero_share(c_mac);
+  send_wide(prev_, c_mac);
+  Tensor<W> x0, x1;  // components me and me+1 of x
   if (me_ == q) {
-    x = Tensor<R>(Shape{count}, kUninitialized);
-    for (std::size_t i = 0; i < count; ++i) x[i] = static_cast<R>(bit_first[i] ^ bit_second[i]);
+    x0 = prg_prev_.template random<W>(shape);
+    x1 = prg_next_.template random<W>(shape);
+    Tensor<W> third(shape, kUninitialized);
+    for (std::size_t i = 0; i < count; ++i)
+      third[i] = W(bit_first[i] ^ bit_second[i]) - x0[i] - x1[i];
+    send_wide(next_, third);
+    send_wide(prev_, third);
   }
-  const auto [x0, x1] = input_components(q, x, {count});
-  // b = C + (1 - 2C) x: (1 - 2C) x and its MAC m_(1-2C) x are one product.
-  const Share factor = add_public_wide(scale_wide(c, W{0} - W{2}), Tensor<W>(Shape{count}, W{1}));
-  Product fx{Tensor<W>(Shape{count}, kUninitialized), Tensor<W>(Shape{count}, kUninitialized)};
+  Share c{{std::move(c0), std::move(c1), std::move(c_mac), receive_wide(next_, shape)}};
+  keep_for_check(c);
+  if (me_ != q) {  // as in input_components: the two receivers vouch for each other
+    const bool after = me_ == (q + 1) % 3;
+    const int other = after ? next_ : prev_;
+    Tensor<W> third = receive_wide(q, shape);
+    check_.vouch(other, std::as_bytes(third.span()));
+    check_.received(other, std::as_bytes(third.span()));
+    x0 = after ? prg_prev_.template random<W>(shape) : std::move(third);
+    x1 = after ? std::move(third) : prg_next_.template random<W>(shape);
+  }
+  // Round 2: b = C + (1 - 2C) x, where (1 - 2C) x and its MAC
+  // m_(1-2C) x = (alpha - 2 m_C) x are one product.
+  const W one0 = me_ == 0 ? 1 : 0, one1 = me_ == 2 ? 1 : 0;  // component 0 of 1 is held by 0, 2
+  Product fx{Tensor<W>(shape, kUninitialized), Tensor<W>(shape, kUninitialized)};
   for (std::size_t i = 0; i < count; ++i) {
     const W x_sum = x0[i] + x1[i];
-    fx.value[i] = factor.s[0][i] * x_sum + factor.s[1][i] * x0[i];
-    fx.mac[i] = factor.s[2][i] * x_sum + factor.s[3][i] * x0[i];
+    const W f0 = one0 - 2 * c.s[0][i], f1 = one1 - 2 * c.s[1][i];
+    const W g0 = alpha_[0] - 2 * c.s[2][i], g1 = alpha_[1] - 2 * c.s[3][i];
+    fx.value[i] = f0 * x_sum + f1 * x0[i];
+    fx.mac[i] = g0 * x_sum + g1 * x0[i];
   }
-  return add(c, reshare_product(std::move(fx)));  // checked by the caller's verify
+  Share b = reshare_product(std::move(fx));
+  for (int j = 0; j < 4; ++j) add_inplace(b.s[j], c.s[j]);
+  return b;  // checked by the caller's verify
 }
 
 template <RingElement R>

@@ -1,0 +1,115 @@
+#include "core/large_blocks.h"
+
+#include <mutex>
+#include <new>
+#include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace sqt::large_blocks {
+namespace {
+
+// Mappings are whole huge pages, so a block can reuse any mapping of its
+// rounded size.
+constexpr std::size_t kGranule = std::size_t{2} << 20;
+// Blocks from this size on are large.
+constexpr std::size_t kThresholdBytes = std::size_t{1} << 20;
+// Released blocks kept for reuse, at most.
+constexpr std::size_t kCacheBytes = std::size_t{512} << 20;
+// Released blocks kept at most.
+constexpr std::size_t kMaxBlocks = 512;
+
+std::size_t mapped_size(std::size_t bytes) {
+  return (bytes + kGranule - 1) / kGranule * kGranule;
+}
+
+struct FreeBlock {
+  void* block;
+  std::size_t size;
+};
+
+struct Cache {
+  Cache() { blocks.reserve(kMaxBlocks); }
+  std::mutex mutex;
+  std::vector<FreeBlock> blocks;  // oldest first
+  std::size_t bytes = 0;
+};
+
+Cache& cache() {
+  static Cache* instance = new Cache();  // never destroyed: blocks may outlive static destructors
+  return *instance;
+}
+
+void* map_block(std::size_t size) {
+#if defined(__linux__)
+  void* block = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+  madvise(block, size, MADV_HUGEPAGE);  // advice only: fine if refused
+#endif
+  return block;
+#else
+  return ::operator new (size, std::align_val_t{4096});
+#endif
+}
+
+void unmap_block(void* block, std::size_t size) noexcept {
+#if defined(__linux__)
+  munmap(block, size);
+#else
+  ::operator delete (block, size, std::align_val_t{4096});
+#endif
+}
+
+}  // namespace
+
+bool is_large(std::size_t bytes) {
+  return bytes >= kThresholdBytes;
+}
+
+void* acquire(std::size_t bytes) {
+  const std::size_t size = mapped_size(bytes);
+  Cache& c = cache();
+  {
+    std::lock_guard lock(c.mutex);
+    for (std::size_t i = c.blocks.size(); i-- > 0;) {  // the most recent first
+      if (c.blocks[i].size != size) continue;
+      void* block = c.blocks[i].block;
+      c.blocks.erase(c.blocks.begin() + static_cast<std::ptrdiff_t>(i));
+      c.bytes -= size;
+      return block;
+    }
+  }
+  return map_block(size);
+}
+
+void release(void* block, std::size_t bytes) noexcept {
+  const std::size_t size = mapped_size(bytes);
+  if (size > kCacheBytes) {
+    unmap_block(block, size);
+    return;
+  }
+  Cache& c = cache();
+  std::lock_guard lock(c.mutex);
+  // Make room (oldest first), then keep: push_back stays within the
+  // capacity reserved at construction, so nothing allocates here.
+  std::size_t oldest = 0;
+  while (c.bytes + size > kCacheBytes || c.blocks.size() - oldest == kMaxBlocks) {
+    unmap_block(c.blocks[oldest].block, c.blocks[oldest].size);
+    c.bytes -= c.blocks[oldest].size;
+    ++oldest;
+  }
+  c.blocks.erase(c.blocks.begin(), c.blocks.begin() + static_cast<std::ptrdiff_t>(oldest));
+  c.blocks.push_back({block, size});
+  c.bytes += size;
+}
+
+std::size_t cached_bytes() {
+  Cache& c = cache();
+  std::lock_guard lock(c.mutex);
+  return c.bytes;
+}
+
+}  // namespace sqt::large_blocks

@@ -1,0 +1,34 @@
+// large_blocks.h — reuse of large memory blocks (tensors and frames of 1 MiB
+// and more).
+//
+// glibc serves blocks above its mmap threshold (at most 32 MiB) from a fresh
+// mapping and unmaps it on free, and in-process parties (threads) allocate
+// from arenas that return freed memory to the kernel, so the large tensors
+// of a training step (a convolution's im2col matrix, a batch of mal3's
+// random bits) faulted their pages in again, zeroed by the kernel, in
+// 4 KiB steps: a third of mal3's CPU time in a truncation.
+// acquire() hands out a previously released block of the same mapped size
+// when there is one, else maps a new one (asking for transparent huge
+// pages, 512 times fewer faults); release() keeps up to 512 MiB of
+// released blocks for reuse and unmaps the rest (oldest first). It is
+// process-wide, like malloc's own arenas, and thread-safe (in-process
+// parties are threads).
+// Blocks are page-aligned. Used by DefaultInitAllocator (core/tensor.h) for
+// every block for which is_large() holds.
+#pragma once
+
+#include <cstddef>
+
+namespace sqt::large_blocks {
+
+// Whether a block of this size goes through acquire / release (from 1 MiB).
+bool is_large(std::size_t bytes);
+
+// A block of at least `bytes` bytes (page-aligned); throws std::bad_alloc.
+void* acquire(std::size_t bytes);
+// Gives back a block from acquire(bytes) (the same `bytes`).
+void release(void* block, std::size_t bytes) noexcept;
+// Bytes of released blocks kept now (tests).
+std::size_t cached_bytes();
+
+}  // namespace sqt::large_blocks
