@@ -101,7 +101,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // MAC checks (verifications) and message checks run so far.
   std::uint64_t verifications() const { return verifications_; }
   std::uint64_t checks() const { return check_.checks(); }
-  // Random bits in memory at once (default 2^22, 256 MiB per party); the
+  // Random bits in memory at once (default 2^20, 64 MiB per party: smaller
+  // blocks cost rounds, larger ones memory and page faults); the
   // block tests lower it.
   void set_block_bits(std::size_t bits) { block_bits_ = std::max<std::size_t>(bits, 64); }
 
@@ -277,7 +278,7 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // most kBlockBits / l elements (each bit takes four wide words per party), one
   // block after another; fn maps a flat block of n elements to `planes`
   // planes of n (plane-major), and the blocks' planes are put back together.
-  static constexpr std::size_t kBlockBits = std::size_t{1} << 22;
+  static constexpr std::size_t kBlockBits = std::size_t{1} << 20;
   std::size_t block_bits_ = kBlockBits;
   template <class Fn>
   Share by_blocks(const Share& x, int l, int planes, Fn&& fn);
