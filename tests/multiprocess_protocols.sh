@@ -92,7 +92,7 @@ for protocol in rep4 mal3; do
   if [ $protocol = rep4 ]; then
     run_n "$n" party --protocol $protocol --train-limit 2048 --test-limit 1000 --epochs 2 --seed 1
     want=0.75
-  else  # mal3's random bits make a step of A ~200x rep3's (37.6 s): a short run here
+  else  # mal3's random bits make a step of A ~56x rep3's (11.2 s): a short run here
     # (2 batches: it must finish and beat chance, 10%; 27.5% measured; the
     # 2,048-sample run reaches 81.9%, README)
     run_n "$n" party --protocol $protocol --train-limit 256 --test-limit 200 --epochs 1 --seed 1
