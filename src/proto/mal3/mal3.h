@@ -244,14 +244,13 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // and 2), MAC components alpha_j c.
   Share constant_wide(const Tensor<W>& c) const;
   Share add_public_wide(const Share& x, const Tensor<W>& c) const;
-  // A sharing whose component `component` is `value` (known to its two
-  // holders, zero elsewhere); no MAC (zero MAC components).
-  Share pair_known(int component, const Tensor<W>& value) const;
-  // Party p's input as this party's two value components, without a MAC
+  // An input as this party's two value components, without a MAC
   // (consistent: the two receivers of the sent component vouch for it).
-  std::pair<Tensor<W>, Tensor<W>> input_components(int p, const Tensor<R>& value,
-                                                   const Shape& shape);
-  bool holds(int component) const { return component == me_ || component == next_; }
+  // The input party draws its components and sends the third; the others
+  // receive it. Split so that a caller can send other messages in between.
+  using Components = std::pair<Tensor<W>, Tensor<W>>;
+  Components send_input(const Tensor<W>& value);
+  Components receive_input(int p, const Shape& shape);
 
   Product local_matmul(const Share& x, const Share& y, std::size_t m, std::size_t k,
                        std::size_t n) const;
@@ -263,6 +262,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Share reshare_product(Product z);
   // The MAC of a value given by its two components (one product with alpha).
   Share with_mac(Tensor<W> x0, Tensor<W> x1);
+  // This party's summand of that product (sent to party i-1).
+  Tensor<W> mac_summand(const Tensor<W>& x0, const Tensor<W>& x1);
   void add_zero_share(Tensor<W>& z) {
     add_inplace(z, prg_prev_.template random<W>(z.shape()));
     sub_inplace(z, prg_next_.template random<W>(z.shape()));

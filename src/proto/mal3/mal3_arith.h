@@ -25,41 +25,36 @@ std::span<const std::byte> bytes_of(const std::vector<T>& words) {
 }  // namespace mal3_detail
 
 template <RingElement R>
-std::pair<Tensor<typename Mal3<R>::W>, Tensor<typename Mal3<R>::W>> Mal3<R>::input_components(
-    int p, const Tensor<R>& value, const Shape& shape) {
-  check_party(p);
-  Tensor<W> first, second;  // components me and me+1
-  if (me_ == p) {
-    check_same_shape(value.shape(), shape, "input");
-    first = prg_prev_.template random<W>(shape);
-    second = prg_next_.template random<W>(shape);
-    // The whole wide word: the sharing of a bit is then exactly 0 or 1 in
-    // Z_{2^(k+64)}, which the bit check needs (mal3_verify.h).
-    Tensor<W> third = sqt::sub(sqt::sub(lifted(value), first), second);
-    send_wide(next_, third);
-    send_wide(prev_, third);
-  } else {
-    // Party p+1 holds components p+1 (key with p) and p+2 (received); party
-    // p+2 holds p+2 (received) and p (key with p). They vouch for each other.
-    const bool after = me_ == (p + 1) % 3;
-    const int other = after ? next_ : prev_;
-    Tensor<W> third = receive_wide(p, shape);
-    check_.vouch(other, std::as_bytes(third.span()));
-    check_.received(other, std::as_bytes(third.span()));
-    if (after) {
-      first = prg_prev_.template random<W>(shape);
-      second = std::move(third);
-    } else {
-      first = std::move(third);
-      second = prg_next_.template random<W>(shape);
-    }
-  }
+typename Mal3<R>::Components Mal3<R>::send_input(const Tensor<W>& value) {
+  Tensor<W> first = prg_prev_.template random<W>(value.shape());
+  Tensor<W> second = prg_next_.template random<W>(value.shape());
+  // The whole wide word: the sharing of a bit is then exactly 0 or 1 in
+  // Z_{2^(k+64)}, which the bit check needs (mal3_verify.h).
+  Tensor<W> third(value.shape(), kUninitialized);
+  for (std::size_t i = 0; i < third.size(); ++i) third[i] = value[i] - first[i] - second[i];
+  send_wide(next_, third);
+  send_wide(prev_, third);
   return {std::move(first), std::move(second)};
 }
 
 template <RingElement R>
+typename Mal3<R>::Components Mal3<R>::receive_input(int p, const Shape& shape) {
+  // Party p+1 holds components p+1 (key with p) and p+2 (received); party
+  // p+2 holds p+2 (received) and p (key with p). They vouch for each other.
+  const bool after = me_ == (p + 1) % 3;
+  const int other = after ? next_ : prev_;
+  Tensor<W> third = receive_wide(p, shape);
+  check_.vouch(other, std::as_bytes(third.span()));
+  check_.received(other, std::as_bytes(third.span()));
+  if (after) return {prg_prev_.template random<W>(shape), std::move(third)};
+  return {std::move(third), prg_next_.template random<W>(shape)};
+}
+
+template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shape& shape) {
-  auto [first, second] = input_components(p, value, shape);
+  check_party(p);
+  if (me_ == p) check_same_shape(value.shape(), shape, "input");
+  auto [first, second] = me_ == p ? send_input(lifted(value)) : receive_input(p, shape);
   return with_mac(std::move(first), std::move(second));
 }
 
@@ -107,14 +102,6 @@ typename Mal3<R>::Share Mal3<R>::add_public_wide(const Share& x, const Tensor<W>
 }
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::pair_known(int component, const Tensor<W>& value) const {
-  Share z = zeros(value.shape());
-  if (component == me_) z.s[0] = value;
-  if (component == next_) z.s[1] = value;
-  return z;
-}
-
-template <RingElement R>
 std::vector<Tensor<R>> Mal3<R>::local_tensors(const Share& x) {
   std::vector<Tensor<R>> out;
   for (const Tensor<W>& t : x.s) {
@@ -146,12 +133,18 @@ typename Mal3<R>::Share Mal3<R>::from_local_tensors(std::vector<Tensor<R>> tenso
 }
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::with_mac(Tensor<W> x0, Tensor<W> x1) {
+Tensor<typename Mal3<R>::W> Mal3<R>::mac_summand(const Tensor<W>& x0, const Tensor<W>& x1) {
   // Summand of alpha x: alpha_i (x_i + x_{i+1}) + alpha_{i+1} x_i.
   Tensor<W> term(x0.shape(), kUninitialized);
   for (std::size_t i = 0; i < term.size(); ++i)
     term[i] = alpha_[0] * (x0[i] + x1[i]) + alpha_[1] * x0[i];
   add_zero_share(term);
+  return term;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::with_mac(Tensor<W> x0, Tensor<W> x1) {
+  Tensor<W> term = mac_summand(x0, x1);
   send_wide(prev_, term);
   Tensor<W> from_next = receive_wide(next_, term.shape());
   Share z{{std::move(x0), std::move(x1), std::move(term), std::move(from_next)}};

@@ -72,32 +72,18 @@ typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count) {
   Tensor<W> c1 = c_component == next_ ? bit_second : Tensor<W>(shape, W{0});
   // Round 1, both messages at once: the summand of C's MAC (to prev) and,
   // from q, the sent component of x = A ^ B (q's two key bits, no MAC).
-  Tensor<W> c_mac(shape, kUninitialized);
-  for (std::size_t i = 0; i < count; ++i)
-    c_mac[i] = alpha_[0] * (c0[i] + c1[i]) + alpha_[1] * c0[i];
-  add_zero_share(c_mac);
+  Tensor<W> c_mac = mac_summand(c0, c1);
   send_wide(prev_, c_mac);
-  Tensor<W> x0, x1;  // components me and me+1 of x
+  Components x;  // components me and me+1 of x
   if (me_ == q) {
-    x0 = prg_prev_.template random<W>(shape);
-    x1 = prg_next_.template random<W>(shape);
-    Tensor<W> third(shape, kUninitialized);
-    for (std::size_t i = 0; i < count; ++i)
-      third[i] = W(bit_first[i] ^ bit_second[i]) - x0[i] - x1[i];
-    send_wide(next_, third);
-    send_wide(prev_, third);
+    Tensor<W> a_xor_b(shape, kUninitialized);
+    for (std::size_t i = 0; i < count; ++i) a_xor_b[i] = bit_first[i] ^ bit_second[i];
+    x = send_input(a_xor_b);
   }
   Share c{{std::move(c0), std::move(c1), std::move(c_mac), receive_wide(next_, shape)}};
   keep_for_check(c);
-  if (me_ != q) {  // as in input_components: the two receivers vouch for each other
-    const bool after = me_ == (q + 1) % 3;
-    const int other = after ? next_ : prev_;
-    Tensor<W> third = receive_wide(q, shape);
-    check_.vouch(other, std::as_bytes(third.span()));
-    check_.received(other, std::as_bytes(third.span()));
-    x0 = after ? prg_prev_.template random<W>(shape) : std::move(third);
-    x1 = after ? std::move(third) : prg_next_.template random<W>(shape);
-  }
+  if (me_ != q) x = receive_input(q, shape);
+  const Tensor<W>&x0 = x.first, &x1 = x.second;
   // Round 2: b = C + (1 - 2C) x, where (1 - 2C) x and its MAC
   // m_(1-2C) x = (alpha - 2 m_C) x are one product.
   const W one0 = me_ == 0 ? 1 : 0, one1 = me_ == 2 ? 1 : 0;  // component 0 of 1 is held by 0, 2
