@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config libssl-dev openssl libcli11-dev
           nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev libcurl4-openssl-dev
           libsodium-dev libonnx-dev libprotobuf-dev gnuplot-nox python3-onnx python3-numpy
-          libtomlplusplus-dev)
+          libtomlplusplus-dev libopenblas-dev)
 
 install_packages() {
   local missing=()

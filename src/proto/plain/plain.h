@@ -1,7 +1,9 @@
 // plain.h — the emulator: sqt's algorithms on cleartext, in one process.
 //
 // INSECURE: nothing is secret; this exists for accuracy studies and for
-// testing the layers above against the same fixed-point semantics. Plain<R>
+// testing the layers above against the same fixed-point semantics. Matrix
+// products of small values go through an exact float64 GEMM
+// (kernels/matmul_exact_double.h), with the ring kernel's results. Plain<R>
 // implements the Protocol concept with a "share" that is simply the value,
 // in the same ring, and trunc_pr draws the same stochastic rounding
 // (floor(x / 2^m) + Bernoulli((x mod 2^m) / 2^m)) from a seeded PRG. Unlike
@@ -15,6 +17,7 @@
 #include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
+#include "kernels/matmul_exact_double.h"
 #include "proto/common/summands.h"
 #include "proto/protocol_info.h"
 #include "proto/session.h"
@@ -76,7 +79,7 @@ class Plain : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
     SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
               "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
     Tensor<R> z(Shape{xs[0], ys[1]}, R{0});
-    matmul_add(x.s[0].data(), y.s[0].data(), z.data(), xs[0], xs[1], ys[1], session_.threads());
+    product_add(x.s[0].data(), y.s[0].data(), z.data(), xs[0], xs[1], ys[1], LeftLayout::kRowMajor);
     return {std::move(z)};
   }
 
@@ -87,9 +90,8 @@ class Plain : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
               "matmul: cannot multiply the transpose of {} by {}", shape_string(xs),
               shape_string(ys));
     Tensor<R> z(Shape{xs[1], ys[1]}, R{0});
-    const MatmulTerm<R> term{x.s[0].data(), y.s[0].data(), nullptr};
-    matmul_add_terms<R>(std::span(&term, 1), z.data(), xs[1], xs[0], ys[1], session_.threads(),
-                        LeftLayout::kTransposed);
+    product_add(x.s[0].data(), y.s[0].data(), z.data(), xs[1], xs[0], ys[1],
+                LeftLayout::kTransposed);
     return {std::move(z)};
   }
 
@@ -170,6 +172,15 @@ class Plain : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
   }
 
  private:
+  // C += A B (A m x k in `layout`): the exact float64 GEMM when the values
+  // are small enough, else the ring kernel; the same result either way.
+  void product_add(const R* a, const R* b, R* c, std::size_t m, std::size_t k, std::size_t n,
+                   LeftLayout layout) {
+    if (matmul_add_exact_double(a, b, c, m, k, n, session_.threads(), layout)) return;
+    const MatmulTerm<R> term{a, b, nullptr};
+    matmul_add_terms<R>(std::span(&term, 1), c, m, k, n, session_.threads(), layout);
+  }
+
   Session& session_;
   Prg& prg_;
 };
