@@ -102,6 +102,40 @@ TEST(LargeBlocks, ReleasedBlocksAreReusedAndTheCacheIsBounded) {
   EXPECT_LE(large_blocks::cached_bytes(), std::size_t{512} << 20);
 }
 
+// A released block serves a request of up to twice or down to half its
+// size, resized with its pages (so its contents) kept, but not one further
+// off. (Where mappings cannot be resized, only blocks of the same size are
+// reused.)
+TEST(LargeBlocks, BlocksOfNearbySizesAreResizedNotMappedAgain) {
+#if defined(__linux__)
+  const std::size_t mib = std::size_t{1} << 20;
+  large_blocks::trim();
+  EXPECT_EQ(large_blocks::cached_bytes(), 0u);
+  auto* block = static_cast<unsigned char*>(large_blocks::acquire(22 * mib));
+  block[0] = 41;  // a fresh mapping would read 0
+  block[22 * mib - 1] = 1;
+  large_blocks::release(block, 22 * mib);
+  const std::size_t cached = large_blocks::cached_bytes();
+  EXPECT_EQ(cached, 22 * mib);
+  void* far = large_blocks::acquire(90 * mib);  // more than twice: a new block
+  EXPECT_EQ(large_blocks::cached_bytes(), cached);
+  auto* grown = static_cast<unsigned char*>(large_blocks::acquire(33 * mib));  // 22 -> 34 MiB
+  EXPECT_EQ(large_blocks::cached_bytes(), 0u);
+  EXPECT_EQ(grown[0], 41);  // the same pages
+  EXPECT_EQ(grown[22 * mib - 1], 1);
+  grown[33 * mib - 1] = 2;  // writable to its new end
+  large_blocks::release(grown, 33 * mib);
+  auto* shrunk = static_cast<unsigned char*>(large_blocks::acquire(20 * mib));  // 34 -> 20 MiB
+  EXPECT_EQ(large_blocks::cached_bytes(), 0u);
+  EXPECT_EQ(shrunk[0], 41);
+  shrunk[20 * mib - 1] = 3;
+  large_blocks::release(shrunk, 20 * mib);
+  large_blocks::release(far, 90 * mib);
+#else
+  GTEST_SKIP() << "mappings are resized with mremap (Linux) only";
+#endif
+}
+
 TEST(LargeBlocks, TensorsOfEverySizeKeepTheirContents) {
   for (std::size_t n : {std::size_t{10}, std::size_t{1} << 17, (std::size_t{1} << 20) + 3}) {
     Tensor<std::uint64_t> t(Shape{n}, kUninitialized);

@@ -21,6 +21,13 @@ constexpr std::size_t kCacheBytes = std::size_t{512} << 20;
 // Released blocks kept at most.
 constexpr std::size_t kMaxBlocks = 512;
 
+// Whether a mapping can be resized with its pages kept (mremap).
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+constexpr bool kCanResize = true;
+#else
+constexpr bool kCanResize = false;
+#endif
+
 std::size_t mapped_size(std::size_t bytes) {
   return (bytes + kGranule - 1) / kGranule * kGranule;
 }
@@ -63,6 +70,43 @@ void unmap_block(void* block, std::size_t size) noexcept {
 #endif
 }
 
+// The cached block to reuse for a request of `size` mapped bytes: one of
+// that size, else the smallest larger one up to twice the size (shrunk: its
+// tail goes back to the kernel), else the largest smaller one from half the
+// size (grown: only the new tail faults). Blocks further off in size are
+// left for requests of their own size, and so is every other size where a
+// mapping cannot be resized. Returns blocks.size() if none fits.
+std::size_t best_fit(const std::vector<FreeBlock>& blocks, std::size_t size) {
+  std::size_t best = blocks.size();
+  for (std::size_t i = blocks.size(); i-- > 0;) {  // the most recent first
+    const std::size_t candidate = blocks[i].size;
+    if (candidate == size) return i;
+    if (!kCanResize || candidate > 2 * size || 2 * candidate < size) continue;
+    if (best == blocks.size()) {
+      best = i;
+      continue;
+    }
+    const std::size_t current = blocks[best].size;
+    const bool better = candidate > size ? (current < size || candidate < current)
+                                         : (current < size && candidate > current);
+    if (better) best = i;
+  }
+  return best;
+}
+
+// The block resized from `from` to `to` bytes (its pages kept up to the
+// smaller size), or nullptr if the system cannot.
+// (The huge-page advice of the mapping moves with it.)
+void* resize_block(void* block, std::size_t from, std::size_t to) noexcept {
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+  void* moved = mremap(block, from, to, MREMAP_MAYMOVE);
+  return moved == MAP_FAILED ? nullptr : moved;
+#else
+  (void)block, (void)from, (void)to;
+  return nullptr;
+#endif
+}
+
 }  // namespace
 
 bool is_large(std::size_t bytes) {
@@ -72,16 +116,20 @@ bool is_large(std::size_t bytes) {
 void* acquire(std::size_t bytes) {
   const std::size_t size = mapped_size(bytes);
   Cache& c = cache();
+  FreeBlock reuse{nullptr, 0};
   {
     std::lock_guard lock(c.mutex);
-    for (std::size_t i = c.blocks.size(); i-- > 0;) {  // the most recent first
-      if (c.blocks[i].size != size) continue;
-      void* block = c.blocks[i].block;
+    const std::size_t i = best_fit(c.blocks, size);
+    if (i < c.blocks.size()) {
+      reuse = c.blocks[i];
       c.blocks.erase(c.blocks.begin() + static_cast<std::ptrdiff_t>(i));
-      c.bytes -= size;
-      return block;
+      c.bytes -= reuse.size;
     }
   }
+  if (!reuse.block) return map_block(size);  // outside the lock: mmap may take a while
+  if (reuse.size == size) return reuse.block;
+  if (void* resized = resize_block(reuse.block, reuse.size, size)) return resized;
+  unmap_block(reuse.block, reuse.size);
   return map_block(size);
 }
 
@@ -110,6 +158,14 @@ std::size_t cached_bytes() {
   Cache& c = cache();
   std::lock_guard lock(c.mutex);
   return c.bytes;
+}
+
+void trim() {
+  Cache& c = cache();
+  std::lock_guard lock(c.mutex);
+  for (const FreeBlock& b : c.blocks) unmap_block(b.block, b.size);
+  c.blocks.clear();
+  c.bytes = 0;
 }
 
 }  // namespace sqt::large_blocks

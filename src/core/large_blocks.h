@@ -8,8 +8,10 @@
 // random bits) faulted their pages in again, zeroed by the kernel, in
 // 4 KiB steps: a third of mal3's CPU time in a truncation.
 // acquire() hands out a previously released block of the same mapped size
-// when there is one, else maps a new one (asking for transparent huge
-// pages, 512 times fewer faults); release() keeps up to 512 MiB of
+// when there is one, else (Linux) one of up to twice or down to half that
+// size, resized in place or moved by mremap (its pages are kept, so only a
+// grown tail faults), else maps a new one (asking for transparent huge pages, 512
+// times fewer faults); release() keeps up to 512 MiB of
 // released blocks for reuse and unmaps the rest (oldest first). It is
 // process-wide, like malloc's own arenas, and thread-safe (in-process
 // parties are threads).
@@ -30,5 +32,7 @@ void* acquire(std::size_t bytes);
 void release(void* block, std::size_t bytes) noexcept;
 // Bytes of released blocks kept now (tests).
 std::size_t cached_bytes();
+// Unmaps every kept block (tests start from an empty cache with it).
+void trim();
 
 }  // namespace sqt::large_blocks
