@@ -2,6 +2,7 @@
 // cost table of docs/protocols/mal3.md (bytes sent by each party, rounds),
 // and operations split into blocks of bounded memory.
 #include "comm_measure.h"
+#include "proto/mal3/mal3.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -78,23 +79,36 @@ TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
   EXPECT_EQ(after_mul.rounds, 1u + 3u + 4u);
 }
 
-// A truncation of n elements from an empty pool: k n bits (the MAC of the
-// key bit with the input by one party, then the product: 2 rounds), the verification
-// with the bit check (5 rounds), one masked open of k-bit words.
-TYPED_TEST(Mal3Comm, TruncationMakesKCheckedBitsPerElement) {
+// A truncation of n elements from empty pools: a batch of 1,024 masks
+// (mal3_masks.h), then one masked open of k-bit words. The batch: the MACs
+// of the component sums U, a batch of AND triples (mal3_boolean.h), the
+// carry-save layer and the ripple of the carries (one AND per bit each),
+// 4,096 daBits for the four carry bits per mask (random bits with their
+// verification, 64 parity checks, a message check) and the opening of the
+// carry bits XOR the daBits, the top bits (random bits, verified), and a
+// message check.
+TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
   auto values = TestFixture::bounded_values(kN, 40, 6);
   const std::size_t n = values.size();
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
   Cost cost =
       measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); });
-  const std::uint64_t bits = kRingBits<typename TestFixture::R> * n;
+  const int k = kRingBits<typename TestFixture::R>, m = 16;
+  const std::uint64_t masks = 1024, words = masks / 64, dabits = 4 * masks, checks = 64;
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>;
-  const std::uint64_t each = bits * (wide + 2 * wide) + kVerifyBitsBytes<TypeParam> + n * word;
-  const int inputter = 0;  // the first batch's
+  const std::uint64_t triples = (5 + 8) * Mal3Boolean::kBatchWords * 8 + 2 * 16 + kCheckBytes;
+  const std::uint64_t ands = static_cast<std::uint64_t>((k - 1) + (m - 1) + (k - 2 - m));
+  const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
+                                    2 * 16 + checks * wide + checks * word + 8 + kCheckBytes;
+  const std::uint64_t each = 2 * masks * wide + triples + 2 * ands * words * 8 + dabit_batch +
+                             dabits / 8 + 3 * masks * wide + kVerifyBitsBytes<TypeParam> +
+                             kCheckBytes + n * word;
+  // The input parties of the two batches of random bits: 0 (daBits), 1 (top bits).
+  const std::uint64_t extra[3] = {2 * (dabits + checks) * wide, 2 * masks * wide, 0};
   for (int party = 0; party < 3; ++party)
-    EXPECT_EQ(cost.bytes[party], each + (party == inputter ? 2 * bits * wide : 0))
-        << "party " << party;
-  EXPECT_EQ(cost.rounds, 2u + 5u + 1u);
+    EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
+  EXPECT_EQ(cost.rounds,
+            1u + 6u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 14u + 1u + 7u + 3u + 1u);
 }
 
 // With small blocks every bit-consuming operation runs block by block and

@@ -29,14 +29,18 @@
 // the same order.
 #pragma once
 
+#include <bit>
+#include <map>
 #include <string_view>
 
 #include "core/bit_planes.h"
 #include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
+#include "proto/common/joint_challenge.h"
 #include "proto/common/message_check.h"
 #include "proto/common/summands.h"
+#include "proto/mal3/mal3_boolean.h"
 #include "proto/protocol_info.h"
 #include "proto/session.h"
 
@@ -84,7 +88,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
         prev_((me_ + 2) % 3),
         prg_prev_(session.pair_prg(prev_)),
         prg_next_(session.pair_prg(next_)),
-        check_(session.net(), "mal3") {
+        check_(session.net(), "mal3"),
+        boolean_(session, check_) {
     SQT_CHECK(session.parties() == 3, "mal3 needs exactly 3 parties, the session has {}",
               session.parties());
     check_precision(kRing, session.frac_bits());
@@ -293,10 +298,36 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Share decompose_block(const Share& x, int l);
   Share mod2m_block(const Share& x, int m);
 
+  // Truncation masks (mal3_masks.h): r = low + 2^m mid + 2^(k-1) top with
+  // low < 2^m, mid < 2^(k-1-m) and top a bit, all with MACs, checked
+  // before use; pooled per m.
+  struct TruncMasks {
+    Share r, mid, top;
+  };
+  struct TruncMaskPool {
+    TruncMasks masks;
+    std::size_t used = 0;
+  };
+  TruncMasks take_trunc_masks(std::size_t count, int m);
+  TruncMasks make_trunc_masks(std::size_t count, int m);
+  // count values uniform in [0, 2^n) with MACs, for each width n.
+  std::vector<Share> bounded_randoms(std::size_t count, const std::vector<int>& widths);
+  // A binary sharing's bits (plane-major) as arithmetic bits with MACs.
+  Share bool_to_arith(const Mal3BoolShare& b);
+  // Random bits in both sharings, checked to agree (at least count, whole words).
+  struct DaBits {
+    Share arith;           // [count]
+    Mal3BoolShare binary;  // one plane of count
+  };
+  DaBits make_dabits(std::size_t count);
+
   // Random bits (mal3_bits.h): checked by verify() before use.
   Share take_bits(std::size_t count);
-  // count fresh random bits, to be checked by verify(&bits) before use.
-  Share make_bits(std::size_t count);
+  // count fresh random bits, to be checked by verify(&bits) before use;
+  // `binary`, if given, receives the binary sharing of the bits that the
+  // bits equal if the party that input their first part was honest (the
+  // XOR of the three key bits; see make_dabits).
+  Share make_bits(std::size_t count, Mal3BoolShare* binary = nullptr);
   Share weighted_planes(const Share& bits, int from, int to, std::size_t n);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
@@ -346,6 +377,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Prg& prg_prev_;  // key with party i-1: component i
   Prg& prg_next_;  // key with party i+1: component i+1
   MessageCheck check_;
+  Mal3Boolean boolean_;  // binary sharings with checked ANDs
+  std::map<int, TruncMaskPool> mask_pools_;
   W alpha_[2];                  // components i and i+1 of the MAC key
   std::vector<Share> pending_;  // products since the last verify()
   std::size_t pending_elements_ = 0;
@@ -360,4 +393,5 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
 #include "proto/mal3/mal3_arith.h"
 #include "proto/mal3/mal3_bits.h"
+#include "proto/mal3/mal3_masks.h"
 #include "proto/mal3/mal3_verify.h"

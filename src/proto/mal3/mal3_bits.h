@@ -22,9 +22,8 @@
 //
 // With l checked bits r_j, masked_bits opens c = x + r modulo 2^l, r = sum
 // 2^j r_j (uniform modulo 2^l, unknown to every single party), and:
-//  - trunc_pr (|x| < 2^(k-2), l = k): semi2k's no-gap formula (semi2k_bits.h)
-//    with b = r_{k-1} and mid = sum_{m<=j<k-1} 2^(j-m) r_j, linear because c
-//    is public: one opening after the bits;
+//  - trunc_pr (|x| < 2^(k-2)) uses a mask made from bounded random values
+//    instead (mal3_masks.h) and the same no-gap formula: one opening;
 //  - msb, eqz, bit_decompose, mod2m: boolean circuits in which one operand
 //    of every first-layer gate is public (so local), and in which the
 //    combined "less" and "generate" terms are disjoint (their XOR is a sum):
@@ -39,13 +38,20 @@ namespace mal3_detail {
 // a computation of many small steps should not make one per step.
 inline constexpr std::size_t kMinBitBatch = 1024;
 
-// n uniformly random 0/1 values from a key's stream.
+// n uniformly random bits from a key's stream, as one plane.
+inline BitPlanes random_plane(Prg& prg, std::size_t n) {
+  BitPlanes out(n, 1, kUninitialized);
+  prg.fill<std::uint64_t>(out.words());
+  out.clear_padding();
+  return out;
+}
+
+// The bits of one plane as 0/1 wide values.
 template <class W>
-Tensor<W> random_bits(Prg& prg, std::size_t n) {
-  std::vector<std::uint64_t> words((n + 63) / 64);
-  prg.fill_bytes(words.data(), words.size() * sizeof(std::uint64_t));
-  Tensor<W> out(Shape{n}, kUninitialized);
-  for (std::size_t i = 0; i < n; ++i) out[i] = (words[i / 64] >> (i % 64)) & 1;
+Tensor<W> bit_values(const BitPlanes& bits) {
+  Tensor<W> out(Shape{bits.n()}, kUninitialized);
+  const std::uint64_t* words = bits.plane(0);
+  for (std::size_t i = 0; i < bits.n(); ++i) out[i] = (words[i / 64] >> (i % 64)) & 1;
   return out;
 }
 
@@ -60,12 +66,15 @@ Tensor<R> bit_of(const Tensor<R>& c, int j) {
 }  // namespace mal3_detail
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count) {
+typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count, Mal3BoolShare* binary) {
   const int q = static_cast<int>(bit_batches_++ % 3);
   const Shape shape{count};
   // Component me's bit and component me+1's bit (from the keys with prev and next).
-  const Tensor<W> bit_first = mal3_detail::random_bits<W>(prg_prev_, count);
-  const Tensor<W> bit_second = mal3_detail::random_bits<W>(prg_next_, count);
+  Mal3BoolShare planes{mal3_detail::random_plane(prg_prev_, count),
+                       mal3_detail::random_plane(prg_next_, count)};
+  const Tensor<W> bit_first = mal3_detail::bit_values<W>(planes.s[0]);
+  const Tensor<W> bit_second = mal3_detail::bit_values<W>(planes.s[1]);
+  if (binary) *binary = std::move(planes);
   // C: the bit of the key of q+1 and q+2 (component q+2); its components here.
   const int c_component = (q + 2) % 3;
   Tensor<W> c0 = c_component == me_ ? bit_first : Tensor<W>(shape, W{0});
@@ -171,21 +180,23 @@ typename Mal3<R>::Share Mal3<R>::by_blocks(const Share& x, int l, int planes, Fn
   return join(ordered);
 }
 
+// x + 2^(k-2) + r opened with a mask r = low + 2^m mid + 2^(k-1) top
+// (mal3_masks.h), then semi2k's no-gap formula.
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::trunc_block(const Share& x, int m) {
   constexpr int k = kRing;
   const std::size_t n = shape_size(shape(x));
-  MaskedBits masked = masked_bits(add_public(x, Tensor<R>(shape(x), pow2<R>(k - 2))), k);
-  Share msb = planes_of(masked.bits, k - 1, 1, n);
-  Share mid = weighted_planes(masked.bits, m, k - 1, n);
+  const TruncMasks mask = take_trunc_masks(n, m);
+  const Share shifted = add_public(reshaped(x, {n}), Tensor<R>(Shape{n}, pow2<R>(k - 2)));
+  const Tensor<R> c = open_masked(add(shifted, mask.r));
   const R low_mask = pow2<R>(k - 1) - 1, unit = pow2<R>(k - 1 - m);
   Tensor<R> sign(Shape{n}, kUninitialized), offset(Shape{n}, kUninitialized);
   for (std::size_t i = 0; i < n; ++i) {
-    const R e = masked.c[i] >> (k - 1);  // e ^ b = e + b (1 - 2e)
+    const R e = c[i] >> (k - 1);  // e ^ top = e + top (1 - 2e)
     sign[i] = e ? R{0} - unit : unit;
-    offset[i] = ((masked.c[i] & low_mask) >> m) + e * unit - pow2<R>(k - 2 - m);
+    offset[i] = ((c[i] & low_mask) >> m) + e * unit - pow2<R>(k - 2 - m);
   }
-  return add_public(sub(mul_public(msb, sign), mid), offset);
+  return add_public(sub(mul_public(mask.top, sign), mask.mid), offset);
 }
 
 // --- binary sharing ------------------------------------------------------

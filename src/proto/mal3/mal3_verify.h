@@ -27,21 +27,7 @@ namespace sqt {
 
 template <RingElement R>
 Prg Mal3<R>::challenge() {
-  Key128 own_prev{}, own_next{};  // components me and me+1 of the key
-  prg_prev_.fill_bytes(own_prev.data(), own_prev.size());
-  prg_next_.fill_bytes(own_next.data(), own_next.size());
-  net_.send(next_, std::as_bytes(std::span(own_prev)));
-  net_.send(prev_, std::as_bytes(std::span(own_next)));
-  Key128 from_prev{}, from_next{};
-  net_.recv(prev_, std::as_writable_bytes(std::span(from_prev)));
-  net_.recv(next_, std::as_writable_bytes(std::span(from_next)));
-  SQT_CHECK(from_prev == from_next,
-            "abort: mal3 challenge check failed at party {}: {} and {} sent different parts of "
-            "the challenge key (a party deviated from the protocol)",
-            me_, net_.peer_name(prev_), net_.peer_name(next_));
-  Key128 key{};
-  for (std::size_t i = 0; i < key.size(); ++i) key[i] = own_prev[i] ^ own_next[i] ^ from_prev[i];
-  return Prg(key);
+  return joint_challenge(net_, prg_prev_, prg_next_, "mal3");
 }
 
 template <RingElement R>

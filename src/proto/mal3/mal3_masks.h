@@ -1,0 +1,250 @@
+// mal3_masks.h — truncation masks for Mal3 from bounded random values
+// (included by mal3.h).
+//
+// trunc_pr(x, m) opens c = x + r modulo 2^k and needs, besides r, its bit
+// k-1 (top) and mid = floor((r mod 2^(k-1)) / 2^m), all with MACs. A mask is
+// r = low + 2^m mid + 2^(k-1) top with
+//  - top: a checked random bit (mal3_bits.h);
+//  - low uniform in [0, 2^m) and mid uniform in [0, 2^(k-1-m)): bounded
+//    random values. V uniform in [0, 2^n) is the sum of three n-bit
+//    components u_0, u_1, u_2 (component c drawn from the key of its two
+//    holders, so uniform to the third party) reduced modulo 2^n:
+//    V = U - 2^n w with U = u_0 + u_1 + u_2 (a sharing without messages,
+//    its MAC by one product) and w = floor(U / 2^n) in {0, 1, 2}. w comes
+//    from a binary circuit on the components' bits, each bit string being
+//    a binary sharing without messages: a carry-save layer s + 2 cy = U
+//    (one AND per bit), then the carry t out of s + 2 (cy mod 2^(n-1)) by a
+//    ripple of majority gates (one AND each, n - 1 rounds), so
+//    w = cy_(n-1) + t. The two bits become arithmetic sharings with MACs
+//    through daBits (bool_to_arith): random bits known in both sharings,
+//    b ^ d opened and b = d (1 - 2 (b ^ d)) + (b ^ d).
+// daBits (make_dabits) are checked random bits (mal3_bits.h) with the
+// binary sharing they have if the party that input their first part was
+// honest: the XOR of the three key bits. 64 parity checks compare the two:
+// for a random subset (drawn after the bits) plus one sacrificial daBit,
+// the arithmetic sum masked by 2 rho (rho uniform, so only its parity shows)
+// and the binary XOR are opened and must agree in the lowest bit; each
+// check catches any inconsistency with probability 1/2, so a batch passes
+// one with probability 2^-64, and the opened parities are uniform (the
+// sacrificial bit).
+// Every AND takes a checked triple (mal3_boolean.h). A batch of masks is
+// checked (verify(): the MACs of every product and the bits; then the
+// message check of every opening) before any of it masks a value, so a
+// deviation while making them cannot bias an opening; it is caught first.
+//
+// Cost per mask (k = 64, m = 16, per party): 2 (n_low + n_mid) - 2 = 124
+// ANDs (15 bits each), two MACs of U, four daBits and their openings, one
+// random bit: about 570 bytes, against 64 checked random bits (3,776 bytes)
+// before (docs/protocols/mal3.md).
+#pragma once
+
+namespace sqt {
+
+namespace mal3_detail {
+
+// Masks made at once at least: every batch costs a verify() and a message
+// check, and its carry ripple about n rounds.
+inline constexpr std::size_t kMinMaskBatch = 1024;
+// Parity checks of a batch of daBits: each catches an inconsistent batch
+// with probability 1/2.
+inline constexpr int kDaBitChecks = 64;
+
+// Planes [from, from + count) of a binary sharing.
+inline Mal3BoolShare bool_planes(const Mal3BoolShare& x, int from, int count) {
+  return {x.s[0].slice(from, count), x.s[1].slice(from, count)};
+}
+
+inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
+  Mal3BoolShare out{BitPlanes(parts.front().s[0].n(), 0), BitPlanes(parts.front().s[0].n(), 0)};
+  for (const Mal3BoolShare& p : parts)
+    for (int c = 0; c < 2; ++c) out.s[c] = out.s[c].concat(p.s[c]);
+  return out;
+}
+
+// The bits as 0/1 wide values, plane-major ([planes * n]).
+template <class W>
+Tensor<W> plane_values(const BitPlanes& b) {
+  Tensor<W> out(Shape{b.n() * static_cast<std::size_t>(b.planes())}, kUninitialized);
+  for (int j = 0; j < b.planes(); ++j)
+    for (std::size_t i = 0; i < b.n(); ++i) out[j * b.n() + i] = b.get(j, i);
+  return out;
+}
+
+}  // namespace mal3_detail
+
+template <RingElement R>
+typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
+  constexpr int checks = mal3_detail::kDaBitChecks;
+  count = (count + 63) / 64 * 64;  // whole words, the sacrificial bits after them
+  Mal3BoolShare binary;
+  const Share bits = make_bits(count + checks, &binary);
+  verify(&bits);  // bits are bits (and every product so far is right)
+  // Each check: a random subset (drawn now that the bits are fixed) plus
+  // one sacrificial daBit of its own, whose uniform bit hides the parity.
+  Prg chi = challenge();
+  const std::size_t words = count / 64;
+  std::vector<std::uint64_t> subset(words);
+  Share sums = zeros({static_cast<std::size_t>(checks)});
+  Mal3BoolShare parities{BitPlanes(checks, 1), BitPlanes(checks, 1)};
+  for (int t = 0; t < checks; ++t) {
+    chi.fill<std::uint64_t>(std::span(subset));
+    for (int c = 0; c < 4; ++c) {
+      W sum = bits.s[c][count + t];
+      for (std::size_t i = 0; i < count; ++i)
+        if ((subset[i / 64] >> (i % 64)) & 1) sum += bits.s[c][i];
+      sums.s[c][t] = sum;
+    }
+    for (int c = 0; c < 2; ++c) {
+      const std::uint64_t* plane = binary.s[c].plane(0);
+      int parity = static_cast<int>((plane[words] >> t) & 1);
+      for (std::size_t w = 0; w < words; ++w) parity ^= std::popcount(plane[w] & subset[w]) & 1;
+      parities.s[c].set(0, t, parity != 0);
+    }
+  }
+  // sum + 2 rho reveals the sum's parity only (rho uniform modulo 2^k).
+  const Share rho = random({static_cast<std::size_t>(checks)});
+  const Tensor<R> arithmetic = open_masked(add(sums, scale_wide(rho, W{2})));
+  const BitPlanes binary_parity = boolean_.open_unchecked(parities);
+  check_.check();  // both openings are agreed before they are compared
+  for (int t = 0; t < checks; ++t)
+    SQT_CHECK((arithmetic[t] & 1) == binary_parity.get(0, t),
+              "abort: mal3 daBit check failed at party {}: the arithmetic and binary sharings of "
+              "the random bits differ (a party deviated from the protocol)",
+              me_);
+  DaBits out{part(bits, 0, {count}),
+             {BitPlanes(count, 1, kUninitialized), BitPlanes(count, 1, kUninitialized)}};
+  for (int c = 0; c < 2; ++c) std::copy_n(binary.s[c].plane(0), words, out.binary.s[c].plane(0));
+  return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
+  const std::size_t n = b.s[0].n(), total = n * static_cast<std::size_t>(b.s[0].planes());
+  const DaBits d = make_dabits(total);
+  // b's planes one after another in one plane, XORed with the daBits'
+  // binary side and opened: e = b ^ d is uniform.
+  Mal3BoolShare masked{BitPlanes(d.binary.s[0].n(), 1), BitPlanes(d.binary.s[0].n(), 1)};
+  for (int c = 0; c < 2; ++c) {
+    for (int j = 0; j < b.s[c].planes(); ++j)
+      for (std::size_t i = 0; i < n; ++i)
+        if (b.s[c].get(j, i)) masked.s[c].set(0, j * n + i, true);
+    masked.s[c] ^= d.binary.s[c];
+  }
+  const BitPlanes e = boolean_.open_unchecked(masked);
+  // b = d ^ e = d (1 - 2e) + e.
+  Tensor<R> factor(Shape{total}, kUninitialized), shift(Shape{total}, kUninitialized);
+  for (std::size_t i = 0; i < total; ++i) {
+    shift[i] = e.get(0, i);
+    factor[i] = shift[i] ? R{0} - 1 : R{1};
+  }
+  return add_public(mul_public(part(d.arith, 0, {total}), factor), shift);
+}
+
+template <RingElement R>
+std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
+                                                              const std::vector<int>& widths) {
+  const int values = static_cast<int>(widths.size());
+  std::vector<int> offset;  // first plane of each value
+  int planes = 0, widest = 0;
+  for (int n : widths) {
+    SQT_CHECK(n >= 1 && n < kRing, "mal3: a bounded random value of {} bits", n);
+    offset.push_back(planes);
+    planes += n;
+    widest = std::max(widest, n);
+  }
+  // Components me and me+1 of every value (n-bit integers from the keys),
+  // as wide integers and as bit planes.
+  Tensor<W> u_first(Shape{values * count}, kUninitialized), u_second = u_first;
+  BitPlanes bits_first(count, 0), bits_second(count, 0);
+  for (int v = 0; v < values; ++v) {
+    const R mask = widths[v] == kRing ? ~R{0} : pow2<R>(widths[v]) - 1;
+    Tensor<R> first = prg_prev_.template random<R>({count});
+    Tensor<R> second = prg_next_.template random<R>({count});
+    for (std::size_t i = 0; i < count; ++i) {
+      first[i] &= mask;
+      second[i] &= mask;
+      u_first[v * count + i] = first[i];
+      u_second[v * count + i] = second[i];
+    }
+    bits_first = bits_first.concat(to_planes(first, 0, widths[v]));
+    bits_second = bits_second.concat(to_planes(second, 0, widths[v]));
+  }
+  const Share sums = with_mac(std::move(u_first), std::move(u_second));  // U of every value
+
+  // Component c's bits as a binary sharing (no messages).
+  const auto component = [&](int c) {
+    return boolean_.from_component(c, c == me_ ? bits_first : bits_second);
+  };
+  const Mal3BoolShare x0 = component(0), x1 = component(1), x2 = component(2);
+  // Carry-save: s = x0 ^ x1 ^ x2, cy = maj(x0, x1, x2) = ((x0 ^ x1) & (x1 ^ x2)) ^ x1.
+  const Mal3BoolShare x01 = boolean_.bxor(x0, x1);
+  const Mal3BoolShare s = boolean_.bxor(x01, x2);
+  const Mal3BoolShare cy = boolean_.bxor(boolean_.band(x01, boolean_.bxor(x1, x2)), x1);
+
+  // Ripple: carry k_(j+1) = maj(s_j, d_j, k_j) with d_j = cy_(j-1), from
+  // k_1 = 0, for the values still this wide; t = k_n.
+  std::vector<Mal3BoolShare> carry(values, Mal3BoolShare{BitPlanes(count, 1), BitPlanes(count, 1)});
+  for (int j = 1; j < widest; ++j) {
+    std::vector<int> active;
+    std::vector<Mal3BoolShare> sj, dj, kj;
+    for (int v = 0; v < values; ++v) {
+      if (j >= widths[v]) continue;
+      active.push_back(v);
+      sj.push_back(mal3_detail::bool_planes(s, offset[v] + j, 1));
+      dj.push_back(mal3_detail::bool_planes(cy, offset[v] + j - 1, 1));
+      kj.push_back(carry[v]);
+    }
+    const Mal3BoolShare S = mal3_detail::bool_concat(sj), D = mal3_detail::bool_concat(dj);
+    const Mal3BoolShare K = mal3_detail::bool_concat(kj);
+    const Mal3BoolShare next =
+        boolean_.bxor(boolean_.band(boolean_.bxor(S, D), boolean_.bxor(D, K)), D);
+    for (std::size_t a = 0; a < active.size(); ++a)
+      carry[active[a]] = mal3_detail::bool_planes(next, static_cast<int>(a), 1);
+  }
+  // w = cy_(n-1) + t for every value: the 2 x values bits to arithmetic.
+  std::vector<Mal3BoolShare> w_bits;
+  for (int v = 0; v < values; ++v) {
+    w_bits.push_back(mal3_detail::bool_planes(cy, offset[v] + widths[v] - 1, 1));
+    w_bits.push_back(carry[v]);
+  }
+  const Share w = bool_to_arith(mal3_detail::bool_concat(w_bits));
+  std::vector<Share> out;
+  for (int v = 0; v < values; ++v) {
+    const Share wrap = add(part(w, 2 * v * count, {count}), part(w, (2 * v + 1) * count, {count}));
+    out.push_back(sub(part(sums, v * count, {count}), scale_wide(wrap, W{1} << widths[v])));
+  }
+  return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::TruncMasks Mal3<R>::make_trunc_masks(std::size_t count, int m) {
+  std::vector<Share> bounded = bounded_randoms(count, {m, kRing - 1 - m});
+  Share top = take_bits(count);
+  Share r = add(add(bounded[0], scale(bounded[1], pow2<R>(m))), scale(top, pow2<R>(kRing - 1)));
+  verify();
+  check_.check();  // the openings of the ANDs above
+  return {std::move(r), std::move(bounded[1]), std::move(top)};
+}
+
+template <RingElement R>
+typename Mal3<R>::TruncMasks Mal3<R>::take_trunc_masks(std::size_t count, int m) {
+  TruncMaskPool& pool = mask_pools_[m];
+  const std::size_t have = pool.masks.r.s[0].size() - pool.used;
+  if (have < count) {
+    TruncMasks fresh = make_trunc_masks(std::max(count - have, mal3_detail::kMinMaskBatch), m);
+    if (have > 0) {
+      const auto rest = [&](const Share& s) { return part(s, pool.used, {have}); };
+      fresh = {join(std::vector<Share>{rest(pool.masks.r), fresh.r}),
+               join(std::vector<Share>{rest(pool.masks.mid), fresh.mid}),
+               join(std::vector<Share>{rest(pool.masks.top), fresh.top})};
+    }
+    pool.masks = std::move(fresh);
+    pool.used = 0;
+  }
+  const auto take = [&](const Share& s) { return part(s, pool.used, {count}); };
+  TruncMasks out{take(pool.masks.r), take(pool.masks.mid), take(pool.masks.top)};
+  pool.used += count;
+  return out;
+}
+
+}  // namespace sqt
