@@ -99,7 +99,7 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
   const std::uint64_t triples = (5 + 8) * Mal3Boolean::kBatchWords * 8 + 2 * 16 + kCheckBytes;
   const std::uint64_t ands = static_cast<std::uint64_t>((k - 1) + (m - 1) + (k - 2 - m));
   const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
-                                    2 * 16 + checks * wide + checks * word + 8 + kCheckBytes;
+                                    2 * 16 + 2 * checks / 8 + kCheckBytes;
   const std::uint64_t each = 2 * masks * wide + triples + 2 * ands * words * 8 + dabit_batch +
                              dabits / 8 + 3 * masks * wide + kVerifyBitsBytes<TypeParam> +
                              kCheckBytes + n * word;
@@ -108,7 +108,7 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
   for (int party = 0; party < 3; ++party)
     EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
   EXPECT_EQ(cost.rounds,
-            1u + 6u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 14u + 1u + 7u + 3u + 1u);
+            1u + 6u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 12u + 1u + 7u + 3u + 1u);
 }
 
 // With small blocks every bit-consuming operation runs block by block and

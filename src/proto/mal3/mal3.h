@@ -183,6 +183,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Share trunc_pr(const Share& x, int m) {
     SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
               kRing);
+    // Masks for the whole call at once (up to kMaxMaskBatch): one batch's
+    // rounds instead of one per block.
+    reserve_trunc_masks(std::min(shape_size(shape(x)), kMaxMaskBatch), m);
     return reshaped(by_blocks(x, kRing, 1, [&](const Share& b) { return trunc_block(b, m); }),
                     shape(x));
   }
@@ -308,7 +311,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
     TruncMasks masks;
     std::size_t used = 0;
   };
+  static constexpr std::size_t kMaxMaskBatch = std::size_t{1} << 18;
   TruncMasks take_trunc_masks(std::size_t count, int m);
+  // Makes sure the pool for m holds at least count masks.
+  void reserve_trunc_masks(std::size_t count, int m);
   TruncMasks make_trunc_masks(std::size_t count, int m);
   // count values uniform in [0, 2^n) with MACs, for each width n.
   std::vector<Share> bounded_randoms(std::size_t count, const std::vector<int>& widths);

@@ -22,11 +22,11 @@
 // binary sharing they have if the party that input their first part was
 // honest: the XOR of the three key bits. 64 parity checks compare the two:
 // for a random subset (drawn after the bits) plus one sacrificial daBit,
-// the arithmetic sum masked by 2 rho (rho uniform, so only its parity shows)
-// and the binary XOR are opened and must agree in the lowest bit; each
-// check catches any inconsistency with probability 1/2, so a batch passes
-// one with probability 2^-64, and the opened parities are uniform (the
-// sacrificial bit).
+// the parity of the arithmetic sum (the XOR of the lowest bits of its
+// components, a binary sharing without messages) and the binary XOR are
+// opened and must agree; each check catches any inconsistency with
+// probability 1/2, so a batch passes one with probability 2^-64, and the
+// opened parities are uniform (the sacrificial bit).
 // Every AND takes a checked triple (mal3_boolean.h). A batch of masks is
 // checked (verify(): the MACs of every product and the bits; then the
 // message check of every opening) before any of it masks a value, so a
@@ -81,36 +81,38 @@ typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
   verify(&bits);  // bits are bits (and every product so far is right)
   // Each check: a random subset (drawn now that the bits are fixed) plus
   // one sacrificial daBit of its own, whose uniform bit hides the parity.
+  // The parity of an arithmetic sum is the XOR of the lowest bits of its
+  // components, so both sides are binary sharings of one bit per check.
+  BitPlanes low_first(count + checks, 1), low_second(count + checks, 1);
+  for (std::size_t i = 0; i < count + checks; ++i) {
+    if (bits.s[0][i] & 1) low_first.set(0, i, true);
+    if (bits.s[1][i] & 1) low_second.set(0, i, true);
+  }
+  const Mal3BoolShare arith_low{std::move(low_first), std::move(low_second)};
   Prg chi = challenge();
   const std::size_t words = count / 64;
   std::vector<std::uint64_t> subset(words);
-  Share sums = zeros({static_cast<std::size_t>(checks)});
-  Mal3BoolShare parities{BitPlanes(checks, 1), BitPlanes(checks, 1)};
+  Mal3BoolShare arith_parity{BitPlanes(checks, 1), BitPlanes(checks, 1)};
+  Mal3BoolShare binary_parity = arith_parity;
   for (int t = 0; t < checks; ++t) {
     chi.fill<std::uint64_t>(std::span(subset));
-    for (int c = 0; c < 4; ++c) {
-      W sum = bits.s[c][count + t];
-      for (std::size_t i = 0; i < count; ++i)
-        if ((subset[i / 64] >> (i % 64)) & 1) sum += bits.s[c][i];
-      sums.s[c][t] = sum;
-    }
     for (int c = 0; c < 2; ++c) {
-      const std::uint64_t* plane = binary.s[c].plane(0);
-      int parity = static_cast<int>((plane[words] >> t) & 1);
-      for (std::size_t w = 0; w < words; ++w) parity ^= std::popcount(plane[w] & subset[w]) & 1;
-      parities.s[c].set(0, t, parity != 0);
+      const auto parity = [&](const BitPlanes& b) {
+        const std::uint64_t* plane = b.plane(0);
+        int p = static_cast<int>((plane[words] >> t) & 1);  // the sacrificial bit
+        for (std::size_t w = 0; w < words; ++w) p ^= std::popcount(plane[w] & subset[w]) & 1;
+        return p != 0;
+      };
+      arith_parity.s[c].set(0, t, parity(arith_low.s[c]));
+      binary_parity.s[c].set(0, t, parity(binary.s[c]));
     }
   }
-  // sum + 2 rho reveals the sum's parity only (rho uniform modulo 2^k).
-  const Share rho = random({static_cast<std::size_t>(checks)});
-  const Tensor<R> arithmetic = open_masked(add(sums, scale_wide(rho, W{2})));
-  const BitPlanes binary_parity = boolean_.open_unchecked(parities);
+  const std::vector<BitPlanes> opened = boolean_.open_all({&arith_parity, &binary_parity});
   check_.check();  // both openings are agreed before they are compared
-  for (int t = 0; t < checks; ++t)
-    SQT_CHECK((arithmetic[t] & 1) == binary_parity.get(0, t),
-              "abort: mal3 daBit check failed at party {}: the arithmetic and binary sharings of "
-              "the random bits differ (a party deviated from the protocol)",
-              me_);
+  SQT_CHECK(opened[0] == opened[1],
+            "abort: mal3 daBit check failed at party {}: the arithmetic and binary sharings of "
+            "the random bits differ (a party deviated from the protocol)",
+            me_);
   DaBits out{part(bits, 0, {count}),
              {BitPlanes(count, 1, kUninitialized), BitPlanes(count, 1, kUninitialized)}};
   for (int c = 0; c < 2; ++c) std::copy_n(binary.s[c].plane(0), words, out.binary.s[c].plane(0));
@@ -227,20 +229,25 @@ typename Mal3<R>::TruncMasks Mal3<R>::make_trunc_masks(std::size_t count, int m)
 }
 
 template <RingElement R>
-typename Mal3<R>::TruncMasks Mal3<R>::take_trunc_masks(std::size_t count, int m) {
+void Mal3<R>::reserve_trunc_masks(std::size_t count, int m) {
   TruncMaskPool& pool = mask_pools_[m];
   const std::size_t have = pool.masks.r.s[0].size() - pool.used;
-  if (have < count) {
-    TruncMasks fresh = make_trunc_masks(std::max(count - have, mal3_detail::kMinMaskBatch), m);
-    if (have > 0) {
-      const auto rest = [&](const Share& s) { return part(s, pool.used, {have}); };
-      fresh = {join(std::vector<Share>{rest(pool.masks.r), fresh.r}),
-               join(std::vector<Share>{rest(pool.masks.mid), fresh.mid}),
-               join(std::vector<Share>{rest(pool.masks.top), fresh.top})};
-    }
-    pool.masks = std::move(fresh);
-    pool.used = 0;
+  if (have >= count) return;
+  TruncMasks fresh = make_trunc_masks(std::max(count - have, mal3_detail::kMinMaskBatch), m);
+  if (have > 0) {
+    const auto rest = [&](const Share& s) { return part(s, pool.used, {have}); };
+    fresh = {join(std::vector<Share>{rest(pool.masks.r), fresh.r}),
+             join(std::vector<Share>{rest(pool.masks.mid), fresh.mid}),
+             join(std::vector<Share>{rest(pool.masks.top), fresh.top})};
   }
+  pool.masks = std::move(fresh);
+  pool.used = 0;
+}
+
+template <RingElement R>
+typename Mal3<R>::TruncMasks Mal3<R>::take_trunc_masks(std::size_t count, int m) {
+  reserve_trunc_masks(count, m);
+  TruncMaskPool& pool = mask_pools_[m];
   const auto take = [&](const Share& s) { return part(s, pool.used, {count}); };
   TruncMasks out{take(pool.masks.r), take(pool.masks.mid), take(pool.masks.top)};
   pool.used += count;
