@@ -26,14 +26,18 @@ constexpr std::size_t kN = 1000;
 // One message check: a 32-byte digest, a verdict byte and a 3-byte report
 // to each of the two peers.
 constexpr std::uint64_t kCheckBytes = 2 * (32 + 1 + 3);
-// verify() without bits: the challenge (16 bytes to each peer), alpha w for
+// A challenge key: a 16-byte draw to one peer, a 32-byte digest to the other.
+constexpr std::uint64_t kChallengeBytes = 16 + 32;
+// verify() without bits: the challenge (16 bytes to the next peer, a 32-byte
+// digest of the other draw to the previous), alpha w for
 // two combinations (2 wide elements to one peer), the two check values to
 // each peer; with bits, one more challenge, the dot product (value and MAC
 // to one peer) and its check value to each peer.
 template <class P>
-constexpr std::uint64_t kVerifyBytes = 2 * 16 + 2 * kWide<P> + 2 * 2 * kWide<P>;
+constexpr std::uint64_t kVerifyBytes = kChallengeBytes + 2 * kWide<P> + 2 * 2 * kWide<P>;
 template <class P>
-constexpr std::uint64_t kVerifyBitsBytes = kVerifyBytes<P> + 2 * 16 + 2 * kWide<P> + 2 * kWide<P>;
+constexpr std::uint64_t kVerifyBitsBytes =
+    kVerifyBytes<P> + kChallengeBytes + 2 * kWide<P> + 2 * kWide<P>;
 
 TYPED_TEST(Mal3Comm, InputSendsTwoWideElementsThenTheMacProduct) {
   auto values = TestFixture::random_values(kN, 1);
@@ -96,10 +100,11 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
   const int k = kRingBits<typename TestFixture::R>, m = 16;
   const std::uint64_t masks = 1024, words = masks / 64, dabits = 4 * masks, checks = 64;
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>;
-  const std::uint64_t triples = (5 + 8) * Mal3Boolean::kBatchWords * 8 + 2 * 16 + kCheckBytes;
+  const std::uint64_t triples =
+      (5 + 8) * Mal3Boolean::kBatchWords * 8 + kChallengeBytes + kCheckBytes;
   const std::uint64_t ands = static_cast<std::uint64_t>((k - 1) + (m - 1) + (k - 2 - m));
   const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
-                                    2 * 16 + 2 * checks / 8 + kCheckBytes;
+                                    kChallengeBytes + 2 * checks / 8 + kCheckBytes;
   const std::uint64_t each = 2 * masks * wide + triples + 2 * ands * words * 8 + dabit_batch +
                              dabits / 8 + 3 * masks * wide + kVerifyBitsBytes<TypeParam> +
                              kCheckBytes + n * word;

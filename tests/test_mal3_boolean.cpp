@@ -157,10 +157,10 @@ TEST(Mal3Boolean, ABatchAndAnAndCostWhatTheHeaderStates) {
   for (const Outcome& o : outcomes) {
     ASSERT_EQ(o.error, "");
     const auto& w = o.numbers;
-    // Triples: 5 x 64 words by rep3's AND, the challenge (16 bytes to each
-    // peer), rho and sigma (8 x 64 words), the message check (delta is
+    // Triples: 5 x 64 words by rep3's AND, the challenge (a 16-byte draw
+    // and a 32-byte digest), rho and sigma (8 x 64 words), the message check (delta is
     // compared there, without a message); then d and e (2 x 10 words).
-    const std::uint64_t batch = (5 + 8) * words * 8 + 2 * 16 + kCheckBytes;
+    const std::uint64_t batch = (5 + 8) * words * 8 + 16 + 32 + kCheckBytes;
     EXPECT_EQ(w[0], batch + 2 * 10 * 8);
     EXPECT_EQ(w[1], 1u + 1u + 1u + 3u + 1u);
     EXPECT_EQ(w[2], 2 * 10 * 8u);

@@ -2,11 +2,14 @@
 // the values it is to check are fixed (honest majority of three).
 //
 // The key is the XOR of one fresh 128-bit draw from each pairwise key: each
-// party holds two draws and receives the third from both of its holders,
-// who must agree. The corrupted party misses the draw of the two honest
-// parties' key until it has sent everything the key checks, so the key is
-// uniform and unpredictable to it. Used by mal3's MAC and bit checks and by
-// the shuffle of its binary triples. Borrows the network and the PRGs.
+// party holds two draws and receives the third from one holder (its
+// predecessor) and its SHA-256 digest from the other, which must match. The
+// corrupted party gets the draw of the two honest parties' key only from
+// its predecessor, after the predecessor has received every message the
+// corrupted party sent it before (the products and triples that the key
+// checks are sent to the predecessor), so the key is uniform and
+// unpredictable to it until those are fixed, even if it waits (rushes). Used by mal3's MAC and bit
+// checks and by the shuffle of its binary triples. Borrows the network and the PRGs.
 #pragma once
 
 #include "crypto/prg.h"

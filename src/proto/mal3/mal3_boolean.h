@@ -26,7 +26,7 @@
 //     and delta = c ^ c_j ^ (sigma & a_j) ^ (rho & b_j) ^ (rho & sigma),
 //     which is 0 for correct triples, is compared with 0 without a message:
 //     each party expects its missing component of delta to be the XOR of
-//     its two, and the holders of that component vouch for it, so the
+//     its two, and one holder of that component vouches for it, so the
 //     batch's own message check compares them (with the openings of rho and
 //     sigma) and fails unless delta = 0 ("abort: mal3 triple message check
 //     failed").
@@ -34,7 +34,9 @@
 // has delta = 1 at some j, so a falsified triple is kept only if the
 // permutation puts the words falsified at that position into whole
 // buckets: for the adversary's best choice (one bucket) with probability
-// N / C(5N, 5) < 120 / (3125 N^4), under 2^-64 per batch for N >= 2^15, so
+// N / C(5N, 5) = 24 / ((5N-1)(5N-2)(5N-3)(5N-4)), under 2^-64 per batch for
+// N >= 2^15 (falsifying more only lowers it: every falsified triple must
+// land in an all-falsified bucket, or the batch is caught), so
 // a batch counts as one check of mal3's budget of 2^23 checks at 2^-63
 // (docs/protocols/mal3.md). Permuting words, not single triples, keeps the
 // shuffle cheap. Cost per AND: 5 (triples) + 8 (rho, sigma) + 2 (d, e) =
