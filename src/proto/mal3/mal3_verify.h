@@ -10,10 +10,11 @@
 //     (both in one reshare), and sigma = u - alpha w must be 0 in Z_{2^(k+64)}.
 //  3. sigma', sigma'' and t are opened with each missing component sent by
 //     both of its holders, which must agree; all must be zero.
-// A challenge key is the XOR of one fresh draw from each pairwise key: each
-// party holds two of them and receives the third from both its holders
-// (who must agree), so it is uniform to the corrupted party, which misses
-// one, and it is drawn after the values it checks are fixed. An error e of
+// A challenge key is the XOR of one fresh draw from each pairwise key
+// (joint_challenge.h): a party gets its missing draw in the clear only from
+// its predecessor, after the predecessor has received what the key checks,
+// so the key is uniform to the corrupted party, which misses one draw, and
+// drawn after the values it checks are fixed. An error e of
 // a product (value error e1, MAC error e2) survives only if sum chi'_j (e2_j -
 // alpha e1_j) = 0 modulo 2^(k+64) in both combinations, which for e1 != 0
 // modulo 2^k happens with probability below 2^-64 (one combination:
