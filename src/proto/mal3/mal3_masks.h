@@ -61,15 +61,6 @@ inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
   return out;
 }
 
-// The bits as 0/1 wide values, plane-major ([planes * n]).
-template <class W>
-Tensor<W> plane_values(const BitPlanes& b) {
-  Tensor<W> out(Shape{b.n() * static_cast<std::size_t>(b.planes())}, kUninitialized);
-  for (int j = 0; j < b.planes(); ++j)
-    for (std::size_t i = 0; i < b.n(); ++i) out[j * b.n() + i] = b.get(j, i);
-  return out;
-}
-
 }  // namespace mal3_detail
 
 template <RingElement R>
