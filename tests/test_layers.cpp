@@ -326,7 +326,10 @@ TYPED_TEST(NormLayers, DropoutKeepsHalfAndScalesByTwo) {
     EXPECT_NEAR(results[1][i], keep ? 2 * dy[i] : 0, std::ldexp(2.0, -f));  // same mask backward
     EXPECT_NEAR(results[2][i], x[i], 0);
   }
-  EXPECT_NEAR(static_cast<double>(kept) / n, 0.5, 3 * std::sqrt(0.25 / n));
+  // The masks come from fresh keys, so the count is random: six standard deviations make a
+  // false failure ~2e-9 per instantiation (three failed about once in twelve suite runs) while a
+  // wrong keep rate (0.25, 0.75) still fails.
+  EXPECT_NEAR(static_cast<double>(kept) / n, 0.5, 6 * std::sqrt(0.25 / n));
 }
 
 }  // namespace

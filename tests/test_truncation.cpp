@@ -57,9 +57,11 @@ void check_stochastic_rounding(Variant variant, int value_bits) {
     }
   }
   double mean = error_sum / n, standard_error = std::sqrt(variance_sum) / n;
-  EXPECT_LT(std::abs(mean), 3 * standard_error) << "mean error " << mean;
+  // Six standard errors: the masks come from fresh keys, so three failed about once in a few
+  // hundred instantiations, while a biased rounding (e.g. floor: mean -0.5) still fails.
+  EXPECT_LT(std::abs(mean), 6 * standard_error) << "mean error " << mean;
   double p_hat = static_cast<double>(ups) / n, p = static_cast<double>(fraction) / 65536;
-  EXPECT_LT(std::abs(p_hat - p), 3 * std::sqrt(p * (1 - p) / n)) << "rounded up " << p_hat;
+  EXPECT_LT(std::abs(p_hat - p), 6 * std::sqrt(p * (1 - p) / n)) << "rounded up " << p_hat;
 }
 
 TYPED_TEST(Truncation, DefaultVariantHasStochasticRoundingDistribution) {
