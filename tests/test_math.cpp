@@ -264,8 +264,9 @@ TYPED_TEST(Math, RandomFixedPointIsUniformInItsInterval) {
     ASSERT_TRUE(v >= -1 && v < 1) << v;
     ASSERT_EQ(v, std::ldexp(std::round(std::ldexp(v, f)), -f));
   }
-  // Uniform on [-1, 1): mean 0, sd 1/sqrt(3); within 3 standard errors.
-  EXPECT_LT(std::abs(sum / n), 3 / std::sqrt(3.0 * n));
+  // Uniform on [-1, 1): mean 0, sd 1/sqrt(3); within 6 standard errors (fresh keys each run, so
+  // three would fail a suite run now and then; a shifted interval still fails).
+  EXPECT_LT(std::abs(sum / n), 6 / std::sqrt(3.0 * n));
   EXPECT_LT(lo, -0.99);
   EXPECT_GT(hi, 0.99);
 }
