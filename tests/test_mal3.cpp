@@ -116,6 +116,51 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
             1u + 6u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 12u + 1u + 7u + 3u + 1u);
 }
 
+// ANDs and rounds of the (less, equal) tree over w planes (bit_circuits.h):
+// 2 ANDs per pair, 1 in the last layer.
+struct Tree {
+  std::uint64_t ands = 0, rounds = 0;
+};
+Tree less_than_tree(int w) {
+  Tree t;
+  for (; w > 1; w = w / 2 + w % 2, ++t.rounds) t.ands += w == 2 ? 1 : 2 * (w / 2);
+  return t;
+}
+
+// A comparison of n elements on l bits from empty pools (mal3_compare.h):
+// one batch of daBits for the edaBits' two carry planes and the result,
+// the edaBits (the MACs of U, a batch of AND triples, the carry-save
+// layer, the ripple, the carry bits XOR daBits opened, verify and a message
+// check), the masked opening of c, the tree, and the result XOR a daBit
+// opened.
+TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
+  auto values = TestFixture::bounded_values(kN, 40, 8);
+  const std::size_t n = values.size();
+  auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
+  const int l = 48;
+  Cost cost =
+      measure<TestFixture, TypeParam>(input, [&](TypeParam& p, auto& x) { p.msb(x, l); });
+  const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>, checks = 64;
+  const std::uint64_t words = (n + 63) / 64, carry_bits = (2 * n + 63) / 64 * 64;
+  const std::uint64_t dabits = carry_bits + words * 64;
+  const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
+                                    kChallengeBytes + 2 * checks / 8 + kCheckBytes;
+  const std::uint64_t triples =
+      (5 + 8) * Mal3Boolean::kBatchWords * 8 + kChallengeBytes + kCheckBytes;
+  const Tree tree = less_than_tree(l - 1);
+  const std::uint64_t ands = static_cast<std::uint64_t>(l + (l - 1)) + tree.ands;
+  const std::uint64_t each = dabit_batch + n * wide + triples + 2 * ands * words * 8 +
+                             carry_bits / 8 + kVerifyBytes<TypeParam> + kCheckBytes + n * word +
+                             words * 8;
+  const std::uint64_t extra[3] = {2 * (dabits + checks) * wide, 0, 0};  // 0 inputs the bits
+  for (int party = 0; party < 3; ++party)
+    EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
+  // daBits 12, U's MACs 1, triples 6, carry-save 1, ripple l - 1, carry bits
+  // opened 1, verify 3, message check 3, c opened 1, the tree, the result opened 1.
+  EXPECT_EQ(cost.rounds, 12u + 1u + 6u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + 3u + 3u +
+                             1u + tree.rounds + 1u);
+}
+
 // With small blocks every bit-consuming operation runs block by block and
 // still gives the exact results (planes put back in order).
 TYPED_TEST(Mal3Comm, SmallBlocksGiveTheSameResults) {

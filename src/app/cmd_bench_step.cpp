@@ -59,6 +59,7 @@ nlohmann::ordered_json row_json(const StepBenchRow& row) {
     j["offline_rounds"] = row.offline_rounds;
     j["offline_seconds"] = row.offline_seconds;
   }
+  if (row.has_checks) j["checks"] = row.checks;
   return j;
 }
 
@@ -72,6 +73,10 @@ StepBenchRow row_from_json(const nlohmann::json& j) {
     row.offline_bytes_received = j.at("offline_bytes_received").get<std::uint64_t>();
     row.offline_rounds = j.at("offline_rounds").get<std::uint64_t>();
     row.offline_seconds = j.at("offline_seconds").get<double>();
+  }
+  if (j.contains("checks")) {
+    row.has_checks = true;
+    row.checks = j.at("checks").get<std::uint64_t>();
   }
   return row;
 }
@@ -326,6 +331,7 @@ void run_processes(const StepCommand& command) {
   summary["rounds"] = total.rounds;
   summary["peak_rss_mb"] = rss_mb;
   summary["cpu_seconds"] = total.cpu_seconds;  // of the busiest party, per part
+  if (total.has_checks) summary["checks"] = total.checks;
   if (total.has_offline) {
     summary["offline_bytes_per_party"] = total.offline_bytes_per_party;
     summary["offline_bytes_received"] = total.offline_bytes_received;

@@ -36,6 +36,7 @@ class PartTimer {
     if constexpr (P::kParties != 1) p_.session().net().synchronize();
     const CommStats before = p_.session().stats();
     const auto [offline_before, offline_seconds_before] = offline();
+    const std::uint64_t checks_before = checks();
     const double cpu_before = process_cpu_seconds();
     const auto start = Clock::now();
     auto result = fn();
@@ -51,6 +52,10 @@ class PartTimer {
       row.offline_rounds = pre.rounds;
       row.offline_seconds = offline_seconds_after - offline_seconds_before;
     }
+    if constexpr (requires { p_.statistical_checks(); }) {
+      row.has_checks = true;
+      row.checks = checks() - checks_before;
+    }
     rows_.push_back(row);
     return result;
   }
@@ -63,6 +68,14 @@ class PartTimer {
       return {p_.offline_stats(), p_.offline_seconds()};
     } else {
       return {};
+    }
+  }
+
+  std::uint64_t checks() const {
+    if constexpr (requires { p_.statistical_checks(); }) {
+      return p_.statistical_checks();
+    } else {
+      return 0;
     }
   }
 
@@ -218,6 +231,7 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
           std::max(row.offline_bytes_received, party[i].offline_bytes_received);
       row.offline_rounds = std::max(row.offline_rounds, party[i].offline_rounds);
       row.offline_seconds = std::max(row.offline_seconds, party[i].offline_seconds);
+      row.checks = std::max(row.checks, party[i].checks);
     }
     rows.push_back(row);
     if (row.part != "initialize" && row.part != "loss (ln)") {
@@ -230,6 +244,8 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
       total.offline_bytes_received += row.offline_bytes_received;
       total.offline_rounds += row.offline_rounds;
       total.offline_seconds += row.offline_seconds;
+      total.has_checks = row.has_checks;
+      total.checks += row.checks;
     }
   }
   rows.push_back(total);

@@ -48,6 +48,11 @@ struct StepBenchRow {
   std::uint64_t offline_bytes_received = 0;
   std::uint64_t offline_rounds = 0;
   double offline_seconds = 0;
+  // Statistical checks run during the part (has_checks: the protocol counts
+  // them; mal3: MAC checks, batches of AND triples and of daBits), each of
+  // which a cheating party passes with probability at most 2^-63.
+  bool has_checks = false;
+  std::uint64_t checks = 0;
 };
 
 inline constexpr const char* kStepTotalPart = "training step (input to update)";

@@ -8,14 +8,13 @@
 
 namespace sqt {
 
-// [a < b] for unsigned w-bit a and b (w planes each): a log-depth tree over
-// (less, equal) pairs. AND gates: w + 2(w - 1) at most; rounds: 1 + ceil(log2 w).
+// [a < b] from the per-bit terms less_j = [a_j < b_j] and equal_j =
+// [a_j = b_j] (w planes each): a log-depth tree over (less, equal) pairs.
+// AND gates: 2(w - 1) at most; rounds: ceil(log2 w). A protocol whose a is
+// public computes the terms locally and calls this directly.
 template <class P>
-typename P::BShare bit_less_than(P& p, const typename P::BShare& a, const typename P::BShare& b) {
+typename P::BShare bit_less_than_terms(P& p, typename P::BShare less, typename P::BShare equal) {
   using BShare = typename P::BShare;
-  // Per bit: less = ~a & b, equal = ~(a ^ b).
-  BShare less = p.band(p.bnot(a), b);
-  BShare equal = p.bnot(p.bxor(a, b));
   int w = P::planes(less);
   while (w > 1) {
     const int pairs = w / 2;
@@ -37,6 +36,14 @@ typename P::BShare bit_less_than(P& p, const typename P::BShare& a, const typena
     w = P::planes(less);
   }
   return less;
+}
+
+// [a < b] for unsigned w-bit a and b (w planes each). AND gates: w + 2(w - 1)
+// at most; rounds: 1 + ceil(log2 w).
+template <class P>
+typename P::BShare bit_less_than(P& p, const typename P::BShare& a, const typename P::BShare& b) {
+  // Per bit: less = ~a & b, equal = ~(a ^ b).
+  return bit_less_than_terms(p, p.band(p.bnot(a), b), p.bnot(p.bxor(a, b)));
 }
 
 // AND of all planes of a (one plane out): ceil(log2 w) rounds, w - 1 ANDs.
@@ -63,6 +70,29 @@ typename P::BShare gather(P& p, const typename P::BShare& x, int parity, int cou
 
 namespace sqt {
 
+// The carries of a w-bit addition from per-bit generate and propagate
+// terms (w planes each; never both 1 at a position): plane j of the result
+// is the carry out of positions 0..j. A Kogge-Stone parallel prefix:
+// ceil(log2 w) rounds, about w log2 w + w ANDs. Also the borrows of a
+// subtraction, from its own terms.
+template <class P>
+typename P::BShare bit_prefix_carries(P& p, typename P::BShare G, typename P::BShare Pr) {
+  using BShare = typename P::BShare;
+  const int w = P::planes(G);
+  for (int s = 1; s < w; s *= 2) {
+    const int span = w - s, pspan = std::max(0, w - 2 * s);
+    BShare left = p.bslice(Pr, s, span), right = p.bslice(G, 0, span);
+    if (pspan > 0) {
+      left = p.bconcat(left, p.bslice(Pr, 2 * s, pspan));
+      right = p.bconcat(right, p.bslice(Pr, s, pspan));
+    }
+    BShare products = p.band(left, right);
+    G = p.bconcat(p.bslice(G, 0, s), p.bxor(p.bslice(G, s, span), p.bslice(products, 0, span)));
+    if (pspan > 0) Pr = p.bconcat(p.bslice(Pr, 0, 2 * s), p.bslice(products, span, pspan));
+  }
+  return G;
+}
+
 // Bits of (a + b + carry_in) mod 2^w for w-bit a and b, with a Kogge-Stone
 // parallel-prefix carry chain. Rounds: 1 + ceil(log2 w).
 template <class P>
@@ -78,18 +108,7 @@ typename P::BShare bit_add(P& p, const typename P::BShare& a, const typename P::
     BShare g0 = p.bxor(p.bslice(generate, 0, 1), p.bslice(propagate, 0, 1));
     G = w > 1 ? p.bconcat(g0, p.bslice(generate, 1, w - 1)) : g0;
   }
-  BShare Pr = propagate;
-  for (int s = 1; s < w; s *= 2) {
-    const int span = w - s, pspan = std::max(0, w - 2 * s);
-    BShare left = p.bslice(Pr, s, span), right = p.bslice(G, 0, span);
-    if (pspan > 0) {
-      left = p.bconcat(left, p.bslice(Pr, 2 * s, pspan));
-      right = p.bconcat(right, p.bslice(Pr, s, pspan));
-    }
-    BShare products = p.band(left, right);
-    G = p.bconcat(p.bslice(G, 0, s), p.bxor(p.bslice(G, s, span), p.bslice(products, 0, span)));
-    if (pspan > 0) Pr = p.bconcat(p.bslice(Pr, 0, 2 * s), p.bslice(products, span, pspan));
-  }
+  G = bit_prefix_carries(p, std::move(G), propagate);
   // Sum bit i = p_i ^ carry into i; carry into i > 0 is G_{i-1}.
   BShare sum0 = p.bslice(propagate, 0, 1);
   if (carry_in) sum0 = p.bnot(sum0);

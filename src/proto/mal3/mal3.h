@@ -37,6 +37,7 @@
 #include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
+#include "proto/common/bit_circuits.h"
 #include "proto/common/joint_challenge.h"
 #include "proto/common/message_check.h"
 #include "proto/common/summands.h"
@@ -106,6 +107,12 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // MAC checks (verifications) and message checks run so far.
   std::uint64_t verifications() const { return verifications_; }
   std::uint64_t checks() const { return check_.checks(); }
+  // Checks that a cheating party passes with probability at most 2^-63
+  // each (MAC checks, batches of AND triples, batches of daBits), which
+  // the statistical security of a run counts (docs/protocols/mal3.md).
+  std::uint64_t statistical_checks() const {
+    return verifications_ + boolean_.batches() + dabit_batches_;
+  }
   // Random bits in memory at once (default 2^20, 64 MiB per party: smaller
   // blocks cost rounds, larger ones memory and page faults); the
   // block tests lower it.
@@ -234,10 +241,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   };
   // x mod 2^l masked by l checked random bits r_j: c = x + r opened
   // (modulo 2^l), r = sum 2^j r_j shared with its MAC, the bits plane-major.
-  struct MaskedBits {
-    Tensor<R> c;  // public, modulo 2^l
-    Share r;
-    Share bits;  // [l * n]
+  // x + r opened modulo 2^l for an edaBit r (mal3_compare.h).
+  struct MaskedEdaBits {
+    Tensor<R> c;         // public, modulo 2^l
+    Share r;             // [n], in [0, 2^l)
+    Mal3BoolShare bits;  // r's bits: l planes of n
   };
 
   static Tensor<W> lifted(const Tensor<R>& t) {
@@ -316,8 +324,19 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // Makes sure the pool for m holds at least count masks.
   void reserve_trunc_masks(std::size_t count, int m);
   TruncMasks make_trunc_masks(std::size_t count, int m);
-  // count values uniform in [0, 2^n) with MACs, for each width n.
-  std::vector<Share> bounded_randoms(std::size_t count, const std::vector<int>& widths);
+  // count values uniform in [0, 2^n) with MACs, for each width n (at most
+  // k; a k-bit value is uniform modulo 2^k only); `bits`, if given,
+  // receives each value's bits as a binary sharing (n planes of count).
+  // Not checked: the caller runs verify() and the message check before use.
+  std::vector<Share> bounded_randoms(std::size_t count, const std::vector<int>& widths,
+                                     std::vector<Mal3BoolShare>* bits = nullptr);
+  // edaBits: count values r uniform in [0, 2^l) with MACs and their bits
+  // as a binary sharing, checked.
+  struct EdaBits {
+    Share r;             // [count]
+    Mal3BoolShare bits;  // l planes of count
+  };
+  EdaBits make_edabits(std::size_t count, int l);
   // A binary sharing's bits (plane-major) as arithmetic bits with MACs.
   Share bool_to_arith(const Mal3BoolShare& b);
   // Random bits in both sharings, checked to agree (at least count, whole words).
@@ -326,6 +345,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
     Mal3BoolShare binary;  // one plane of count
   };
   DaBits make_dabits(std::size_t count);
+  // count daBits (rounded up to whole words) from a pool of checked ones.
+  DaBits take_dabits(std::size_t count);
+  // Makes sure the pool holds at least count daBits (so that the takes of
+  // one operation share one batch and its checks).
+  void reserve_dabits(std::size_t count);
 
   // Random bits (mal3_bits.h): checked by verify() before use.
   Share take_bits(std::size_t count);
@@ -334,13 +358,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // bits equal if the party that input their first part was honest (the
   // XOR of the three key bits; see make_dabits).
   Share make_bits(std::size_t count, Mal3BoolShare* binary = nullptr);
-  Share weighted_planes(const Share& bits, int from, int to, std::size_t n);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
-  MaskedBits masked_bits(const Share& x, int l);
-  Share xor_public(const Share& b, const Tensor<R>& c, int plane, std::size_t n) const;
-  Share less_than_public(const Tensor<R>& c, const Share& r_bits, int w, std::size_t n);
-  Share all_planes(Share bits, int w, std::size_t n);
+  MaskedEdaBits masked_edabits(const Share& x, int l);
   Share bit_xor(const Share& a, const Share& b) { return sub(add(a, b), scale_wide(mul(a, b), 2)); }
   Share planes_of(const Share& bits, int from, int count, std::size_t n) const {
     return part(bits, static_cast<std::size_t>(from) * n, {static_cast<std::size_t>(count) * n});
@@ -385,6 +405,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   MessageCheck check_;
   Mal3Boolean boolean_;  // binary sharings with checked ANDs
   std::map<int, TruncMaskPool> mask_pools_;
+  DaBits dabit_pool_;               // checked daBits; the first dabits_used_ are spent
+  std::size_t dabits_used_ = 0;     // a multiple of 64
   W alpha_[2];                  // components i and i+1 of the MAC key
   std::vector<Share> pending_;  // products since the last verify()
   std::size_t pending_elements_ = 0;
@@ -393,6 +415,7 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   std::size_t pool_used_ = 0;
   std::uint64_t bit_batches_ = 0;  // rotates the party that inputs the bits' first part
   std::uint64_t verifications_ = 0;
+  std::uint64_t dabit_batches_ = 0;
 };
 
 }  // namespace sqt
@@ -400,4 +423,5 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 #include "proto/mal3/mal3_arith.h"
 #include "proto/mal3/mal3_bits.h"
 #include "proto/mal3/mal3_masks.h"
+#include "proto/mal3/mal3_compare.h"
 #include "proto/mal3/mal3_verify.h"

@@ -1,5 +1,5 @@
-// mal3_bits.h — random bits, truncation, comparison and bit decomposition
-// for Mal3 (included by mal3.h).
+// mal3_bits.h — random bits, truncation and the arithmetic bit sharing of
+// Mal3 (included by mal3.h).
 //
 // Bits are arithmetic sharings of 0/1 with MACs (a BShare is such a
 // sharing, plane-major), so AND is a product and XOR a + b - 2ab.
@@ -18,16 +18,13 @@
 // check reveals nothing about a bit in use. Cost per bit, all parties: 2
 // words (input) + 3 (C's MAC) + 6 (product) wide elements (16 bytes at
 // k = 64, 24 at k = 128), in 2 rounds per batch (the input and C's MAC go
-// together).
+// together). They are the top bits of truncation masks and the arithmetic
+// side of daBits (mal3_masks.h).
 //
-// With l checked bits r_j, masked_bits opens c = x + r modulo 2^l, r = sum
-// 2^j r_j (uniform modulo 2^l, unknown to every single party), and:
-//  - trunc_pr (|x| < 2^(k-2)) uses a mask made from bounded random values
-//    instead (mal3_masks.h) and the same no-gap formula: one opening;
-//  - msb, eqz, bit_decompose, mod2m: boolean circuits in which one operand
-//    of every first-layer gate is public (so local), and in which the
-//    combined "less" and "generate" terms are disjoint (their XOR is a sum):
-//    a comparison of w bits costs ceil(log2 w) rounds of products.
+// trunc_pr (|x| < 2^(k-2)) opens x + 2^(k-2) + r for a mask r made from
+// bounded random values (mal3_masks.h) and applies the no-gap formula: one
+// opening. Comparisons, equality, bit decomposition and mod2m run on
+// edaBits and the binary sharing (mal3_compare.h).
 #pragma once
 
 namespace sqt {
@@ -52,14 +49,6 @@ Tensor<W> bit_values(const BitPlanes& bits) {
   Tensor<W> out(Shape{bits.n()}, kUninitialized);
   const std::uint64_t* words = bits.plane(0);
   for (std::size_t i = 0; i < bits.n(); ++i) out[i] = (words[i / 64] >> (i % 64)) & 1;
-  return out;
-}
-
-// Bit j of each element of c, as ring values.
-template <RingElement R>
-Tensor<R> bit_of(const Tensor<R>& c, int j) {
-  Tensor<R> out(c.shape(), kUninitialized);
-  for (std::size_t i = 0; i < c.size(); ++i) out[i] = (c[i] >> j) & 1;
   return out;
 }
 
@@ -126,38 +115,6 @@ typename Mal3<R>::Share Mal3<R>::take_bits(std::size_t count) {
   Share out = part(pool_, pool_used_, {count});
   pool_used_ += count;
   return out;
-}
-
-// sum_{from <= j < to} 2^(j - from) b_j for bit planes b_j of n elements,
-// with its MAC: one pass over the planes.
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::weighted_planes(const Share& bits, int from, int to,
-                                                 std::size_t n) {
-  Share out = zeros({n});
-  for (int c = 0; c < 4; ++c) {
-    W* dst = out.s[c].data();
-    for (int j = from; j < to; ++j) {
-      const W* plane = bits.s[c].data() + static_cast<std::size_t>(j) * n;
-      const int shift = j - from;
-      for (std::size_t i = 0; i < n; ++i) dst[i] += plane[i] << shift;
-    }
-  }
-  return out;
-}
-
-template <RingElement R>
-typename Mal3<R>::MaskedBits Mal3<R>::masked_bits(const Share& x, int l) {
-  const std::size_t n = shape_size(shape(x));
-  Share bits = take_bits(n * static_cast<std::size_t>(l));
-  Share r = weighted_planes(bits, 0, l, n);
-  Share masked = add(reshaped(x, {n}), r);
-  if (l < kRing)  // only the low l bits of x + r are uniform: open those
-    for (int j = 0; j < 2; ++j)
-      for (W& v : masked.s[j]) v &= (W{1} << l) - 1;
-  Tensor<R> c = open_masked(masked);
-  if (l < kRing)
-    for (R& v : c) v &= pow2<R>(l) - 1;
-  return {std::move(c), std::move(r), std::move(bits)};
 }
 
 template <RingElement R>
@@ -268,139 +225,6 @@ typename Mal3<R>::BShare Mal3<R>::bconcat(const BShare& a, const BShare& b) {
   if (b.planes == 0) return a;
   SQT_CHECK(a.n == b.n, "bconcat: {} and {} elements", a.n, b.n);
   return {join(std::vector<Share>{a.v, b.v}), a.n, a.planes + b.planes};
-}
-
-// --- circuits with one public operand -------------------------------------
-
-// b ^ c_j for public bits c_j (bit `plane` of c): b (1 - 2 c_j) + c_j.
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::xor_public(const Share& b, const Tensor<R>& c, int plane,
-                                            std::size_t n) const {
-  const Tensor<R> bit = mal3_detail::bit_of(c, plane).reshaped({n});
-  Tensor<R> factor(Shape{n}, kUninitialized);
-  for (std::size_t i = 0; i < n; ++i) factor[i] = bit[i] ? R{0} - 1 : R{1};
-  return add_public(mul_public(b, factor), bit);
-}
-
-// [c < r] for public w-bit c and shared bits r (planes [w * n]).
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::less_than_public(const Tensor<R>& c, const Share& r_bits, int w,
-                                                  std::size_t n) {
-  std::vector<Share> less_planes, equal_planes;
-  for (int j = 0; j < w; ++j) {
-    const Share r = planes_of(r_bits, j, 1, n);
-    Tensor<R> not_c = mal3_detail::bit_of(c, j).reshaped({n});
-    for (R& v : not_c) v ^= 1;
-    less_planes.push_back(mul_public(r, not_c));         // ~c_j & r_j
-    equal_planes.push_back(xor_public(r, not_c, 0, n));  // ~(c_j ^ r_j)
-  }
-  Share less = join(less_planes), equal = join(equal_planes);
-  while (w > 1) {
-    const int pairs = w / 2;
-    auto planes_at = [&](const Share& s, int parity) {
-      return bgather({s, n, w}, parity, 2, pairs).v;
-    };
-    const Share equal_hi = planes_at(equal, 1), less_hi = planes_at(less, 1);
-    const Share less_lo = planes_at(less, 0);
-    const bool last = w == 2;
-    const Share products = last ? mul(equal_hi, less_lo)
-                                : mul(join(std::vector<Share>{equal_hi, equal_hi}),
-                                      join(std::vector<Share>{less_lo, planes_at(equal, 0)}));
-    // less_hi and equal_hi & less_lo are never both 1: their XOR is a sum.
-    Share next_less = add(less_hi, planes_of(products, 0, pairs, n));
-    Share next_equal = last ? Share{} : planes_of(products, pairs, pairs, n);
-    if (w % 2 == 1) {
-      next_less = join(std::vector<Share>{next_less, planes_of(less, w - 1, 1, n)});
-      next_equal = join(std::vector<Share>{next_equal, planes_of(equal, w - 1, 1, n)});
-    }
-    less = std::move(next_less);
-    equal = std::move(next_equal);
-    w = pairs + w % 2;
-  }
-  return less;
-}
-
-// The AND of w planes of bits ([w * n] -> [n]).
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::all_planes(Share bits, int w, std::size_t n) {
-  while (w > 1) {
-    const int pairs = w / 2;
-    Share next = mul(bgather({bits, n, w}, 0, 2, pairs).v, bgather({bits, n, w}, 1, 2, pairs).v);
-    if (w % 2 == 1) next = join(std::vector<Share>{next, planes_of(bits, w - 1, 1, n)});
-    bits = std::move(next);
-    w = pairs + w % 2;
-  }
-  return bits;
-}
-
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::msb_block(const Share& x, int l) {
-  const std::size_t n = shape_size(shape(x));
-  MaskedBits m = masked_bits(add_public(x, Tensor<R>(shape(x), pow2<R>(l - 1))), l);
-  Tensor<R> c_low = m.c;
-  for (R& v : c_low) v &= pow2<R>(l - 1) - 1;
-  const Share lt = less_than_public(c_low, m.bits, l - 1, n);
-  const Share top = xor_public(planes_of(m.bits, l - 1, 1, n), m.c, l - 1, n);
-  return bit_xor(top, lt);
-}
-
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::eqz_block(const Share& x, int l) {
-  const std::size_t n = shape_size(shape(x));
-  MaskedBits m = masked_bits(x, l);
-  std::vector<Share> equal;
-  for (int j = 0; j < l; ++j) {
-    Tensor<R> not_c = mal3_detail::bit_of(m.c, j);
-    for (R& v : not_c) v ^= 1;
-    equal.push_back(xor_public(planes_of(m.bits, j, 1, n), not_c, 0, n));
-  }
-  return all_planes(join(equal), l, n);
-}
-
-// The bits of x = c - r modulo 2^l: borrows by a parallel prefix over
-// (generate, propagate) = (~c_j & r_j, ~(c_j ^ r_j)), then out_j = c_j ^ r_j
-// ^ borrow_j: ceil(log2 l) + 1 rounds of products.
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::decompose_block(const Share& x, int l) {
-  const std::size_t n = shape_size(shape(x));
-  MaskedBits m = masked_bits(x, l);
-  std::vector<Share> generate, propagate, differ;
-  for (int j = 0; j < l; ++j) {
-    const Share r = planes_of(m.bits, j, 1, n);
-    Tensor<R> not_c = mal3_detail::bit_of(m.c, j);
-    for (R& v : not_c) v ^= 1;
-    generate.push_back(mul_public(r, not_c));
-    differ.push_back(xor_public(r, m.c, j, n));
-    propagate.push_back(xor_public(r, not_c, 0, n));
-  }
-  for (int d = 1; d < l; d *= 2) {
-    const int count = l - d;  // positions j >= d combine with j - d
-    std::vector<Share> p_hi(propagate.begin() + d, propagate.end());
-    std::vector<Share> g_lo(generate.begin(), generate.begin() + count);
-    std::vector<Share> p_lo(propagate.begin(), propagate.begin() + count);
-    const Share ph = join(p_hi);
-    const Share products =
-        mul(join(std::vector<Share>{ph, ph}), join(std::vector<Share>{join(g_lo), join(p_lo)}));
-    for (int t = 0; t < count; ++t) {
-      generate[d + t] = add(generate[d + t], planes_of(products, t, 1, n));
-      propagate[d + t] = planes_of(products, count + t, 1, n);
-    }
-  }
-  if (l == 1) return differ[0];
-  std::vector<Share> d_hi(differ.begin() + 1, differ.end());
-  std::vector<Share> borrows(generate.begin(), generate.end() - 1);
-  const Share dh = join(d_hi), bh = join(borrows);
-  const Share high = sub(add(dh, bh), scale_wide(mul(dh, bh), 2));
-  return join(std::vector<Share>{differ[0], high});
-}
-
-template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::mod2m_block(const Share& x, int m) {
-  const std::size_t n = shape_size(shape(x));
-  MaskedBits masked = masked_bits(x, m);
-  const Share borrow = less_than_public(masked.c, masked.bits, m, n);
-  Share low = add_public(neg(masked.r), masked.c);
-  return add(low, scale_wide(borrow, W{1} << m));
 }
 
 }  // namespace sqt

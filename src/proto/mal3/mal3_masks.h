@@ -48,10 +48,21 @@ inline constexpr std::size_t kMinMaskBatch = 1024;
 // Parity checks of a batch of daBits: each catches an inconsistent batch
 // with probability 1/2.
 inline constexpr int kDaBitChecks = 64;
+// daBits made at once at least (whole words).
+inline constexpr std::size_t kMinDaBitBatch = 1024;
+
+// bits rounded up to whole 64-bit words (daBits are taken in words).
+inline std::size_t whole_words(std::size_t bits) { return (bits + 63) / 64 * 64; }
 
 // Planes [from, from + count) of a binary sharing.
 inline Mal3BoolShare bool_planes(const Mal3BoolShare& x, int from, int count) {
   return {x.s[0].slice(from, count), x.s[1].slice(from, count)};
+}
+
+// Plane `from_plane` of x into plane `to_plane` of out (same n).
+inline void copy_plane(const Mal3BoolShare& x, int from_plane, Mal3BoolShare& out, int to_plane) {
+  for (int c = 0; c < 2; ++c)
+    std::copy_n(x.s[c].plane(from_plane), x.s[c].words_per_plane(), out.s[c].plane(to_plane));
 }
 
 inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
@@ -66,6 +77,7 @@ inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
 template <RingElement R>
 typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
   constexpr int checks = mal3_detail::kDaBitChecks;
+  ++dabit_batches_;
   count = (count + 63) / 64 * 64;  // whole words, the sacrificial bits after them
   Mal3BoolShare binary;
   const Share bits = make_bits(count + checks, &binary);
@@ -111,9 +123,44 @@ typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
 }
 
 template <RingElement R>
+void Mal3<R>::reserve_dabits(std::size_t count) {
+  count = mal3_detail::whole_words(count);
+  const std::size_t have = dabit_pool_.arith.s[0].size() - dabits_used_;
+  if (have >= count) return;
+  DaBits fresh = make_dabits(std::max(count - have, mal3_detail::kMinDaBitBatch));
+  if (have > 0) {  // the unspent words first
+    const std::size_t total = have + fresh.arith.s[0].size();
+    DaBits joined{join(std::vector<Share>{part(dabit_pool_.arith, dabits_used_, {have}),
+                                          fresh.arith}),
+                  {BitPlanes(total, 1, kUninitialized), BitPlanes(total, 1, kUninitialized)}};
+    for (int c = 0; c < 2; ++c) {
+      std::uint64_t* out = joined.binary.s[c].plane(0);
+      out = std::copy_n(dabit_pool_.binary.s[c].plane(0) + dabits_used_ / 64, have / 64, out);
+      std::copy_n(fresh.binary.s[c].plane(0), fresh.binary.s[c].words_per_plane(), out);
+    }
+    fresh = std::move(joined);
+  }
+  dabit_pool_ = std::move(fresh);
+  dabits_used_ = 0;
+}
+
+template <RingElement R>
+typename Mal3<R>::DaBits Mal3<R>::take_dabits(std::size_t count) {
+  count = mal3_detail::whole_words(count);
+  reserve_dabits(count);
+  DaBits out{part(dabit_pool_.arith, dabits_used_, {count}),
+             {BitPlanes(count, 1, kUninitialized), BitPlanes(count, 1, kUninitialized)}};
+  for (int c = 0; c < 2; ++c)
+    std::copy_n(dabit_pool_.binary.s[c].plane(0) + dabits_used_ / 64, count / 64,
+                out.binary.s[c].plane(0));
+  dabits_used_ += count;
+  return out;
+}
+
+template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
   const std::size_t n = b.s[0].n(), total = n * static_cast<std::size_t>(b.s[0].planes());
-  const DaBits d = make_dabits(total);
+  const DaBits d = take_dabits(total);
   // b's planes one after another in one plane, XORed with the daBits'
   // binary side and opened: e = b ^ d is uniform.
   Mal3BoolShare masked{BitPlanes(d.binary.s[0].n(), 1), BitPlanes(d.binary.s[0].n(), 1)};
@@ -134,13 +181,13 @@ typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
 }
 
 template <RingElement R>
-std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
-                                                              const std::vector<int>& widths) {
+std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(
+    std::size_t count, const std::vector<int>& widths, std::vector<Mal3BoolShare>* bits) {
   const int values = static_cast<int>(widths.size());
   std::vector<int> offset;  // first plane of each value
   int planes = 0, widest = 0;
   for (int n : widths) {
-    SQT_CHECK(n >= 1 && n < kRing, "mal3: a bounded random value of {} bits", n);
+    SQT_CHECK(n >= 1 && n <= kRing, "mal3: a bounded random value of {} bits", n);
     offset.push_back(planes);
     planes += n;
     widest = std::max(widest, n);
@@ -175,8 +222,17 @@ std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
   const Mal3BoolShare cy = boolean_.bxor(boolean_.band(x01, boolean_.bxor(x1, x2)), x1);
 
   // Ripple: carry k_(j+1) = maj(s_j, d_j, k_j) with d_j = cy_(j-1), from
-  // k_1 = 0, for the values still this wide; t = k_n.
+  // k_1 = 0, for the values still this wide; t = k_n. The sum bits
+  // V_j = s_j ^ d_j ^ k_j (V_0 = s_0) come with it, if asked for.
   std::vector<Mal3BoolShare> carry(values, Mal3BoolShare{BitPlanes(count, 1), BitPlanes(count, 1)});
+  if (bits) {
+    bits->clear();
+    for (int v = 0; v < values; ++v) {
+      bits->push_back({BitPlanes(count, widths[v], kUninitialized),
+                       BitPlanes(count, widths[v], kUninitialized)});
+      mal3_detail::copy_plane(s, offset[v], bits->back(), 0);
+    }
+  }
   for (int j = 1; j < widest; ++j) {
     std::vector<int> active;
     std::vector<Mal3BoolShare> sj, dj, kj;
@@ -189,24 +245,45 @@ std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
     }
     const Mal3BoolShare S = mal3_detail::bool_concat(sj), D = mal3_detail::bool_concat(dj);
     const Mal3BoolShare K = mal3_detail::bool_concat(kj);
-    const Mal3BoolShare next =
-        boolean_.bxor(boolean_.band(boolean_.bxor(S, D), boolean_.bxor(D, K)), D);
-    for (std::size_t a = 0; a < active.size(); ++a)
+    const Mal3BoolShare SD = boolean_.bxor(S, D);
+    const Mal3BoolShare next = boolean_.bxor(boolean_.band(SD, boolean_.bxor(D, K)), D);
+    const Mal3BoolShare sum = boolean_.bxor(SD, K);
+    for (std::size_t a = 0; a < active.size(); ++a) {
       carry[active[a]] = mal3_detail::bool_planes(next, static_cast<int>(a), 1);
+      if (bits) mal3_detail::copy_plane(sum, static_cast<int>(a), (*bits)[active[a]], j);
+    }
   }
   // w = cy_(n-1) + t for every value: the 2 x values bits to arithmetic.
+  // (A k-bit value needs no w: only U mod 2^k is ever used.)
   std::vector<Mal3BoolShare> w_bits;
+  std::vector<int> w_index(values, -1);
   for (int v = 0; v < values; ++v) {
+    if (widths[v] == kRing) continue;
+    w_index[v] = static_cast<int>(w_bits.size()) / 2;
     w_bits.push_back(mal3_detail::bool_planes(cy, offset[v] + widths[v] - 1, 1));
     w_bits.push_back(carry[v]);
   }
-  const Share w = bool_to_arith(mal3_detail::bool_concat(w_bits));
+  const Share w = w_bits.empty() ? Share{} : bool_to_arith(mal3_detail::bool_concat(w_bits));
   std::vector<Share> out;
   for (int v = 0; v < values; ++v) {
-    const Share wrap = add(part(w, 2 * v * count, {count}), part(w, (2 * v + 1) * count, {count}));
-    out.push_back(sub(part(sums, v * count, {count}), scale_wide(wrap, W{1} << widths[v])));
+    Share value = part(sums, v * count, {count});
+    if (w_index[v] >= 0) {
+      const std::size_t at = 2 * static_cast<std::size_t>(w_index[v]) * count;
+      const Share wrap = add(part(w, at, {count}), part(w, at + count, {count}));
+      value = sub(value, scale_wide(wrap, W{1} << widths[v]));
+    }
+    out.push_back(std::move(value));
   }
   return out;
+}
+
+template <RingElement R>
+typename Mal3<R>::EdaBits Mal3<R>::make_edabits(std::size_t count, int l) {
+  std::vector<Mal3BoolShare> bits;
+  std::vector<Share> r = bounded_randoms(count, {l}, &bits);
+  verify();
+  check_.check();  // the openings of the ANDs above
+  return {std::move(r[0]), std::move(bits[0])};
 }
 
 template <RingElement R>
