@@ -138,8 +138,7 @@ TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
   const std::size_t n = values.size();
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
   const int l = 48;
-  Cost cost =
-      measure<TestFixture, TypeParam>(input, [&](TypeParam& p, auto& x) { p.msb(x, l); });
+  Cost cost = measure<TestFixture, TypeParam>(input, [&](TypeParam& p, auto& x) { p.msb(x, l); });
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>, checks = 64;
   const std::uint64_t words = (n + 63) / 64, carry_bits = (2 * n + 63) / 64 * 64;
   const std::uint64_t dabits = carry_bits + words * 64;

@@ -210,11 +210,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
   BShare msb(const Share& x, int l) {
     SQT_CHECK(l >= 2 && l <= kRing, "msb: bit length {} is outside [2, {}]", l, kRing);
-    return bits_by_blocks(x, l, 1, [&](const Share& b) { return msb_block(b, l); });
+    return bits_by_blocks(x, kCompareWeight, 1, [&](const Share& b) { return msb_block(b, l); });
   }
   BShare eqz_bits(const Share& x, int l) {
     SQT_CHECK(l >= 1 && l <= kRing, "eqz: bit length {} is outside [1, {}]", l, kRing);
-    return bits_by_blocks(x, l, 1, [&](const Share& b) { return eqz_block(b, l); });
+    return bits_by_blocks(x, kCompareWeight, 1, [&](const Share& b) { return eqz_block(b, l); });
   }
   BShare bit_decompose(const Share& x, int l) {
     SQT_CHECK(l >= 1 && l <= kRing, "bit_decompose: bit length {} is outside [1, {}]", l, kRing);
@@ -222,8 +222,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   }
   Share mod2m(const Share& x, int m) {
     SQT_CHECK(m >= 1 && m < kRing, "mod2m: cannot reduce modulo 2^{} in a {}-bit ring", m, kRing);
-    return reshaped(by_blocks(x, m, 1, [&](const Share& b) { return mod2m_block(b, m); }),
-                    shape(x));
+    return reshaped(
+        by_blocks(x, kCompareWeight, 1, [&](const Share& b) { return mod2m_block(b, m); }),
+        shape(x));
   }
   Share b2a(const BShare& b) { return reshaped(b.v, {b.v.s[0].size()}); }
 
@@ -291,12 +292,17 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Tensor<R> open_value(const Share& x, int to_party);
   Tensor<R> open_masked(const Share& x) { return open_value(x, -1); }
 
-  // Operations that use l random bits per element run over blocks of at
-  // most kBlockBits / l elements (each bit takes four wide words per party), one
-  // block after another; fn maps a flat block of n elements to `planes`
-  // planes of n (plane-major), and the blocks' planes are put back together.
+  // Operations that hold w arithmetic bits' worth of memory per element
+  // (each bit takes four wide words per party; w = l for a decomposition's
+  // l result bits, k for a truncation) run over blocks of at most
+  // kBlockBits / w elements, one block after another; fn maps a flat block
+  // of n elements to `planes` planes of n (plane-major), and the blocks'
+  // planes are put back together.
   static constexpr std::size_t kBlockBits = std::size_t{1} << 20;
   std::size_t block_bits_ = kBlockBits;
+  // msb, eqz and mod2m hold about four bits' worth per element whatever l
+  // (three daBits and an edaBit's wide values; its bits are binary).
+  static constexpr int kCompareWeight = 4;
   template <class Fn>
   Share by_blocks(const Share& x, int l, int planes, Fn&& fn);
   template <class Fn>
@@ -360,7 +366,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Share make_bits(std::size_t count, Mal3BoolShare* binary = nullptr);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
-  MaskedEdaBits masked_edabits(const Share& x, int l);
+  // Opens x + r modulo 2^l for fresh checked edaBits r, after making sure
+  // the daBit pool covers them and result_planes planes of results.
+  MaskedEdaBits masked_edabits(const Share& x, int l, int result_planes);
   Share bit_xor(const Share& a, const Share& b) { return sub(add(a, b), scale_wide(mul(a, b), 2)); }
   Share planes_of(const Share& bits, int from, int count, std::size_t n) const {
     return part(bits, static_cast<std::size_t>(from) * n, {static_cast<std::size_t>(count) * n});
@@ -405,10 +413,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   MessageCheck check_;
   Mal3Boolean boolean_;  // binary sharings with checked ANDs
   std::map<int, TruncMaskPool> mask_pools_;
-  DaBits dabit_pool_;               // checked daBits; the first dabits_used_ are spent
-  std::size_t dabits_used_ = 0;     // a multiple of 64
-  W alpha_[2];                  // components i and i+1 of the MAC key
-  std::vector<Share> pending_;  // products since the last verify()
+  DaBits dabit_pool_;            // checked daBits; the first dabits_used_ are spent
+  std::size_t dabits_used_ = 0;  // a multiple of 64
+  W alpha_[2];                   // components i and i+1 of the MAC key
+  std::vector<Share> pending_;   // products since the last verify()
   std::size_t pending_elements_ = 0;
   std::vector<Share> bit_checks_;  // sharings whose elements must be bits
   Share pool_;                     // checked random bits, [pool size]
@@ -422,6 +430,6 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
 #include "proto/mal3/mal3_arith.h"
 #include "proto/mal3/mal3_bits.h"
-#include "proto/mal3/mal3_masks.h"
 #include "proto/mal3/mal3_compare.h"
+#include "proto/mal3/mal3_masks.h"
 #include "proto/mal3/mal3_verify.h"

@@ -35,6 +35,9 @@ namespace mal3_detail {
 // a computation of many small steps should not make one per step.
 inline constexpr std::size_t kMinBitBatch = 1024;
 
+// bits rounded up to whole 64-bit words (daBits are taken in words).
+inline std::size_t whole_words(std::size_t bits) { return (bits + 63) / 64 * 64; }
+
 // n uniformly random bits from a key's stream, as one plane.
 inline BitPlanes random_plane(Prg& prg, std::size_t n) {
   BitPlanes out(n, 1, kUninitialized);

@@ -29,9 +29,26 @@
 
 namespace sqt {
 
+namespace mal3_detail {
+
+// [c < r] for public c and shared r of w bits each (w planes): the
+// (less, equal) tree of bit_circuits.h on the local first-layer terms
+// (~c_j & r_j, ~(c_j ^ r_j)).
+inline Mal3BoolShare less_than_public(Mal3Boolean& boolean, const BitPlanes& c,
+                                      const Mal3BoolShare& r) {
+  Mal3BoolCircuits ops{boolean};
+  const BitPlanes not_c = ~c;
+  return bit_less_than_terms(ops, Mal3Boolean::and_public(r, not_c), boolean.xor_public(r, not_c));
+}
+
+}  // namespace mal3_detail
+
 template <RingElement R>
-typename Mal3<R>::MaskedEdaBits Mal3<R>::masked_edabits(const Share& x, int l) {
+typename Mal3<R>::MaskedEdaBits Mal3<R>::masked_edabits(const Share& x, int l, int result_planes) {
   const std::size_t n = shape_size(shape(x));
+  // One batch of daBits for the edaBits' two carry planes and the result.
+  reserve_dabits(mal3_detail::whole_words(2 * n) +
+                 mal3_detail::whole_words(n * static_cast<std::size_t>(result_planes)));
   EdaBits mask = make_edabits(n, l);
   Share masked = add(reshaped(x, {n}), mask.r);
   if (l < kRing)  // only the low l bits of x + r are uniform: open those
@@ -45,25 +62,18 @@ typename Mal3<R>::MaskedEdaBits Mal3<R>::masked_edabits(const Share& x, int l) {
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::msb_block(const Share& x, int l) {
-  const std::size_t n = shape_size(shape(x));
-  // One batch of daBits for the edaBits' two carry planes and the result.
-  reserve_dabits(mal3_detail::whole_words(2 * n) + mal3_detail::whole_words(n));
-  MaskedEdaBits m = masked_edabits(add_public(x, Tensor<R>(shape(x), pow2<R>(l - 1))), l);
-  Mal3BoolCircuits ops{boolean_};
-  const BitPlanes c = to_planes(m.c, 0, l), not_c = ~c;
-  const Mal3BoolShare r_low = ops.bslice(m.bits, 0, l - 1);
-  const BitPlanes not_c_low = not_c.slice(0, l - 1);
-  const Mal3BoolShare below = bit_less_than_terms(
-      ops, Mal3Boolean::and_public(r_low, not_c_low), boolean_.xor_public(r_low, not_c_low));
-  const Mal3BoolShare top = boolean_.xor_public(ops.bslice(m.bits, l - 1, 1), c.slice(l - 1, 1));
+  MaskedEdaBits m = masked_edabits(add_public(x, Tensor<R>(shape(x), pow2<R>(l - 1))), l, 1);
+  const BitPlanes c = to_planes(m.c, 0, l);
+  const Mal3BoolShare below = mal3_detail::less_than_public(
+      boolean_, c.slice(0, l - 1), Mal3BoolCircuits::bslice(m.bits, 0, l - 1));
+  const Mal3BoolShare top =
+      boolean_.xor_public(Mal3BoolCircuits::bslice(m.bits, l - 1, 1), c.slice(l - 1, 1));
   return bool_to_arith(Mal3Boolean::bxor(top, below));
 }
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::eqz_block(const Share& x, int l) {
-  const std::size_t n = shape_size(shape(x));
-  reserve_dabits(mal3_detail::whole_words(2 * n) + mal3_detail::whole_words(n));
-  MaskedEdaBits m = masked_edabits(x, l);
+  MaskedEdaBits m = masked_edabits(x, l, 1);
   Mal3BoolCircuits ops{boolean_};
   return bool_to_arith(bit_all(ops, boolean_.xor_public(m.bits, ~to_planes(m.c, 0, l))));
 }
@@ -71,17 +81,14 @@ typename Mal3<R>::Share Mal3<R>::eqz_block(const Share& x, int l) {
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::decompose_block(const Share& x, int l) {
   const std::size_t n = shape_size(shape(x));
-  reserve_dabits(mal3_detail::whole_words(2 * n) +
-                 mal3_detail::whole_words(n * static_cast<std::size_t>(l)));
-  MaskedEdaBits m = masked_edabits(x, l);
+  MaskedEdaBits m = masked_edabits(x, l, l);
   Mal3BoolCircuits ops{boolean_};
   const BitPlanes c = to_planes(m.c, 0, l), not_c = ~c;
   const Mal3BoolShare differ = boolean_.xor_public(m.bits, c);
   if (l == 1) return bool_to_arith(differ);
   // Borrow out of positions 0..j: generated where c_j < r_j, passed on where c_j = r_j.
-  const Mal3BoolShare borrows =
-      bit_prefix_carries(ops, Mal3Boolean::and_public(m.bits, not_c),
-                         boolean_.xor_public(m.bits, not_c));
+  const Mal3BoolShare borrows = bit_prefix_carries(ops, Mal3Boolean::and_public(m.bits, not_c),
+                                                   boolean_.xor_public(m.bits, not_c));
   const Mal3BoolShare none{BitPlanes(n, 1), BitPlanes(n, 1)};  // no borrow into bit 0
   const Mal3BoolShare borrow_in = ops.bconcat(none, ops.bslice(borrows, 0, l - 1));
   return bool_to_arith(Mal3Boolean::bxor(differ, borrow_in));
@@ -89,13 +96,9 @@ typename Mal3<R>::Share Mal3<R>::decompose_block(const Share& x, int l) {
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::mod2m_block(const Share& x, int m) {
-  const std::size_t n = shape_size(shape(x));
-  reserve_dabits(mal3_detail::whole_words(2 * n) + mal3_detail::whole_words(n));
-  MaskedEdaBits e = masked_edabits(x, m);
-  Mal3BoolCircuits ops{boolean_};
-  const BitPlanes not_c = ~to_planes(e.c, 0, m);
-  const Mal3BoolShare borrow = bit_less_than_terms(
-      ops, Mal3Boolean::and_public(e.bits, not_c), boolean_.xor_public(e.bits, not_c));
+  MaskedEdaBits e = masked_edabits(x, m, 1);
+  const Mal3BoolShare borrow =
+      mal3_detail::less_than_public(boolean_, to_planes(e.c, 0, m), e.bits);
   const Share low = add_public(neg(e.r), e.c);
   return add(low, scale_wide(bool_to_arith(borrow), W{1} << m));
 }

@@ -17,7 +17,9 @@
 //    ripple of majority gates (one AND each, n - 1 rounds), so
 //    w = cy_(n-1) + t. The two bits become arithmetic sharings with MACs
 //    through daBits (bool_to_arith): random bits known in both sharings,
-//    b ^ d opened and b = d (1 - 2 (b ^ d)) + (b ^ d).
+//    b ^ d opened and b = d (1 - 2 (b ^ d)) + (b ^ d). The sum bits
+//    V_j = s_j ^ cy_(j-1) ^ k_j come with the ripple at one XOR each: V
+//    with its bits is an edaBit (make_edabits; used by mal3_compare.h).
 // daBits (make_dabits) are checked random bits (mal3_bits.h) with the
 // binary sharing they have if the party that input their first part was
 // honest: the XOR of the three key bits. 64 parity checks compare the two:
@@ -50,9 +52,6 @@ inline constexpr std::size_t kMinMaskBatch = 1024;
 inline constexpr int kDaBitChecks = 64;
 // daBits made at once at least (whole words).
 inline constexpr std::size_t kMinDaBitBatch = 1024;
-
-// bits rounded up to whole 64-bit words (daBits are taken in words).
-inline std::size_t whole_words(std::size_t bits) { return (bits + 63) / 64 * 64; }
 
 // Planes [from, from + count) of a binary sharing.
 inline Mal3BoolShare bool_planes(const Mal3BoolShare& x, int from, int count) {
@@ -130,9 +129,9 @@ void Mal3<R>::reserve_dabits(std::size_t count) {
   DaBits fresh = make_dabits(std::max(count - have, mal3_detail::kMinDaBitBatch));
   if (have > 0) {  // the unspent words first
     const std::size_t total = have + fresh.arith.s[0].size();
-    DaBits joined{join(std::vector<Share>{part(dabit_pool_.arith, dabits_used_, {have}),
-                                          fresh.arith}),
-                  {BitPlanes(total, 1, kUninitialized), BitPlanes(total, 1, kUninitialized)}};
+    DaBits joined{
+        join(std::vector<Share>{part(dabit_pool_.arith, dabits_used_, {have}), fresh.arith}),
+        {BitPlanes(total, 1, kUninitialized), BitPlanes(total, 1, kUninitialized)}};
     for (int c = 0; c < 2; ++c) {
       std::uint64_t* out = joined.binary.s[c].plane(0);
       out = std::copy_n(dabit_pool_.binary.s[c].plane(0) + dabits_used_ / 64, have / 64, out);
@@ -181,8 +180,9 @@ typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
 }
 
 template <RingElement R>
-std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(
-    std::size_t count, const std::vector<int>& widths, std::vector<Mal3BoolShare>* bits) {
+std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
+                                                              const std::vector<int>& widths,
+                                                              std::vector<Mal3BoolShare>* bits) {
   const int values = static_cast<int>(widths.size());
   std::vector<int> offset;  // first plane of each value
   int planes = 0, widest = 0;
