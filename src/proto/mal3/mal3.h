@@ -15,8 +15,9 @@
 //  - openings: one holder of the missing component sends it, the other
 //    vouches for it through a digest (MessageCheck) compared before an
 //    opened value is used for an output;
-//  - random bits (for truncation and comparison) are checked to be bits
-//    before they are used (mal3_bits.h).
+//  - random bits, daBits, edaBits and AND triples (for truncation and
+//    comparison) are checked before they mask anything (mal3_bits.h,
+//    mal3_masks.h, mal3_boolean.h).
 // Only masked values (x + r with r uniform and unknown to every single
 // party) are opened before a check, so a deviation cannot make the abort
 // depend on a secret. docs/protocols/mal3.md gives every message, the
@@ -240,12 +241,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   struct Product {
     Tensor<W> value, mac;
   };
-  // x mod 2^l masked by l checked random bits r_j: c = x + r opened
-  // (modulo 2^l), r = sum 2^j r_j shared with its MAC, the bits plane-major.
   // x + r opened modulo 2^l for an edaBit r (mal3_compare.h).
   struct MaskedEdaBits {
     Tensor<R> c;         // public, modulo 2^l
-    Share r;             // [n], in [0, 2^l)
+    Share r;             // [n], in [0, 2^l) (for l = k: equal to it modulo 2^k)
     Mal3BoolShare bits;  // r's bits: l planes of n
   };
 
@@ -301,7 +300,7 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   static constexpr std::size_t kBlockBits = std::size_t{1} << 20;
   std::size_t block_bits_ = kBlockBits;
   // msb, eqz and mod2m hold about four bits' worth per element whatever l
-  // (three daBits and an edaBit's wide values; its bits are binary).
+  // (up to three daBits and an edaBit's wide values; its bits are binary).
   static constexpr int kCompareWeight = 4;
   template <class Fn>
   Share by_blocks(const Share& x, int l, int planes, Fn&& fn);
