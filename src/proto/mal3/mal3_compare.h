@@ -46,8 +46,10 @@ inline Mal3BoolShare less_than_public(Mal3Boolean& boolean, const BitPlanes& c,
 template <RingElement R>
 typename Mal3<R>::MaskedEdaBits Mal3<R>::masked_edabits(const Share& x, int l, int result_planes) {
   const std::size_t n = shape_size(shape(x));
-  // One batch of daBits for the edaBits' two carry planes and the result.
-  reserve_dabits(mal3_detail::whole_words(2 * n) +
+  // One batch of daBits for the edaBits' two carry planes (none for l = k:
+  // no wrap to remove) and the result.
+  const std::size_t carry_bits = l < kRing ? mal3_detail::whole_words(2 * n) : 0;
+  reserve_dabits(carry_bits +
                  mal3_detail::whole_words(n * static_cast<std::size_t>(result_planes)));
   EdaBits mask = make_edabits(n, l);
   Share masked = add(reshaped(x, {n}), mask.r);
