@@ -136,24 +136,14 @@ class Mal3Boolean {
 
 // Mal3Boolean as the binary part of a protocol, for the circuits of
 // proto/common/bit_circuits.h (they take a P with BShare, band, bxor, bnot,
-// bslice, bgather, bconcat and planes). Borrows the Mal3Boolean.
-struct Mal3BoolCircuits {
-  using BShare = Mal3BoolShare;
-  Mal3Boolean& boolean;
-
-  static int planes(const BShare& x) { return x.s[0].planes(); }
+// bslice, bgather, bconcat and planes): the local plumbing of replicated
+// bit planes plus Mal3Boolean's AND and NOT. Borrows the Mal3Boolean.
+struct Mal3BoolCircuits : BinarySummandPlumbing<2> {
+  explicit Mal3BoolCircuits(Mal3Boolean& b) : boolean(b) {}
   BShare band(const BShare& x, const BShare& y) { return boolean.band(x, y); }
-  static BShare bxor(const BShare& x, const BShare& y) { return Mal3Boolean::bxor(x, y); }
   BShare bnot(const BShare& x) const { return boolean.bnot(x); }
-  static BShare bslice(const BShare& x, int from, int count) {
-    return {x.s[0].slice(from, count), x.s[1].slice(from, count)};
-  }
-  static BShare bgather(const BShare& x, int start, int step, int count) {
-    return {x.s[0].gather(start, step, count), x.s[1].gather(start, step, count)};
-  }
-  static BShare bconcat(const BShare& x, const BShare& y) {
-    return {x.s[0].concat(y.s[0]), x.s[1].concat(y.s[1])};
-  }
+
+  Mal3Boolean& boolean;
 };
 
 }  // namespace sqt

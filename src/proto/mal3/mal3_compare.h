@@ -91,8 +91,8 @@ typename Mal3<R>::Share Mal3<R>::decompose_block(const Share& x, int l) {
   // Borrow out of positions 0..j: generated where c_j < r_j, passed on where c_j = r_j.
   const Mal3BoolShare borrows = bit_prefix_carries(ops, Mal3Boolean::and_public(m.bits, not_c),
                                                    boolean_.xor_public(m.bits, not_c));
-  const Mal3BoolShare none{BitPlanes(n, 1), BitPlanes(n, 1)};  // no borrow into bit 0
-  const Mal3BoolShare borrow_in = ops.bconcat(none, ops.bslice(borrows, 0, l - 1));
+  const Mal3BoolShare borrow_in =  // no borrow into bit 0
+      ops.bconcat(ops.bzeros(n, 1), ops.bslice(borrows, 0, l - 1));
   return bool_to_arith(Mal3Boolean::bxor(differ, borrow_in));
 }
 

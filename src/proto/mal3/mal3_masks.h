@@ -55,7 +55,20 @@ inline constexpr std::size_t kMinDaBitBatch = 1024;
 
 // Planes [from, from + count) of a binary sharing.
 inline Mal3BoolShare bool_planes(const Mal3BoolShare& x, int from, int count) {
-  return {x.s[0].slice(from, count), x.s[1].slice(from, count)};
+  return Mal3BoolCircuits::bslice(x, from, count);
+}
+
+// A one-plane sharing of `bits` bits, not initialised.
+inline Mal3BoolShare uninitialized_plane(std::size_t bits) {
+  return {BitPlanes(bits, 1, kUninitialized), BitPlanes(bits, 1, kUninitialized)};
+}
+
+// Bits [from, from + count) of x's one plane to out's one plane from bit
+// `to` (from, count and to whole words: multiples of 64).
+inline void copy_words(const Mal3BoolShare& x, std::size_t from, std::size_t count,
+                       Mal3BoolShare& out, std::size_t to) {
+  for (int c = 0; c < 2; ++c)
+    std::copy_n(x.s[c].plane(0) + from / 64, count / 64, out.s[c].plane(0) + to / 64);
 }
 
 // Plane `from_plane` of x into plane `to_plane` of out (same n).
@@ -77,7 +90,7 @@ template <RingElement R>
 typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
   constexpr int checks = mal3_detail::kDaBitChecks;
   ++dabit_batches_;
-  count = (count + 63) / 64 * 64;  // whole words, the sacrificial bits after them
+  count = mal3_detail::whole_words(count);  // the sacrificial bits after them
   Mal3BoolShare binary;
   const Share bits = make_bits(count + checks, &binary);
   verify(&bits);  // bits are bits (and every product so far is right)
@@ -115,9 +128,8 @@ typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
             "abort: mal3 daBit check failed at party {}: the arithmetic and binary sharings of "
             "the random bits differ (a party deviated from the protocol)",
             me_);
-  DaBits out{part(bits, 0, {count}),
-             {BitPlanes(count, 1, kUninitialized), BitPlanes(count, 1, kUninitialized)}};
-  for (int c = 0; c < 2; ++c) std::copy_n(binary.s[c].plane(0), words, out.binary.s[c].plane(0));
+  DaBits out{part(bits, 0, {count}), mal3_detail::uninitialized_plane(count)};
+  mal3_detail::copy_words(binary, 0, count, out.binary, 0);
   return out;
 }
 
@@ -128,15 +140,12 @@ void Mal3<R>::reserve_dabits(std::size_t count) {
   if (have >= count) return;
   DaBits fresh = make_dabits(std::max(count - have, mal3_detail::kMinDaBitBatch));
   if (have > 0) {  // the unspent words first
-    const std::size_t total = have + fresh.arith.s[0].size();
+    const std::size_t made = fresh.arith.s[0].size();
     DaBits joined{
         join(std::vector<Share>{part(dabit_pool_.arith, dabits_used_, {have}), fresh.arith}),
-        {BitPlanes(total, 1, kUninitialized), BitPlanes(total, 1, kUninitialized)}};
-    for (int c = 0; c < 2; ++c) {
-      std::uint64_t* out = joined.binary.s[c].plane(0);
-      out = std::copy_n(dabit_pool_.binary.s[c].plane(0) + dabits_used_ / 64, have / 64, out);
-      std::copy_n(fresh.binary.s[c].plane(0), fresh.binary.s[c].words_per_plane(), out);
-    }
+        mal3_detail::uninitialized_plane(have + made)};
+    mal3_detail::copy_words(dabit_pool_.binary, dabits_used_, have, joined.binary, 0);
+    mal3_detail::copy_words(fresh.binary, 0, made, joined.binary, have);
     fresh = std::move(joined);
   }
   dabit_pool_ = std::move(fresh);
@@ -148,10 +157,8 @@ typename Mal3<R>::DaBits Mal3<R>::take_dabits(std::size_t count) {
   count = mal3_detail::whole_words(count);
   reserve_dabits(count);
   DaBits out{part(dabit_pool_.arith, dabits_used_, {count}),
-             {BitPlanes(count, 1, kUninitialized), BitPlanes(count, 1, kUninitialized)}};
-  for (int c = 0; c < 2; ++c)
-    std::copy_n(dabit_pool_.binary.s[c].plane(0) + dabits_used_ / 64, count / 64,
-                out.binary.s[c].plane(0));
+             mal3_detail::uninitialized_plane(count)};
+  mal3_detail::copy_words(dabit_pool_.binary, dabits_used_, count, out.binary, 0);
   dabits_used_ += count;
   return out;
 }
