@@ -103,17 +103,31 @@ TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
   EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, nogap_bytes * n)));
 }
 
-TYPED_TEST(Comm, FixedPointMultiplyIsMultiplyThenTruncate) {
+TYPED_TEST(Comm, FixedPointProductsGoStraightIntoTheTruncation) {
   using R = typename TestFixture::R;
   auto values = TestFixture::bounded_values(kN, 20, 8);
   const std::size_t n = values.size();
   const bool gap = TestFixture::k == 128;  // the default variant per ring
+  auto total = [](const Cost& c) { return c.bytes[0] + c.bytes[1] + c.bytes[2]; };
+  // No reshare: S and T send their summands of the product, masked, to R (2
+  // elements), then kGap: 1 element; kNoGap: 1 element and three f-bit
+  // (16-bit) words. A multiplication and a truncation would take 5
+  // elements (+ 3 words) and one round more.
+  const std::size_t per_value = gap ? 3 * sizeof(R) : 3 * sizeof(R) + 3 * 2;
+  const std::uint64_t rounds = gap ? 2 : 3;
   Cost cost = measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, values, {n}); },
                                               [](TypeParam& p, auto& x) { fix_mul(p, x, x); });
-  // mul: 3 elements; kGap: 2 elements; kNoGap: 2 elements and three f-bit (16-bit) words.
-  EXPECT_EQ(cost.bytes[0] + cost.bytes[1] + cost.bytes[2],
-            gap ? 5 * n * sizeof(R) : (5 * sizeof(R) + 3 * 2) * n);
-  EXPECT_EQ(cost.rounds, gap ? 3u : 4u);
+  EXPECT_EQ(total(cost), per_value * n);
+  EXPECT_EQ(cost.rounds, rounds);
+  // A matrix product costs the same per output element.
+  const std::size_t rows = n / 4;
+  Cost product = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, values, {n}); },
+      [rows](TypeParam& p, auto& x) {
+        fix_matmul(p, TypeParam::part(x, 0, {rows, 4}), TypeParam::part(x, 0, {4, rows}));
+      });
+  EXPECT_EQ(total(product), per_value * rows * rows);
+  EXPECT_EQ(product.rounds, rounds);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "core/bit_tensor.h"
 #include "core/fixed_point.h"
 #include "core/large_blocks.h"
+#include "core/memory_tuning.h"
 #include "core/tensor_ops.h"
 
 namespace sqt {
@@ -86,6 +87,16 @@ TEST(BitTensor, PacksSixtyFourBitsPerWordAndKeepsPaddingClear) {
 // Large blocks: a released block is handed out again for the same size, the
 // cache never exceeds its bound, and tensors of every size keep their
 // contents through the allocator.
+// The tuning was once compiled out without anyone noticing (its #if ran
+// before any header defined __GLIBC__): on glibc it must apply.
+TEST(MemoryTuning, AppliesOnGlibc) {
+#if defined(__GLIBC__)
+  EXPECT_TRUE(keep_freed_memory());
+#else
+  EXPECT_FALSE(keep_freed_memory());
+#endif
+}
+
 TEST(LargeBlocks, ReleasedBlocksAreReusedAndTheCacheIsBounded) {
   const std::size_t size = std::size_t{3} << 20;
   EXPECT_FALSE(large_blocks::is_large(size_t{1} << 19));

@@ -116,6 +116,17 @@ void add_step_options(CLI::App& command, StepBenchOptions& options) {
       ->check(CLI::IsMember({"sgd", "adam", "amsgrad"}))
       ->capture_default_str();
   command.add_option("--threads", options.threads, "Threads per party")->capture_default_str();
+  command
+      .add_option("--warmup", options.warmup,
+                  "Steps run first and not measured (the first touches fresh memory and "
+                  "fills preprocessing pools)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command
+      .add_option("--steps", options.steps,
+                  "Steps measured after the warm-up; every row is their mean")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command.add_flag("--inference", options.inference,
                    "Measure secure inference of a batch (what sqt infer does) instead of a "
                    "training step; --batch-size 1 gives single-sample latency");
@@ -145,7 +156,9 @@ void run_step_party(PartyCommand command) {
                     {"ring", std::to_string(command.bench.ring)},
                     {"batch", std::to_string(command.bench.batch)},
                     {"optimizer", command.bench.optimizer},
-                    {"inference", command.bench.inference ? "yes" : "no"}};
+                    {"inference", command.bench.inference ? "yes" : "no"},
+                    {"warmup", std::to_string(command.bench.warmup)},
+                    {"steps", std::to_string(command.bench.steps)}};
   add_party_count_agreed(options.agreed, bench.parties, bench.dealer);
   Session session(std::move(network), options);
   std::vector<StepBenchRow> rows;
@@ -257,6 +270,10 @@ std::vector<std::string> party_args(const StepCommand& command, const std::strin
                                 std::to_string(b.parties),
                                 "--threads",
                                 std::to_string(b.threads),
+                                "--warmup",
+                                std::to_string(b.warmup),
+                                "--steps",
+                                std::to_string(b.steps),
                                 "--emulate-rtt-ms",
                                 fmt::format("{}", command.emulate_rtt_ms),
                                 "--emulate-gbit",
@@ -320,6 +337,8 @@ void run_processes(const StepCommand& command) {
   summary["batch"] = command.bench.batch;
   summary["inference"] = command.bench.inference;
   summary["processes"] = command.processes;
+  summary["warmup"] = command.bench.warmup;
+  summary["steps"] = command.bench.steps;
   summary["parties"] = parties;
   summary["dealer"] = command.bench.dealer;
   summary["tls"] = true;
@@ -368,7 +387,8 @@ void run_processes(const StepCommand& command) {
 }  // namespace
 
 void add_step_commands(CLI::App& bench) {
-  auto* step = bench.add_subcommand("step", "Cost of one training step, per layer");
+  auto* step = bench.add_subcommand(
+      "step", "Cost of one training step, per layer (the mean of --steps after --warmup)");
   auto command = std::make_shared<StepCommand>();
   add_step_options(*step, command->bench);
   step->add_option("--processes", command->processes,

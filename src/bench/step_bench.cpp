@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <type_traits>
+#include <utility>
 
 #include "nn/loss.h"
 #include "nn/model.h"
@@ -60,7 +62,8 @@ class PartTimer {
     return result;
   }
 
-  std::vector<StepBenchRow> rows() const { return rows_; }
+  // Starts a new step: returns the rows timed since the last call.
+  std::vector<StepBenchRow> take_rows() { return std::exchange(rows_, {}); }
 
  private:
   std::pair<CommStats, double> offline() const {
@@ -105,6 +108,68 @@ Sequential<P> initialized_model(P& p, PartTimer<P>& timed, const ModelSpec& spec
   return model;
 }
 
+// Per part, the mean of the rows of several steps (each step's rows name the
+// same parts in the same order); bytes, rounds and checks rounded.
+std::vector<StepBenchRow> mean_rows(const std::vector<std::vector<StepBenchRow>>& steps) {
+  std::vector<StepBenchRow> mean = steps.at(0);
+  const double count = static_cast<double>(steps.size());
+  auto average = [count](auto& field, auto sum) {
+    using Field = std::remove_reference_t<decltype(field)>;
+    if constexpr (std::is_floating_point_v<Field>) {
+      field = sum / count;
+    } else {
+      field = static_cast<Field>(std::llround(static_cast<double>(sum) / count));
+    }
+  };
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    StepBenchRow sum{};
+    for (const auto& step : steps) {
+      SQT_CHECK(step.size() == mean.size() && step[i].part == mean[i].part,
+                "benchmark steps time different parts");
+      sum.seconds += step[i].seconds;
+      sum.bytes_per_party += step[i].bytes_per_party;
+      sum.rounds += step[i].rounds;
+      sum.cpu_seconds += step[i].cpu_seconds;
+      sum.offline_bytes_per_party += step[i].offline_bytes_per_party;
+      sum.offline_bytes_received += step[i].offline_bytes_received;
+      sum.offline_rounds += step[i].offline_rounds;
+      sum.offline_seconds += step[i].offline_seconds;
+      sum.checks += step[i].checks;
+    }
+    StepBenchRow& row = mean[i];
+    average(row.seconds, sum.seconds);
+    average(row.bytes_per_party, sum.bytes_per_party);
+    average(row.rounds, sum.rounds);
+    average(row.cpu_seconds, sum.cpu_seconds);
+    average(row.offline_bytes_per_party, sum.offline_bytes_per_party);
+    average(row.offline_bytes_received, sum.offline_bytes_received);
+    average(row.offline_rounds, sum.offline_rounds);
+    average(row.offline_seconds, sum.offline_seconds);
+    average(row.checks, sum.checks);
+  }
+  return mean;
+}
+
+// Runs `warmup` steps, then `steps` measured ones; the rows of `timed`
+// before the first step (initialisation) come first, then the measured
+// steps' mean.
+template <class P, class Step>
+std::vector<StepBenchRow> repeated(const StepBenchOptions& options, PartTimer<P>& timed,
+                                   Step&& one_step) {
+  SQT_CHECK(options.warmup >= 0 && options.steps >= 1,
+            "--warmup must be >= 0 and --steps >= 1 (got {} and {})", options.warmup,
+            options.steps);
+  std::vector<StepBenchRow> rows = timed.take_rows();
+  std::vector<std::vector<StepBenchRow>> measured;
+  for (int i = 0; i < options.warmup + options.steps; ++i) {
+    one_step();
+    std::vector<StepBenchRow> step = timed.take_rows();
+    if (i >= options.warmup) measured.push_back(std::move(step));
+  }
+  for (StepBenchRow& row : mean_rows(measured)) rows.push_back(std::move(row));
+  return rows;
+}
+
 template <class P>
 std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, const ModelSpec& spec) {
   using R = typename P::Ring;
@@ -114,26 +179,28 @@ std::vector<StepBenchRow> party_step(P& p, const StepBenchOptions& options, cons
   Tensor<R> pixels = random_pixels<R>(options, spec, p.frac_bits());
   Tensor<R> onehot_values({options.batch, 10}, R{0});
   for (std::size_t i = 0; i < options.batch; ++i) onehot_values[i * 10 + i % 10] = 1;
-  Share x = timed("input", [&] { return p.input(0, pixels, pixels.shape()); });
-  Share onehot = p.input(0, onehot_values, onehot_values.shape());
-  auto& layers = model.layers();
-  for (std::size_t i = 0; i < layers.size(); ++i)
-    x = timed(fmt::format("forward {}", layers[i]->name()),
-              [&] { return layers[i]->forward(p, x, true); });
-  SoftmaxCrossEntropy<P> loss;
-  Share grad = timed("softmax + gradient", [&] { return loss.gradient(p, x, onehot); });
-  timed("loss (ln)", [&] { return loss.loss_sum(p, onehot); });
-  for (std::size_t i = layers.size(); i-- > 0;)
-    grad = timed(fmt::format("backward {}", layers[i]->name()),
-                 [&] { return layers[i]->backward(p, grad); });
   OptimizerOptions optimizer;
   optimizer.kind = options.optimizer;
-  Optimizer<P> step(optimizer);
-  timed(fmt::format("update ({})", options.optimizer), [&] {
-    step.step(p, model.params(), static_cast<int>(std::log2(static_cast<double>(options.batch))));
-    return 0;
+  Optimizer<P> update(optimizer);
+  auto& layers = model.layers();
+  return repeated(options, timed, [&] {
+    Share x = timed("input", [&] { return p.input(0, pixels, pixels.shape()); });
+    Share onehot = p.input(0, onehot_values, onehot_values.shape());
+    for (std::size_t i = 0; i < layers.size(); ++i)
+      x = timed(fmt::format("forward {}", layers[i]->name()),
+                [&] { return layers[i]->forward(p, x, true); });
+    SoftmaxCrossEntropy<P> loss;
+    Share grad = timed("softmax + gradient", [&] { return loss.gradient(p, x, onehot); });
+    timed("loss (ln)", [&] { return loss.loss_sum(p, onehot); });
+    for (std::size_t i = layers.size(); i-- > 0;)
+      grad = timed(fmt::format("backward {}", layers[i]->name()),
+                   [&] { return layers[i]->backward(p, grad); });
+    timed(fmt::format("update ({})", options.optimizer), [&] {
+      update.step(p, model.params(),
+                  static_cast<int>(std::log2(static_cast<double>(options.batch))));
+      return 0;
+    });
   });
-  return timed.rows();
 }
 
 // What `sqt infer` does with one batch of a client's samples: every party
@@ -148,20 +215,21 @@ std::vector<StepBenchRow> party_inference(P& p, const StepBenchOptions& options,
   Sequential<P> model = initialized_model(p, timed, spec);
   const Tensor<R> pixels = random_pixels<R>(options, spec, p.frac_bits());
   const Tensor<R> mask = Prg::from_seed(6).random<R>({options.batch});
-  Share x = timed("input (the client's summands)",
-                  [&] { return input_summands(p, pixels, pixels.shape()); });
-  const Share masks = input_summands(p, mask, mask.shape());
   auto& layers = model.layers();
-  for (std::size_t i = 0; i < layers.size(); ++i)
-    x = timed(fmt::format("forward {}", layers[i]->name()),
-              [&] { return layers[i]->forward(p, x, false); });
   RevealLog log;
-  timed("argmax + open (class + mask)", [&] {
-    const Share predicted = max_last_axis(p, x).argmax;
-    return reveal(p, log, "predicted class plus the mask", RevealLog::kEveryone,
-                  p.add(predicted, masks));
+  return repeated(options, timed, [&] {
+    Share x = timed("input (the client's summands)",
+                    [&] { return input_summands(p, pixels, pixels.shape()); });
+    const Share masks = input_summands(p, mask, mask.shape());
+    for (std::size_t i = 0; i < layers.size(); ++i)
+      x = timed(fmt::format("forward {}", layers[i]->name()),
+                [&] { return layers[i]->forward(p, x, false); });
+    timed("argmax + open (class + mask)", [&] {
+      const Share predicted = max_last_axis(p, x).argmax;
+      return reveal(p, log, "predicted class plus the mask", RevealLog::kEveryone,
+                    p.add(predicted, masks));
+    });
   });
-  return timed.rows();
 }
 
 template <class P>

@@ -1,9 +1,11 @@
 // step_bench.h — `sqt bench step`: the cost of one training step, per layer.
 //
-// One training step on random data of the model's input shape: forward and
+// Training steps on random data of the model's input shape: forward and
 // backward through every layer, the softmax cross-entropy gradient and the
 // optimiser update, reporting for each part wall seconds, bytes sent by the
-// busiest party and rounds. Parties synchronise before each part, so a
+// busiest party and rounds, as the mean over `steps` steps that follow
+// `warmup` unmeasured ones (as in a training run, where every step after the
+// first reuses memory the first one touched). Parties synchronise before each part, so a
 // part's time starts when all parties start it. run_step_bench runs all
 // parties in this process; step_bench_party runs one party over a session's
 // real network (the app runs three processes with TLS and combines their
@@ -29,6 +31,10 @@ struct StepBenchOptions {
   std::string optimizer = "sgd";
   int threads = 1;
   bool inference = false;  // a secure inference batch instead of a training step
+  // Steps run first and not measured (first touch of the working memory,
+  // preprocessing pools filled), then steps measured: rows are their means.
+  int warmup = 1;
+  int steps = 1;
 };
 
 struct StepBenchRow {

@@ -11,6 +11,7 @@
 
 namespace sqt {
 
-void keep_freed_memory();
+// True if the C library was tuned (glibc, every setting accepted).
+bool keep_freed_memory();
 
 }  // namespace sqt

@@ -108,6 +108,41 @@ typename P::Share trunc_wide(P& p, const typename P::Share& x, int m) {
   }
 }
 
+// trunc_pr(x y, m) and trunc_pr(matmul(x, y), m): in one step where the
+// protocol feeds a product's summands straight into its truncation (rep3:
+// one round and two elements per value fewer than the product, then the
+// truncation), else the product followed by the truncation.
+template <Protocol P>
+typename P::Share mul_trunc_pr(P& p, const typename P::Share& x, const typename P::Share& y,
+                               int m) {
+  if constexpr (requires { p.mul_trunc_pr(x, y, m); }) {
+    return p.mul_trunc_pr(x, y, m);
+  } else {
+    return p.trunc_pr(p.mul(x, y), m);
+  }
+}
+
+template <Protocol P>
+typename P::Share matmul_trunc_pr(P& p, const typename P::Share& x, const typename P::Share& y,
+                                  int m) {
+  if constexpr (requires { p.matmul_trunc_pr(x, y, m); }) {
+    return p.matmul_trunc_pr(x, y, m);
+  } else {
+    return p.trunc_pr(p.matmul(x, y), m);
+  }
+}
+
+// trunc_wide(x y, m), fused the same way where the protocol can.
+template <BinaryProtocol P>
+typename P::Share mul_trunc_wide(P& p, const typename P::Share& x, const typename P::Share& y,
+                                 int m) {
+  if constexpr (requires { p.mul_trunc_pr_wide(x, y, m); }) {
+    return p.mul_trunc_pr_wide(x, y, m);
+  } else {
+    return trunc_wide(p, p.mul(x, y), m);
+  }
+}
+
 // All k bits of x: from the summands where the protocol can (rep3), else by
 // the masked bit decomposition.
 template <BinaryProtocol P>

@@ -34,7 +34,7 @@ typename P::Share reciprocal_positive(P& p, const typename P::Share& x) {
   const int f = p.frac_bits(), L = normalize_bits(p);
   Normalized<P> n = normalize(p, x, L, true, false);
   typename P::Share b = p.trunc_pr(n.y, L - f);
-  return trunc_wide(p, p.mul(reciprocal_unit(p, b), *n.scale), L - f);
+  return mul_trunc_wide(p, reciprocal_unit(p, b), *n.scale, L - f);
 }
 
 template <BinaryProtocol P>

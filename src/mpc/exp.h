@@ -57,7 +57,7 @@ typename P::Share exp2(P& p, const typename P::Share& x) {
                          true);
   });
   Share two_frac = clenshaw(p, series, frac);
-  Share result = trunc_wide(p, p.mul(two_frac, factors[0]), f + 1);
+  Share result = mul_trunc_wide(p, two_frac, factors[0], f + 1);
   return p.sub(result, p.mul(underflow, result));
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/fixed_point.h"
 #include "mpc/basic.h"
+#include "mpc/building_blocks.h"
 #include "mpc/round.h"
 #include "proto/protocol.h"
 
@@ -20,21 +21,25 @@ typename P::Share truncate_product(P& p, const typename P::Share& x) {
   return p.nearest_rounding() ? trunc_nearest(p, x, p.frac_bits()) : p.trunc_pr(x, p.frac_bits());
 }
 
+// With stochastic rounding the product and its truncation are one step
+// (mul_trunc_pr: fused where the protocol can).
 template <Protocol P>
 typename P::Share fix_mul(P& p, const typename P::Share& x, const typename P::Share& y) {
-  return truncate_product(p, p.mul(x, y));
+  if (p.nearest_rounding()) return truncate_product(p, p.mul(x, y));
+  return mul_trunc_pr(p, x, y, p.frac_bits());
 }
 
 template <Protocol P>
 typename P::Share fix_matmul(P& p, const typename P::Share& x, const typename P::Share& y) {
-  return truncate_product(p, p.matmul(x, y));
+  if (p.nearest_rounding()) return truncate_product(p, p.matmul(x, y));
+  return matmul_trunc_pr(p, x, y, p.frac_bits());
 }
 
 // Fixed-point products of several pairs in one multiplication and one truncation.
 template <Protocol P>
 std::vector<typename P::Share> fix_mul_many(P& p, const std::vector<typename P::Share>& xs,
                                             const std::vector<typename P::Share>& ys) {
-  return split_like<P>(truncate_product(p, p.mul(P::join(xs), P::join(ys))), xs);
+  return split_like<P>(fix_mul(p, P::join(xs), P::join(ys)), xs);
 }
 
 // Party `owner` inputs reals (others pass an empty tensor) as fixed point.

@@ -41,7 +41,7 @@ InvSqrtParts<P> invsqrt_parts(P& p, const typename P::Share& x) {
   });
   Share y = clenshaw(p, series, m);
   Share m_y2 = fix_mul(p, m, fix_mul(p, y, y));
-  Share root = p.trunc_pr(p.mul(y, const_minus(p, 3.0, m_y2)), f + 1);
+  Share root = mul_trunc_pr(p, y, const_minus(p, 3.0, m_y2), f + 1);
   // 2^(b_1 / 2) = 1 + b_1 (sqrt 2 - 1), b_1 the last shift bit.
   Share odd = add_scalar(p, p.scale(n.bits.back(), encode_fixed<R>(std::numbers::sqrt2 - 1, f)),
                          pow2<R>(f));
@@ -54,7 +54,7 @@ template <BinaryProtocol P>
 typename P::Share invsqrt(P& p, const typename P::Share& x) {
   const int shift = (normalize_bits(p) - p.frac_bits()) / 2;
   InvSqrtParts<P> parts = invsqrt_parts(p, x);
-  return p.trunc_pr(p.mul(parts.root, parts.half_scale), shift);
+  return mul_trunc_pr(p, parts.root, parts.half_scale, shift);
 }
 
 // sqrt(x) = x 2^(j/2) m^(-1/2) 2^(-(L-f)/2): x 2^(j/2) <= x 2^j < 2^L is an
@@ -64,7 +64,7 @@ typename P::Share sqrt(P& p, const typename P::Share& x) {
   const int shift = (normalize_bits(p) - p.frac_bits()) / 2;
   InvSqrtParts<P> parts = invsqrt_parts(p, x);
   typename P::Share partial = p.mul(x, parts.half_scale);
-  return trunc_wide(p, p.mul(partial, parts.root), p.frac_bits() + shift);
+  return mul_trunc_wide(p, partial, parts.root, p.frac_bits() + shift);
 }
 
 }  // namespace sqt

@@ -135,22 +135,27 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
   // --- multiplication ---------------------------------------------------
 
   // z_i = x_i y_i + x_i y_{i+1} + x_{i+1} y_i + zero-share, then reshare.
-  Share mul(const Share& x, const Share& y) {
-    check_same_shape(shape(x), shape(y), "mul");
-    Tensor<R> z(shape(x));
-    const R *x0 = x.s[0].data(), *x1 = x.s[1].data(), *y0 = y.s[0].data(), *y1 = y.s[1].data();
-    R* out = z.data();
-    for (std::size_t i = 0, n = z.size(); i < n; ++i)
-      out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
-    return reshare(std::move(z));
-  }
+  Share mul(const Share& x, const Share& y) { return reshare(local_mul(x, y)); }
 
   // (m x k) * (k x n): two local ring matrix products, one reshare of m*n.
   Share matmul(const Share& x, const Share& y) {
-    const Shape &xs = shape(x), &ys = shape(y);
-    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
-              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+    check_matmul_shapes(x, y);
     return reshare(local_matmul(x, y));
+  }
+
+  // trunc_pr(mul(x, y), m) and trunc_pr(matmul(x, y), m) in one step: the
+  // product's summands go straight into the truncation's first round instead
+  // of being reshared first (rep3_trunc.h), one round and two elements per
+  // value fewer. The _wide form is valid for |x y| < 2^(k-2) (trunc_pr_wide).
+  Share mul_trunc_pr(const Share& x, const Share& y, int m) {
+    return trunc_summands(local_mul(x, y), m, variant_);
+  }
+  Share mul_trunc_pr_wide(const Share& x, const Share& y, int m) {
+    return trunc_summands(local_mul(x, y), m, TruncVariant::kNoGap);
+  }
+  Share matmul_trunc_pr(const Share& x, const Share& y, int m) {
+    check_matmul_shapes(x, y);
+    return trunc_summands(local_matmul(x, y), m, variant_);
   }
 
   // x^T y for x (k x m), y (k x n), without a transposed copy of x (the
@@ -181,9 +186,7 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
   // input gradient of a convolution: col2im of dY W^T).
   Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
                        const Shape& out_shape) {
-    const Shape &xs = shape(x), &ys = shape(y);
-    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
-              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+    check_matmul_shapes(x, y);
     return reshare(tensor_scatter_add(local_matmul(x, y), targets, out_shape));
   }
 
@@ -209,8 +212,8 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
   Share trunc_pr(const Share& x, int m) {
     return variant_ == TruncVariant::kGap ? trunc_pr_gap(x, m) : trunc_pr_nogap(x, m);
   }
-  Share trunc_pr_gap(const Share& x, int m);
-  Share trunc_pr_nogap(const Share& x, int m);
+  Share trunc_pr_gap(const Share& x, int m) { return trunc_gap(TruncOperand{&x, nullptr}, m); }
+  Share trunc_pr_nogap(const Share& x, int m) { return trunc_nogap(TruncOperand{&x, nullptr}, m); }
   // Truncation valid for |x| < 2^(k-2) whatever the default variant.
   Share trunc_pr_wide(const Share& x, int m) { return trunc_pr_nogap(x, m); }
 
@@ -247,7 +250,40 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
     return {receiver, (me_ - receiver + 3) % 3};
   }
   // The key K_{R+2} that S and T share (R does not hold it).
-  Prg& helper_key(const Roles& roles) { return roles.role == 1 ? prg_next_ : prg_prev_; }
+  Prg& helper_key(const Roles& roles) { return helper_prg(roles.role); }
+  Prg& helper_prg(int role) { return role == 1 ? prg_next_ : prg_prev_; }
+
+  // What a truncation truncates: a replicated sharing, or this party's
+  // summand z_i of a 3-out-of-3 additive sharing (a product before its
+  // reshare; no zero share needed, see open_masked_to_receiver).
+  struct TruncOperand {
+    const Share* shares = nullptr;
+    const Tensor<R>* summand = nullptr;
+    const Shape& shape() const { return shares ? shares->s[0].shape() : summand->shape(); }
+  };
+  Tensor<R> open_masked_to_receiver(int role, const TruncOperand& x, const Tensor<R>& r);
+  Share trunc_gap(const TruncOperand& x, int m);
+  Share trunc_nogap(const TruncOperand& x, int m);
+  Share trunc_summands(const Tensor<R>& z, int m, TruncVariant variant) {
+    const TruncOperand operand{nullptr, &z};
+    return variant == TruncVariant::kGap ? trunc_gap(operand, m) : trunc_nogap(operand, m);
+  }
+
+  // x_i (y_i + y_{i+1}) + x_{i+1} y_i: this party's summand of x y.
+  Tensor<R> local_mul(const Share& x, const Share& y) const {
+    check_same_shape(shape(x), shape(y), "mul");
+    Tensor<R> z(shape(x), kUninitialized);
+    const R *x0 = x.s[0].data(), *x1 = x.s[1].data(), *y0 = y.s[0].data(), *y1 = y.s[1].data();
+    R* out = z.data();
+    for (std::size_t i = 0, n = z.size(); i < n; ++i)
+      out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
+    return z;
+  }
+  static void check_matmul_shapes(const Share& x, const Share& y) {
+    const Shape &xs = shape(x), &ys = shape(y);
+    SQT_CHECK(xs.size() == 2 && ys.size() == 2 && xs[1] == ys[0],
+              "matmul: cannot multiply {} by {}", shape_string(xs), shape_string(ys));
+  }
   Tensor<R> mask_to_receiver(const Roles& roles, const Share& x, int bits);
   struct MaskedBits {
     Tensor<R> value;  // c at R, r at S and T
