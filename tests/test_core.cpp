@@ -84,9 +84,6 @@ TEST(BitTensor, PacksSixtyFourBitsPerWordAndKeepsPaddingClear) {
   EXPECT_EQ(a.words()[2], 3u);
 }
 
-// Large blocks: a released block is handed out again for the same size, the
-// cache never exceeds its bound, and tensors of every size keep their
-// contents through the allocator.
 // The tuning was once compiled out without anyone noticing (its #if ran
 // before any header defined __GLIBC__): on glibc it must apply.
 TEST(MemoryTuning, AppliesOnGlibc) {
@@ -97,6 +94,9 @@ TEST(MemoryTuning, AppliesOnGlibc) {
 #endif
 }
 
+// Large blocks: a released block is handed out again for the same size, the
+// cache never exceeds its bound, and tensors of every size keep their
+// contents through the allocator.
 TEST(LargeBlocks, ReleasedBlocksAreReusedAndTheCacheIsBounded) {
   const std::size_t size = std::size_t{3} << 20;
   EXPECT_FALSE(large_blocks::is_large(size_t{1} << 19));

@@ -358,7 +358,8 @@ void run_processes(const StepCommand& command) {
     summary["offline_seconds"] = total.offline_seconds;
   }
   if (command.bench.dealer) {
-    summary["dealer_bytes_sent"] = dealer_bytes;  // the whole run, initialisation included
+    // The whole run: initialisation, warm-up and measured steps.
+    summary["dealer_bytes_sent"] = dealer_bytes;
     summary["dealer_peak_rss_mb"] = dealer_rss_mb;
   }
   if (command.json) {
@@ -379,8 +380,10 @@ void run_processes(const StepCommand& command) {
           total.offline_bytes_per_party / 1e6, total.offline_bytes_received / 1e6,
           total.offline_rounds, total.offline_seconds);
     if (command.bench.dealer)
-      fmt::print("dealer: {:.1f} MB sent in the whole run, peak RSS {:.0f} MB\n",
-                 dealer_bytes / 1e6, dealer_rss_mb);
+      fmt::print(
+          "dealer: {:.1f} MB sent in the whole run (initialisation and all steps), peak RSS {:.0f} "
+          "MB\n",
+          dealer_bytes / 1e6, dealer_rss_mb);
   }
 }
 

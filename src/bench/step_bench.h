@@ -2,10 +2,13 @@
 //
 // Training steps on random data of the model's input shape: forward and
 // backward through every layer, the softmax cross-entropy gradient and the
-// optimiser update, reporting for each part wall seconds, bytes sent by the
-// busiest party and rounds, as the mean over `steps` steps that follow
+// optimiser update, reporting for each part wall seconds, bytes sent and
+// rounds, as the mean over `steps` steps that follow
 // `warmup` unmeasured ones (as in a training run, where every step after the
-// first reuses memory the first one touched). Parties synchronise before each part, so a
+// first reuses memory the first one touched). Each party averages its own
+// rows; combined, a part shows the party with the largest mean (roles that
+// rotate from step to step, as rep3's truncation receiver, even out over a
+// multiple of their period). Parties synchronise before each part, so a
 // part's time starts when all parties start it. run_step_bench runs all
 // parties in this process; step_bench_party runs one party over a session's
 // real network (the app runs three processes with TLS and combines their
