@@ -2,6 +2,7 @@
 // table of docs/protocols/rep4.md: bytes sent by each party and rounds.
 #include "comm_measure.h"
 #include "mpc/compare.h"
+#include "mpc/fixed.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -82,6 +83,39 @@ TYPED_TEST(Rep4Comm, TruncationCosts) {
       measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) { p.trunc_pr_gap(x, 16); });
   EXPECT_EQ(gap.total(), 4 * n * sizeof(R));
   EXPECT_EQ(gap.rounds, 2u);
+}
+
+// fix_mul and fix_matmul: the pairs' terms go straight into the masked step
+// (6 elements in one round, against 6 for the product and 2 for the masked
+// step in two), then the rest of the no-gap truncation: U and W (2
+// elements), e, b and e*b modulo 2^m (8 m-bit words).
+TYPED_TEST(Rep4Comm, FixedPointProductsGoStraightIntoTheTruncation) {
+  using R = typename TestFixture::R;
+  auto values = TestFixture::bounded_values(kN, 20, 8);
+  const std::size_t n = values.size();
+  // f = 16 (k = 64) or 32 (k = 128): 2- or 4-byte words.
+  const std::size_t word = kDefaultFracBits<R> / 8;
+  const std::size_t per_value = 8 * sizeof(R) + 8 * word;
+  auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
+  Cost product = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) {
+    for (int i = 0; i < 4; ++i) fix_mul(p, x, x);
+  });
+  EXPECT_EQ(product.total(), 4 * per_value * n);
+  EXPECT_EQ(product.rounds, 4 * 3u);
+  // Over four calls the roles rotate through every party.
+  for (auto b : product.bytes) EXPECT_EQ(b, product.total() / 4);
+  const std::size_t rows = n / 4;
+  Cost matrix = measure<TestFixture, TypeParam>(input, [rows](TypeParam& p, auto& x) {
+    fix_matmul(p, TypeParam::part(x, 0, {rows, 4}), TypeParam::part(x, 0, {4, rows}));
+  });
+  EXPECT_EQ(matrix.total(), per_value * rows * rows);
+  EXPECT_EQ(matrix.rounds, 3u);
+  // The same with the product and the truncation apart: 2 elements and one
+  // round more.
+  Cost apart = measure<TestFixture, TypeParam>(
+      input, [](TypeParam& p, auto& x) { p.trunc_pr(p.mul(x, x), p.frac_bits()); });
+  EXPECT_EQ(apart.total(), per_value * n + 2 * n * sizeof(R));
+  EXPECT_EQ(apart.rounds, 4u);
 }
 
 TYPED_TEST(Rep4Comm, ComparisonRoundsFollowTheCircuitDepth) {

@@ -13,6 +13,8 @@
 //
 // Costs per element, all parties together: input 2, open 4, multiplication
 // 6 (1.5 per party; matrix products: per output element), one round. The
+// A product truncated at once costs one round and two elements per value
+// less than the product and the truncation apart (rep4_trunc.h). The
 // check costs three rounds and 37 bytes per peer; an open checks everything
 // before it (3 rounds) and its own messages (2 more rounds).
 // docs/protocols/rep4.md gives every message and why it is safe.
@@ -182,6 +184,28 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   Share trunc_pr_nogap(const Share& x, int m);
   Share trunc_pr_wide(const Share& x, int m) { return trunc_pr_nogap(x, m); }
 
+  // trunc_pr(mul(x, y), m) and trunc_pr(matmul(x, y), m) in one step (no
+  // gap): the pairs' sums of summand products go straight into the
+  // truncation's masked step instead of being jointly shared first
+  // (rep4_trunc.h): one round and two elements per value fewer. With kGap
+  // the product and the truncation run one after the other.
+  Share mul_trunc_pr(const Share& x, const Share& y, int m) {
+    if (gap_) return trunc_pr_gap(mul(x, y), m);
+    return mul_trunc_pr_wide(x, y, m);
+  }
+  Share mul_trunc_pr_wide(const Share& x, const Share& y, int m) {
+    check_same_shape(shape(x), shape(y), "mul");
+    return product_trunc_nogap(
+        x, y, [](const Tensor<R>& a, const Tensor<R>& b) { return sqt::mul(a, b); }, shape(x), m);
+  }
+  Share matmul_trunc_pr(const Share& x, const Share& y, int m) {
+    if (gap_) return trunc_pr_gap(matmul(x, y), m);
+    auto [rows, cols] = matmul_dims(x, y);
+    return product_trunc_nogap(
+        x, y, [&](const Tensor<R>& a, const Tensor<R>& b) { return local_product(a, b); },
+        Shape{rows, cols}, m);
+  }
+
   // --- binary sharing -----------------------------------------------------
 
   BShare binput(int p, const BitPlanes& bits, std::size_t n, int planes) {
@@ -234,6 +258,40 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
     BShare c, r;
   };
   MaskedBits masked_bits(const Roles& roles, const Share& x, int l);
+  // The masked step of x y without sharing x y first: c = x y + r at R1 and
+  // R2, r at S and T (rep4_trunc.h).
+  template <class Product>
+  Masked mask_product_to_pair(const Roles& roles, const Share& x, const Share& y,
+                              Product&& product, const Shape& out_shape);
+  // The no-gap truncation by m bits of the value behind a masked step.
+  Share trunc_nogap_masked(const Roles& roles, const Masked& masked, const Shape& sh, int m);
+  template <class Product>
+  Share product_trunc_nogap(const Share& x, const Share& y, Product&& product,
+                            const Shape& out_shape, int m) {
+    SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
+              kRing);
+    const Roles roles = next_roles();
+    Masked masked = mask_product_to_pair(roles, x, y, product, out_shape);
+    return trunc_nogap_masked(roles, masked, out_shape, m);
+  }
+  // The sum of summand products that parties i and j both know: x_u y_w +
+  // x_w y_u for the two summands u, w they are not named after, or with
+  // `squares` (x_u + x_w)(y_u + y_w), which adds x_u y_u + x_w y_w.
+  template <class T, class Product>
+  T pair_term(const Summands<T, 3>& x, const Summands<T, 3>& y, Product& product, int i, int j,
+              bool squares) const {
+    using A = Algebra<T>;
+    int u = -1, w = -1;
+    for (int q = 0; q < 4; ++q) {
+      if (q == i || q == j) continue;
+      (u < 0 ? u : w) = q;
+    }
+    const T &xu = x.s[slot(u)], &xw = x.s[slot(w)], &yu = y.s[slot(u)], &yw = y.s[slot(w)];
+    if (squares) return product(A::plus(xu, xw), A::plus(yu, yw));
+    T term = product(xu, yw);
+    A::add_to(term, product(xw, yu));
+    return term;
+  }
 
   // One value known to parties i and j (`value`, ignored elsewhere) made a
   // sharing: x_g = r (key of all but g), x_h = value - r, sent by `sender`

@@ -75,7 +75,6 @@ template <RingElement R>
 template <class T, class Product>
 Summands<T, 3> Rep4<R>::multiply(const Summands<T, 3>& x, const Summands<T, 3>& y,
                                  Product&& product, const T& like, int bits) {
-  using A = Algebra<T>;
   const int rot = static_cast<int>(mul_calls_++ % 4);
   auto at = [rot](int canonical) { return (canonical + rot) % 4; };
   // Canonical table: pair {i, j}, receiver g, sender; the pair's terms are
@@ -95,19 +94,7 @@ Summands<T, 3> Rep4<R>::multiply(const Summands<T, 3>& x, const Summands<T, 3>& 
     JointSpec js{at(c.i), at(c.j), at(c.g), at(c.sender), 0, bits};
     specs.push_back(js);
     if (me_ != js.i && me_ != js.j) continue;
-    // The two summands the pair is not named after.
-    int u = -1, w = -1;
-    for (int q = 0; q < 4; ++q) {
-      if (q == js.i || q == js.j) continue;
-      (u < 0 ? u : w) = q;
-    }
-    const T &xu = x.s[slot(u)], &xw = x.s[slot(w)], &yu = y.s[slot(u)], &yw = y.s[slot(w)];
-    if (c.squares) {
-      values[k] = product(A::plus(xu, xw), A::plus(yu, yw));
-    } else {
-      values[k] = product(xu, yw);
-      A::add_to(values[k], product(xw, yu));
-    }
+    values[k] = pair_term(x, y, product, js.i, js.j, c.squares);
     value_ptrs[k] = &values[k];
   }
   return std::move(joint_share<T>(specs, value_ptrs, {like}, 1)[0]);
