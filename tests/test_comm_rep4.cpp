@@ -72,11 +72,11 @@ TYPED_TEST(Rep4Comm, TruncationCosts) {
   auto values = TestFixture::bounded_values(kN, 40, 6);
   const std::size_t n = values.size();
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
-  // No gap: c to two parties (2), the joint sharings of U and W (2), of e and
-  // b and the product e*b modulo 2^m (2 + 6 m-bit words): 3 rounds.
+  // No gap: c to two parties (2), the joint sharing of U (1), of e, b and d
+  // and the cross product e*b modulo 2^m (3 + 4 m-bit words): 3 rounds.
   Cost nogap = measure<TestFixture, TypeParam>(
       input, [](TypeParam& p, auto& x) { p.trunc_pr_nogap(x, 16); });
-  EXPECT_EQ(nogap.total(), 4 * n * sizeof(R) + 8 * n * sizeof(std::uint16_t));
+  EXPECT_EQ(nogap.total(), 3 * n * sizeof(R) + 7 * n * sizeof(std::uint16_t));
   EXPECT_EQ(nogap.rounds, 3u);
   // Gap: c to two parties (2), two joint sharings (2): 2 rounds.
   Cost gap =
@@ -87,15 +87,15 @@ TYPED_TEST(Rep4Comm, TruncationCosts) {
 
 // fix_mul and fix_matmul: the pairs' terms go straight into the masked step
 // (6 elements in one round, against 6 for the product and 2 for the masked
-// step in two), then the rest of the no-gap truncation: U and W (2
-// elements), e, b and e*b modulo 2^m (8 m-bit words).
+// step in two), then the rest of the no-gap truncation: U (1 element), e, b,
+// d and e*b modulo 2^m (7 m-bit words).
 TYPED_TEST(Rep4Comm, FixedPointProductsGoStraightIntoTheTruncation) {
   using R = typename TestFixture::R;
   auto values = TestFixture::bounded_values(kN, 20, 8);
   const std::size_t n = values.size();
   // f = 16 (k = 64) or 32 (k = 128): 2- or 4-byte words.
   const std::size_t word = kDefaultFracBits<R> / 8;
-  const std::size_t per_value = 8 * sizeof(R) + 8 * word;
+  const std::size_t per_value = 7 * sizeof(R) + 7 * word;
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
   Cost product = measure<TestFixture, TypeParam>(input, [](TypeParam& p, auto& x) {
     for (int i = 0; i < 4; ++i) fix_mul(p, x, x);

@@ -258,21 +258,37 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
     BShare c, r;
   };
   MaskedBits masked_bits(const Roles& roles, const Share& x, int l);
+  // mask_to_pair with a mask r that S and T already hold.
+  Masked mask_with(const Roles& roles, const Share& x, Tensor<R> r, int bits = kRing);
+  // The mask of a no-gap truncation by m bits: r = 2^m t + r_lo mod 2^k
+  // with [t] shared for free (rep4_trunc.h).
+  struct TruncMask {
+    Share high;   // t = t1 + t2: summand R1 = t1, summand R2 = t2 (each < 2^(k-m))
+    Tensor<R> r;  // at S and T
+  };
+  TruncMask trunc_mask(const Roles& roles, const Shape& sh, int m);
   // The masked step of x y without sharing x y first: c = x y + r at R1 and
-  // R2, r at S and T (rep4_trunc.h).
+  // R2 for the r that S and T hold (rep4_trunc.h).
   template <class Product>
   Masked mask_product_to_pair(const Roles& roles, const Share& x, const Share& y,
-                              Product&& product, const Shape& out_shape);
-  // The no-gap truncation by m bits of the value behind a masked step.
-  Share trunc_nogap_masked(const Roles& roles, const Masked& masked, const Shape& sh, int m);
+                              Product&& product, const Shape& out_shape, Tensor<R> r);
+  // The no-gap truncation of the value behind a masked step with a
+  // trunc_mask.
+  Share trunc_nogap_masked(const Roles& roles, const Masked& masked, const Share& high, int m);
+  // e b for e jointly shared by R1 and R2 and b by S and T.
+  Share multiply_across(const Roles& roles, const Share& e, const Share& b, int bits);
   template <class Product>
   Share product_trunc_nogap(const Share& x, const Share& y, Product&& product,
                             const Shape& out_shape, int m) {
+    check_nogap_shift(m);
+    const Roles roles = next_roles();
+    TruncMask mask = trunc_mask(roles, out_shape, m);
+    Masked masked = mask_product_to_pair(roles, x, y, product, out_shape, std::move(mask.r));
+    return trunc_nogap_masked(roles, masked, mask.high, m);
+  }
+  static void check_nogap_shift(int m) {
     SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
               kRing);
-    const Roles roles = next_roles();
-    Masked masked = mask_product_to_pair(roles, x, y, product, out_shape);
-    return trunc_nogap_masked(roles, masked, out_shape, m);
   }
   // The sum of summand products that parties i and j both know: x_u y_w +
   // x_w y_u for the two summands u, w they are not named after, or with
