@@ -128,6 +128,19 @@ TYPED_TEST(Comm, FixedPointProductsGoStraightIntoTheTruncation) {
       });
   EXPECT_EQ(total(product), per_value * rows * rows);
   EXPECT_EQ(product.rounds, rounds);
+  // Summed into fewer outputs first (a convolution's input gradient; the
+  // last target is dropped): the same per output of the scatter.
+  const std::size_t outputs = rows / 2;
+  std::vector<std::size_t> targets(rows * rows);
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % (outputs + 1);
+  Cost scattered = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, values, {n}); },
+      [&](TypeParam& p, auto& x) {
+        fix_matmul_scatter(p, TypeParam::part(x, 0, {rows, 4}), TypeParam::part(x, 0, {4, rows}),
+                           targets, {outputs});
+      });
+  EXPECT_EQ(total(scattered), per_value * outputs);
+  EXPECT_EQ(scattered.rounds, rounds);
 }
 
 }  // namespace

@@ -110,6 +110,17 @@ TYPED_TEST(Rep4Comm, FixedPointProductsGoStraightIntoTheTruncation) {
   });
   EXPECT_EQ(matrix.total(), per_value * rows * rows);
   EXPECT_EQ(matrix.rounds, 3u);
+  // Summed into fewer outputs first (a convolution's input gradient; the
+  // last target is dropped): the same per output of the scatter.
+  const std::size_t outputs = rows / 2;
+  std::vector<std::size_t> targets(rows * rows);
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % (outputs + 1);
+  Cost scattered = measure<TestFixture, TypeParam>(input, [&](TypeParam& p, auto& x) {
+    fix_matmul_scatter(p, TypeParam::part(x, 0, {rows, 4}), TypeParam::part(x, 0, {4, rows}),
+                       targets, {outputs});
+  });
+  EXPECT_EQ(scattered.total(), per_value * outputs);
+  EXPECT_EQ(scattered.rounds, 3u);
   // The same with the product and the truncation apart: 2 elements and one
   // round more.
   Cost apart = measure<TestFixture, TypeParam>(

@@ -178,13 +178,19 @@ TYPED_TEST(Ops, FixedPointProductsMatchDoublesWithinOneUlp) {
   u[2] = 100 - std::ldexp(1.0, -f);
   v[2] = -1;
   const std::size_t rows = 30, inner = 100;
+  // The matrix product's entries summed into 40 outputs; target 40 (one
+  // past the end) is dropped, as a convolution's padding.
+  constexpr std::size_t kScattered = 40;
+  std::vector<std::size_t> targets(rows * rows);
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % (kScattered + 1);
   auto opened = TestFixture::run_agreed([&](TypeParam& p) {
     const int other = 1 % local_parties<TypeParam>({});
     auto x = input_fixed(p, 0, u, u.shape()), y = input_fixed(p, other, v, v.shape());
     auto a = input_fixed(p, 0, u.reshaped({rows, inner}), {rows, inner});
     auto b = input_fixed(p, other, v.reshaped({inner, rows}), {inner, rows});
-    return std::vector<Tensor<double>>{open_fixed(p, fix_mul(p, x, y)),
-                                       open_fixed(p, fix_matmul(p, a, b))};
+    return std::vector<Tensor<double>>{
+        open_fixed(p, fix_mul(p, x, y)), open_fixed(p, fix_matmul(p, a, b)),
+        open_fixed(p, fix_matmul_scatter(p, a, b, targets, {kScattered}))};
   });
   auto encoded = [&](double x) { return decode_fixed(encode_fixed<R>(x, f), f); };
   for (std::size_t i = 0; i < u.size(); ++i) {
@@ -199,6 +205,14 @@ TYPED_TEST(Ops, FixedPointProductsMatchDoublesWithinOneUlp) {
       EXPECT_LT(std::abs(opened[1][i * rows + j] - exact), std::ldexp(1.0, -f) * (1 + 1e-9));
     }
   }
+  std::vector<double> scattered(kScattered + 1, 0.0);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < rows; ++j)
+      for (std::size_t q = 0; q < inner; ++q)
+        scattered[targets[i * rows + j]] += encoded(u[i * inner + q]) * encoded(v[q * rows + j]);
+  ASSERT_EQ(opened[2].size(), kScattered);
+  for (std::size_t t = 0; t < kScattered; ++t)
+    EXPECT_LT(std::abs(opened[2][t] - scattered[t]), std::ldexp(1.0, -f) * (1 + 1e-9)) << t;
 }
 
 }  // namespace

@@ -102,6 +102,22 @@ Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>&
   return out;
 }
 
+// The same with the entries whose target is one past the end of `shape`
+// dropped (the padding positions of a convolution's col2im).
+template <class T>
+Tensor<T> tensor_scatter_add_within(const Tensor<T>& t, const std::vector<std::size_t>& targets,
+                                    const Shape& shape) {
+  SQT_CHECK(targets.size() == t.size(), "scatter: {} targets for {} elements", targets.size(),
+            t.size());
+  Tensor<T> out(shape, T{0});
+  const std::size_t end = out.size();
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    SQT_CHECK(targets[i] <= end, "scatter: target {} beyond {} elements", targets[i], end);
+    if (targets[i] != end) out[targets[i]] += t[i];
+  }
+  return out;
+}
+
 // dst = the transpose of the row-major rows x cols matrix src (dst is
 // cols x rows), in 32 x 32 blocks. dst must not alias src.
 template <class T>

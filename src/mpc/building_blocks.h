@@ -108,6 +108,17 @@ typename P::Share trunc_wide(P& p, const typename P::Share& x, int m) {
   }
 }
 
+// matmul_scatter(x, y, targets, out_shape) with the targets one past the
+// end of out_shape dropped.
+template <Protocol P>
+typename P::Share matmul_scatter_within(P& p, const typename P::Share& x,
+                                        const typename P::Share& y,
+                                        const std::vector<std::size_t>& targets,
+                                        const Shape& out_shape) {
+  const std::size_t n = shape_size(out_shape);
+  return P::reshaped(P::part(p.matmul_scatter(x, y, targets, {n + 1}), 0, {n}), out_shape);
+}
+
 // trunc_pr(x y, m) and trunc_pr(matmul(x, y), m): in one step where the
 // protocol feeds a product's summands straight into its truncation (rep3:
 // one round and two elements per value fewer than the product, then the
@@ -129,6 +140,21 @@ typename P::Share matmul_trunc_pr(P& p, const typename P::Share& x, const typena
     return p.matmul_trunc_pr(x, y, m);
   } else {
     return p.trunc_pr(p.matmul(x, y), m);
+  }
+}
+
+// trunc_pr of matmul_scatter(x, y, targets, out_shape), where targets one
+// past the end of out_shape (a convolution's padding) are dropped: fused the
+// same way where the protocol can.
+template <Protocol P>
+typename P::Share matmul_scatter_trunc_pr(P& p, const typename P::Share& x,
+                                          const typename P::Share& y,
+                                          const std::vector<std::size_t>& targets,
+                                          const Shape& out_shape, int m) {
+  if constexpr (requires { p.matmul_scatter_trunc_pr(x, y, targets, out_shape, m); }) {
+    return p.matmul_scatter_trunc_pr(x, y, targets, out_shape, m);
+  } else {
+    return p.trunc_pr(matmul_scatter_within(p, x, y, targets, out_shape), m);
   }
 }
 

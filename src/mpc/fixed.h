@@ -35,6 +35,18 @@ typename P::Share fix_matmul(P& p, const typename P::Share& x, const typename P:
   return matmul_trunc_pr(p, x, y, p.frac_bits());
 }
 
+// fix_matmul with the product's entries summed into positions `targets` of
+// out_shape (targets one past its end dropped): a convolution's input
+// gradient, col2im of dY W^T.
+template <Protocol P>
+typename P::Share fix_matmul_scatter(P& p, const typename P::Share& x, const typename P::Share& y,
+                                     const std::vector<std::size_t>& targets,
+                                     const Shape& out_shape) {
+  if (p.nearest_rounding())
+    return truncate_product(p, matmul_scatter_within(p, x, y, targets, out_shape));
+  return matmul_scatter_trunc_pr(p, x, y, targets, out_shape, p.frac_bits());
+}
+
 // Fixed-point products of several pairs in one multiplication and one truncation.
 template <Protocol P>
 std::vector<typename P::Share> fix_mul_many(P& p, const std::vector<typename P::Share>& xs,

@@ -58,7 +58,8 @@ std::vector<Tensor<typename P::Ring>> library_workload(
   for (std::size_t i = 0; i < targets.size(); ++i) targets[i] = i % rows;
   open_all({p.mul(x, y), p.matmul(square, other), p.trunc_pr(p.mul(x, y), p.frac_bits()),
             fix_mul(p, x, y), fix_matmul(p, square, other), p.dot_rows(square, square),
-            p.matmul_scatter(square, other, targets, {rows})});
+            p.matmul_scatter(square, other, targets, {rows}),
+            fix_matmul_scatter(p, square, other, targets, {rows - 1})});
   // An opening to one party (the others record an empty tensor).
   opened.push_back(p.open_to(p.parties() > 2 ? 2 : 0, p.mul(x, x)));
   if (on_open) on_open(opened.back());

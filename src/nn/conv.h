@@ -94,10 +94,9 @@ class Conv2D final : public Layer<P> {
     weights_.grad_extra_bits = p.frac_bits();
     bias_.grad = sum_rows(p, dy);
     if (!this->needs_input_grad_) return grad;
-    const std::size_t inputs = batch_ * in_ * g_.height * g_.width;
-    Share dx = p.matmul_scatter(dy, transpose<P>(weights_.value), im2col_.index(), {inputs + 1});
-    return P::reshaped(truncate_product(p, P::part(dx, 0, {inputs})),
-                       {batch_, in_, g_.height, g_.width});
+    // im2col's index sends padding positions to one past the end: dropped.
+    return fix_matmul_scatter(p, dy, transpose<P>(weights_.value), im2col_.index(),
+                              {batch_, in_, g_.height, g_.width});
   }
 
   std::vector<Param<P>*> params() override { return {&weights_, &bias_}; }

@@ -157,6 +157,15 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
     check_matmul_shapes(x, y);
     return trunc_summands(local_matmul(x, y), m, variant_);
   }
+  // trunc_pr of matmul_scatter, targets one past the end of out_shape
+  // dropped (mpc/building_blocks.h).
+  Share matmul_scatter_trunc_pr(const Share& x, const Share& y,
+                                const std::vector<std::size_t>& targets, const Shape& out_shape,
+                                int m) {
+    check_matmul_shapes(x, y);
+    return trunc_summands(tensor_scatter_add_within(local_matmul(x, y), targets, out_shape), m,
+                          variant_);
+  }
 
   // x^T y for x (k x m), y (k x n), without a transposed copy of x (the
   // kernel reads x transposed): the same messages as matmul(x^T, y).

@@ -205,6 +205,18 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
         x, y, [&](const Tensor<R>& a, const Tensor<R>& b) { return local_product(a, b); },
         Shape{rows, cols}, m);
   }
+  // trunc_pr of matmul_scatter, targets one past the end of out_shape
+  // dropped (mpc/building_blocks.h).
+  Share matmul_scatter_trunc_pr(const Share& x, const Share& y,
+                                const std::vector<std::size_t>& targets, const Shape& out_shape,
+                                int m) {
+    matmul_dims(x, y);
+    auto product = [&](const Tensor<R>& a, const Tensor<R>& b) {
+      return tensor_scatter_add_within(local_product(a, b), targets, out_shape);
+    };
+    if (gap_) return trunc_pr_gap(multiply<Tensor<R>>(x, y, product, Tensor<R>(out_shape, R{0})), m);
+    return product_trunc_nogap(x, y, product, out_shape, m);
+  }
 
   // --- binary sharing -----------------------------------------------------
 
