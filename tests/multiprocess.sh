@@ -244,6 +244,10 @@ t20=$(summary "$work/step20" seconds)
 rounds=$(summary "$work/step20" rounds)
 check "emulated 20 ms RTT: T(r) - T(0) = $(awk -v a="${t20:-0}" -v b="${t0:-0}" 'BEGIN{printf "%.3f", a-b}') s within -20%/+40% of R*r/2 = $(awk -v r="${rounds:-0}" 'BEGIN{printf "%.3f", r*0.01}') s" \
   awk -v a="${t20:-0}" -v b="${t0:-0}" -v r="${rounds:-0}" 'BEGIN { d = a - b; e = r * 0.010; exit !(r > 0 && d >= 0.8 * e && d <= 1.4 * e) }'
+busiest=$(summary "$work/step0" bytes_per_party)
+mean=$(summary "$work/step0" bytes_mean_party)
+check "bench step reports the mean bytes per party ($mean) beside the busiest party's ($busiest)" \
+  awk -v b="${busiest:-0}" -v m="${mean:-0}" 'BEGIN { exit !(m > 0 && m <= b) }'
 
 # The deployment benchmark script reports per-batch figures as JSON.
 SQT_DATA_DIR="$SQT_DATA_DIR" bash "$source_dir/scripts/bench-train.sh" A 4 >"$work/bench" 2>&1

@@ -51,6 +51,7 @@ nlohmann::ordered_json row_json(const StepBenchRow& row) {
   j["part"] = row.part;
   j["seconds"] = row.seconds;
   j["bytes_per_party"] = row.bytes_per_party;
+  if (row.bytes_all_parties != 0) j["bytes_all_parties"] = row.bytes_all_parties;
   j["rounds"] = row.rounds;
   j["cpu_seconds"] = row.cpu_seconds;
   if (row.has_offline) {
@@ -346,7 +347,8 @@ void run_processes(const StepCommand& command) {
   summary["emulate_gbit"] = command.emulate_gbit;
   summary["kernel"] = std::string(kernel_isa_name(active_kernel_isa()));
   summary["seconds"] = total.seconds;
-  summary["bytes_per_party"] = total.bytes_per_party;
+  summary["bytes_per_party"] = total.bytes_per_party;  // sum over parts of the busiest party
+  summary["bytes_mean_party"] = total.bytes_all_parties / static_cast<std::uint64_t>(parties);
   summary["rounds"] = total.rounds;
   summary["peak_rss_mb"] = rss_mb;
   summary["cpu_seconds"] = total.cpu_seconds;  // of the busiest party, per part

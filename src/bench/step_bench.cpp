@@ -286,7 +286,9 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
   StepBenchRow total{inference ? kInferenceTotalPart : kStepTotalPart};
   for (std::size_t i = 0; i < parties[0].size(); ++i) {
     StepBenchRow row = parties[0][i];
+    row.bytes_all_parties = 0;
     for (auto& party : parties) {
+      row.bytes_all_parties += party[i].bytes_per_party;
       SQT_CHECK(party.size() == parties[0].size() && party[i].part == row.part,
                 "benchmark parties report different steps");
       row.seconds = std::max(row.seconds, party[i].seconds);
@@ -305,6 +307,7 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
     if (row.part != "initialize" && row.part != "loss (ln)") {
       total.seconds += row.seconds;
       total.bytes_per_party += row.bytes_per_party;
+      total.bytes_all_parties += row.bytes_all_parties;
       total.rounds += row.rounds;
       total.cpu_seconds += row.cpu_seconds;
       total.has_offline = row.has_offline;

@@ -43,11 +43,17 @@ struct StepBenchOptions {
 struct StepBenchRow {
   std::string part;
   double seconds = 0;
-  std::uint64_t bytes_per_party = 0;
+  std::uint64_t bytes_per_party = 0;  // of the busiest party
   std::uint64_t rounds = 0;
   // CPU time (user + system) of the process during the part: per party when
   // every party is its own process (--processes), all parties otherwise.
   double cpu_seconds = 0;
+  // Bytes sent by all parties together (combined rows only; 0 in a single
+  // party's rows). Protocols that rotate their roles (rep3, rep4) load the
+  // parties unevenly within one part, so the sum of the parts' busiest-party
+  // bytes can exceed every party's own total; this divided by the parties
+  // is the mean per party.
+  std::uint64_t bytes_all_parties = 0;
   // Preprocessing during the part (has_offline: the protocol accounts for
   // it; the fields above are the online phase): bytes sent and received (with
   // a dealer, what the dealer sends) and rounds by the busiest party, and the
