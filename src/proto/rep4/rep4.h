@@ -214,7 +214,8 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
     auto product = [&](const Tensor<R>& a, const Tensor<R>& b) {
       return tensor_scatter_add_within(local_product(a, b), targets, out_shape);
     };
-    if (gap_) return trunc_pr_gap(multiply<Tensor<R>>(x, y, product, Tensor<R>(out_shape, R{0})), m);
+    if (gap_)
+      return trunc_pr_gap(multiply<Tensor<R>>(x, y, product, Tensor<R>(out_shape, R{0})), m);
     return product_trunc_nogap(x, y, product, out_shape, m);
   }
 
@@ -282,8 +283,8 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   // The masked step of x y without sharing x y first: c = x y + r at R1 and
   // R2 for the r that S and T hold (rep4_trunc.h).
   template <class Product>
-  Masked mask_product_to_pair(const Roles& roles, const Share& x, const Share& y,
-                              Product&& product, const Shape& out_shape, Tensor<R> r);
+  Masked mask_product_to_pair(const Roles& roles, const Share& x, const Share& y, Product&& product,
+                              const Shape& out_shape, Tensor<R> r);
   // The no-gap truncation of the value behind a masked step with a
   // trunc_mask.
   Share trunc_nogap_masked(const Roles& roles, const Masked& masked, const Share& high, int m);
