@@ -12,8 +12,8 @@
 // message it receives is masked by randomness it does not hold.
 //
 // Costs per element, all parties together: input 2, open 4, multiplication
-// 6 (1.5 per party; matrix products: per output element), one round. The
-// A product truncated at once costs one round and two elements per value
+// 6 (1.5 per party; matrix products: per output element), one round. A
+// product truncated at once costs one round and two elements per value
 // less than the product and the truncation apart (rep4_trunc.h). The
 // check costs three rounds and 37 bytes per peer; an open checks everything
 // before it (3 rounds) and its own messages (2 more rounds).

@@ -1,13 +1,15 @@
 // rep4_trunc.h — probabilistic truncation for Rep4 (included by rep4.h).
 //
 // Both variants compute floor(x / 2^m) + Bernoulli((x mod 2^m) / 2^m), as
-// rep3's (rep3_trunc.h), from one masked step: S and T draw r from their
-// pairwise key and make c = x + r known to R1 and R2 (S sends x_{R1} + r to
-// R1, T sends x_{R2} + r to R2, each vouched for by the other). R1 and R2
-// then jointly share what they compute from c, S and T what they compute
-// from r, so every value is input by two parties and checked. A corrupted
-// party in {R1, R2} sees c, uniform because it lacks r; one in {S, T} sees
-// only values masked by keys it lacks. The four roles rotate per call.
+// rep3's (rep3_trunc.h), from one masked step: S and T hold a mask r
+// (kGap: from their pairwise key; kNoGap: trunc_mask) and make c = x + r
+// known to R1 and R2 (S sends x_{R1} + r to R1, T sends x_{R2} + r to R2,
+// each vouched for by the other). R1 and R2 then jointly share what they
+// compute from c, S and T what they compute from r, so every value is
+// input by two parties and checked. A corrupted party in {R1, R2} sees c,
+// uniform because r is uniform given the parts of it that party holds; one
+// in {S, T} sees only values masked by keys it lacks. The four roles rotate
+// per call.
 //
 // kGap (|x| < 2^(k-42)), 2 rounds: r < 2^(k-1), c = x + 2^l + r without
 //   wrap-around (l = k - 42; statistical distance 2^-40), y = (c >> m) -
@@ -20,7 +22,8 @@
 //   element), e, b and d = b + carry(t) and the cross product e*b modulo
 //   2^m (it is multiplied by 2^(k-m)): 3 elements and 7 m-bit words.
 //
-// A product truncated at once (mul_trunc_pr, matmul_trunc_pr; no gap) skips
+// A product truncated at once (mul_trunc_pr, mul_trunc_pr_wide,
+// matmul_trunc_pr, matmul_scatter_trunc_pr; no gap) skips
 // the product's joint sharing: mask_product_to_pair makes c = x y + r known
 // to R1 and R2 from the pairs' terms in one round of six elements, where the
 // product and mask_to_pair take two rounds and eight.
