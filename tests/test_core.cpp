@@ -68,6 +68,27 @@ TEST(Tensor, ReshapeChecksElementCount) {
   }
 }
 
+TEST(Tensor, ScatterAddSumsIntoTargetsAndDropsOnlyWhenAsked) {
+  const Tensor<std::uint64_t> t({5}, std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+  const std::vector<std::size_t> inside = {0, 2, 0, 1, 2};
+  EXPECT_EQ(tensor_scatter_add(t, inside, {3}),
+            (Tensor<std::uint64_t>({3}, std::vector<std::uint64_t>{4, 4, 7})));
+  // Target 3 is one past the end of a 3-element output: dropped with kDrop,
+  // an error otherwise; anything further is an error either way.
+  const std::vector<std::size_t> padded = {0, 3, 2, 3, 1};
+  EXPECT_EQ(tensor_scatter_add(t, padded, {3}, PastEnd::kDrop),
+            (Tensor<std::uint64_t>({3}, std::vector<std::uint64_t>{1, 5, 3})));
+  try {
+    tensor_scatter_add(t, padded, {3});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "scatter: target 3 beyond 3 elements");
+  }
+  const std::vector<std::size_t> beyond = {0, 4, 2, 3, 1};
+  EXPECT_THROW(tensor_scatter_add(t, beyond, {3}, PastEnd::kDrop), Error);
+  EXPECT_THROW(tensor_scatter_add(t, std::vector<std::size_t>{0, 1}, {3}), Error);
+}
+
 TEST(BitTensor, PacksSixtyFourBitsPerWordAndKeepsPaddingClear) {
   BitTensor a({130}), b({130});
   EXPECT_EQ(a.word_count(), 3u);

@@ -91,29 +91,30 @@ Tensor<T> tensor_gather(const Tensor<T>& t, const std::vector<std::size_t>& indi
   return out;
 }
 
+// What a scatter does with a target one past the end of its output.
+enum class PastEnd {
+  kReject,  // every target must lie inside the output
+  kDrop,    // the entry is dropped (the padding positions of a convolution's col2im)
+};
+
 // out[targets[i]] += t[i] for every i; out has the given shape (zeros first).
+// Targets are checked once, before the loop.
 template <class T>
 Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>& targets,
-                             const Shape& shape) {
-  SQT_CHECK(targets.size() == t.size(), "scatter: {} targets for {} elements", targets.size(),
-            t.size());
-  Tensor<T> out(shape, T{0});
-  for (std::size_t i = 0; i < targets.size(); ++i) out[targets[i]] += t[i];
-  return out;
-}
-
-// The same with the entries whose target is one past the end of `shape`
-// dropped (the padding positions of a convolution's col2im).
-template <class T>
-Tensor<T> tensor_scatter_add_within(const Tensor<T>& t, const std::vector<std::size_t>& targets,
-                                    const Shape& shape) {
+                             const Shape& shape, PastEnd past_end = PastEnd::kReject) {
   SQT_CHECK(targets.size() == t.size(), "scatter: {} targets for {} elements", targets.size(),
             t.size());
   Tensor<T> out(shape, T{0});
   const std::size_t end = out.size();
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    SQT_CHECK(targets[i] <= end, "scatter: target {} beyond {} elements", targets[i], end);
-    if (targets[i] != end) out[targets[i]] += t[i];
+  const std::size_t limit = past_end == PastEnd::kDrop ? end + 1 : end;
+  const auto largest = std::max_element(targets.begin(), targets.end());
+  SQT_CHECK(largest == targets.end() || *largest < limit, "scatter: target {} beyond {} elements",
+            *largest, end);
+  if (past_end == PastEnd::kReject) {
+    for (std::size_t i = 0; i < targets.size(); ++i) out[targets[i]] += t[i];
+  } else {
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      if (targets[i] != end) out[targets[i]] += t[i];
   }
   return out;
 }

@@ -163,8 +163,8 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
                                 const std::vector<std::size_t>& targets, const Shape& out_shape,
                                 int m) {
     check_matmul_shapes(x, y);
-    return trunc_summands(tensor_scatter_add_within(local_matmul(x, y), targets, out_shape), m,
-                          variant_);
+    return trunc_summands(
+        tensor_scatter_add(local_matmul(x, y), targets, out_shape, PastEnd::kDrop), m, variant_);
   }
 
   // x^T y for x (k x m), y (k x n), without a transposed copy of x (the

@@ -212,7 +212,7 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
                                 int m) {
     matmul_dims(x, y);
     auto product = [&](const Tensor<R>& a, const Tensor<R>& b) {
-      return tensor_scatter_add_within(local_product(a, b), targets, out_shape);
+      return tensor_scatter_add(local_product(a, b), targets, out_shape, PastEnd::kDrop);
     };
     if (gap_)
       return trunc_pr_gap(multiply<Tensor<R>>(x, y, product, Tensor<R>(out_shape, R{0})), m);

@@ -74,10 +74,14 @@ typename Rep4<R>::Masked Rep4<R>::mask_with(const Roles& roles, const Share& x, 
 template <RingElement R>
 typename Rep4<R>::TruncMask Rep4<R>::trunc_mask(const Roles& roles, const Shape& sh, int m) {
   const R high_mask = pow2<R>(kRing - m) - 1, low_mask = pow2<R>(m) - 1;
-  TruncMask mask{zeros(sh), {}};
-  for (int q : {roles.r1, roles.r2}) {
+  TruncMask mask;
+  for (int q = 0; q < 4; ++q) {
     if (q == me_) continue;
     Tensor<R>& t = mask.high.s[slot(q)];
+    if (q != roles.r1 && q != roles.r2) {
+      t = Tensor<R>(sh, R{0});
+      continue;
+    }
     t = key_of_summand(q).template random<R>(sh);
     for (R& v : t) v &= high_mask;
   }
@@ -198,14 +202,18 @@ typename Rep4<R>::Share Rep4<R>::trunc_nogap_masked(const Roles& roles, const Ma
   const Shape& sh = shape(high);
   const std::size_t n = masked.c.size();
   const R low_mask = pow2<R>(k - 1) - 1;
-  Tensor<R> full(sh), bit(sh), carried(sh);
+  // full is R1 and R2's value, carried S and T's; joint_share reads a value
+  // only at its two holders, so each party allocates just its own.
+  Tensor<R> bit(sh, kUninitialized), full, carried;
   if (masked.knows_c) {
+    full = Tensor<R>(sh, kUninitialized);
     for (std::size_t i = 0; i < n; ++i) {
       const R v = masked.c[i] + pow2<R>(k - 2), top = v >> (k - 1);
       full[i] = ((v & low_mask) >> m) + (top << (k - 1 - m));
       bit[i] = top;
     }
   } else {
+    carried = Tensor<R>(sh, kUninitialized);
     const Tensor<R>&t1 = high.s[slot(roles.r1)], &t2 = high.s[slot(roles.r2)];
     for (std::size_t i = 0; i < n; ++i) {
       const R t = t1[i] + t2[i], b = (t >> (k - m - 1)) & 1;
