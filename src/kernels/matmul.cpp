@@ -18,9 +18,11 @@ using kernels::kPanelWidth;
 
 // Packs the B (+ B2) of every term into ceil(n/16) panels; panel j holds, for
 // each term t, the k x 16 slice of that term's B (+ B2), zero-padded.
-std::vector<u64> pack_panels(std::span<const MatmulTerm<u64>> terms, std::size_t k, std::size_t n) {
+// (Only the padding columns are zeroed: the rest is written once.)
+UninitVector<u64> pack_panels(std::span<const MatmulTerm<u64>> terms, std::size_t k,
+                              std::size_t n) {
   std::size_t panels = (n + kPanelWidth - 1) / kPanelWidth, depth = terms.size() * k;
-  std::vector<u64> packed(panels * depth * kPanelWidth, 0);
+  UninitVector<u64> packed(panels * depth * kPanelWidth);
   for (std::size_t panel = 0; panel < panels; ++panel) {
     std::size_t col0 = panel * kPanelWidth, width = std::min(kPanelWidth, n - col0);
     for (std::size_t t = 0; t < terms.size(); ++t) {
@@ -34,6 +36,7 @@ std::vector<u64> pack_panels(std::span<const MatmulTerm<u64>> terms, std::size_t
           const u64* row2 = terms[t].b2 + p * n + col0;
           for (std::size_t j = 0; j < width; ++j) dst[j] = row[j] + row2[j];
         }
+        std::fill(dst + width, dst + kPanelWidth, u64{0});
       }
     }
   }
@@ -57,14 +60,14 @@ RowsKernel rows_kernel(KernelIsa isa) {
 
 // A u128 matrix as its low and high 64-bit words, row-major.
 struct SplitWords {
-  std::vector<u64> low, high;
+  UninitVector<u64> low, high;
 };
 
 // The rows x cols matrix x (+ x2), stored row-major or (transposed) as its
 // cols x rows transpose.
 SplitWords split_words(const u128* x, const u128* x2, std::size_t rows, std::size_t cols,
                        LeftLayout layout = LeftLayout::kRowMajor) {
-  SplitWords out{std::vector<u64>(rows * cols), std::vector<u64>(rows * cols)};
+  SplitWords out{UninitVector<u64>(rows * cols), UninitVector<u64>(rows * cols)};
   const bool transposed = layout == LeftLayout::kTransposed;
   for (std::size_t i = 0; i < rows; ++i)
     for (std::size_t j = 0; j < cols; ++j) {
@@ -80,8 +83,8 @@ SplitWords split_words(const u128* x, const u128* x2, std::size_t rows, std::siz
 // blocks. Measured on AVX2: a transposed left factor read in place by the
 // kernel (one cache line per depth step of a tile) costs more than this copy
 // and a row-major product (500 x 8,192 x 50: 0.12 s against 0.08 s).
-std::vector<u64> row_major_from_transposed(const u64* at, std::size_t m, std::size_t k) {
-  std::vector<u64> a(m * k);
+UninitVector<u64> row_major_from_transposed(const u64* at, std::size_t m, std::size_t k) {
+  UninitVector<u64> a(m * k);
   transpose_into(at, a.data(), k, m);
   return a;
 }
@@ -92,8 +95,8 @@ template <>
 void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::size_t m,
                            std::size_t k, std::size_t n, int threads, LeftLayout layout) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
-  std::vector<u64> packed = pack_panels(terms, k, n);
-  std::vector<std::vector<u64>> copies;
+  UninitVector<u64> packed = pack_panels(terms, k, n);
+  std::vector<UninitVector<u64>> copies;
   std::vector<const u64*> lefts;
   for (const auto& term : terms) {
     if (layout == LeftLayout::kTransposed) {
@@ -135,7 +138,7 @@ void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, st
   std::vector<u64> high(m * n, 0);
   matmul_add_terms<u64>(cross, high.data(), m, k, n, threads);
 
-  std::vector<u64> packed = pack_panels(low_rights, k, n);
+  UninitVector<u64> packed = pack_panels(low_rights, k, n);
   kernels::PackedTerms job{low_lefts.data(), low_lefts.size(), packed.data(), k, n, k, 1};
   parallel_ranges(m, threads, [&](std::size_t begin, std::size_t end) {
     kernels::matmul_rows_widening(job, c, begin, end);
