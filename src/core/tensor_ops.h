@@ -98,7 +98,8 @@ enum class PastEnd {
 };
 
 // out[targets[i]] += t[i] for every i; out has the given shape (zeros first).
-// Targets are checked once, before the loop.
+// A target outside out is an error, except one exactly past the end with
+// PastEnd::kDrop (checked in the same pass: one predictable branch per entry).
 template <class T>
 Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>& targets,
                              const Shape& shape, PastEnd past_end = PastEnd::kReject) {
@@ -106,15 +107,14 @@ Tensor<T> tensor_scatter_add(const Tensor<T>& t, const std::vector<std::size_t>&
             t.size());
   Tensor<T> out(shape, T{0});
   const std::size_t end = out.size();
-  const std::size_t limit = past_end == PastEnd::kDrop ? end + 1 : end;
-  const auto largest = std::max_element(targets.begin(), targets.end());
-  SQT_CHECK(largest == targets.end() || *largest < limit, "scatter: target {} beyond {} elements",
-            *largest, end);
-  if (past_end == PastEnd::kReject) {
-    for (std::size_t i = 0; i < targets.size(); ++i) out[targets[i]] += t[i];
-  } else {
-    for (std::size_t i = 0; i < targets.size(); ++i)
-      if (targets[i] != end) out[targets[i]] += t[i];
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const std::size_t target = targets[i];
+    if (target < end) {
+      out[target] += t[i];
+      continue;
+    }
+    SQT_CHECK(target == end && past_end == PastEnd::kDrop, "scatter: target {} beyond {} elements",
+              target, end);
   }
   return out;
 }
