@@ -288,9 +288,9 @@ std::vector<StepBenchRow> combine_step_rows(const std::vector<std::vector<StepBe
     StepBenchRow row = parties[0][i];
     row.bytes_all_parties = 0;
     for (auto& party : parties) {
-      row.bytes_all_parties += party[i].bytes_per_party;
       SQT_CHECK(party.size() == parties[0].size() && party[i].part == row.part,
                 "benchmark parties report different steps");
+      row.bytes_all_parties += party[i].bytes_per_party;
       row.seconds = std::max(row.seconds, party[i].seconds);
       row.bytes_per_party = std::max(row.bytes_per_party, party[i].bytes_per_party);
       row.rounds = std::max(row.rounds, party[i].rounds);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/tensor.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
 
@@ -23,7 +24,7 @@ constexpr std::size_t kBlockDepth = 32;  // 192 KiB of B per block
 struct PreparedTerm {
   const u192* a = nullptr;
   const u192* b = nullptr;
-  std::vector<u192> a_copy, b_copy;
+  UninitVector<u192> a_copy, b_copy;  // written whole before use
 };
 
 PreparedTerm prepare(const MatmulTerm<u192>& term, std::size_t m, std::size_t k, std::size_t n,
