@@ -56,6 +56,24 @@ void check_awkward_shapes() {
   }
 }
 
+// Every width of a last panel (1 to 16 columns, alone and after full
+// panels): a narrow panel multiplies only the vectors its columns need and
+// must leave the columns past n alone.
+template <class R>
+void check_every_last_panel_width() {
+  Prg prg = Prg::from_seed(13);
+  const std::size_t m = 6, k = 9;
+  for (std::size_t n = 1; n <= 34; ++n) {
+    auto a = prg.random<R>({m, k}), b = prg.random<R>({k, n});
+    std::vector<R> c(m * n + 1, 5);  // one guard element past the matrix
+    matmul_add(a.data(), b.data(), c.data(), m, k, n, 1);
+    auto expected = naive(a.to_vector(), b.to_vector(), m, k, n);
+    for (auto& v : expected) v += 5;
+    expected.push_back(5);
+    EXPECT_EQ(c, expected) << "n = " << n;
+  }
+}
+
 template <class R>
 void check_sum_of_terms() {
   Prg prg = Prg::from_seed(12);
@@ -108,6 +126,10 @@ void check_transposed_left() {
     matmul_add_terms<R>(std::span(&term, 1), c.data(), m, k, n, threads, LeftLayout::kTransposed);
     EXPECT_EQ(c, naive(a, b12, m, k, n)) << "threads " << threads;
   }
+}
+
+TYPED_TEST(MatmulTest, EveryWidthOfTheLastPanel) {
+  for_each_kernel([] { check_every_last_panel_width<TypeParam>(); });
 }
 
 TYPED_TEST(MatmulTest, TransposedLeftFactor) {

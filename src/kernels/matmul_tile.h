@@ -28,14 +28,17 @@ struct Vec {
   typedef u64 type __attribute__((vector_size(Lanes * 8)));
 };
 
-// C[rows x width] += A[rows x depth] * panel[depth x 16]. No function here
-// takes or returns a vector by value, so the ABI never depends on the CPU.
-template <int Lanes, int Rows>
+// C[rows x width] += A[rows x depth] * panel[depth x 16], from the first
+// Vectors vectors of the panel's rows (width <= Vectors * Lanes: a narrow
+// last panel skips the padding columns a full tile would multiply). No
+// function here takes or returns a vector by value, so the ABI never
+// depends on the CPU.
+template <int Lanes, int Rows, int Vectors>
 inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a, std::size_t rs,
                                                 std::size_t ds, const u64* panel, u64* c,
                                                 std::size_t ldc, std::size_t width) {
   using V = typename Vec<Lanes>::type;
-  constexpr int kVectors = static_cast<int>(kPanelWidth) / Lanes;
+  constexpr int kVectors = Vectors;
   V acc[Rows][kVectors] = {};
   for (std::size_t p = 0; p < depth; ++p) {
     const u64* row = panel + p * kPanelWidth;
@@ -49,11 +52,38 @@ inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a,
     }
   }
   for (int r = 0; r < Rows; ++r) {
-    u64 sums[kPanelWidth];
+    u64 sums[kVectors * Lanes];
     std::memcpy(sums, acc[r], sizeof sums);
     u64* row = c + r * ldc;
     for (std::size_t j = 0; j < width; ++j) row[j] += sums[j];
   }
+}
+
+// Rows [begin, end) of C[: , panel] += A * slice, in tiles of 4 rows, with
+// as many vectors per row as the panel's width needs.
+template <int Lanes, int Vectors>
+void rows_with_vectors(std::size_t depth, const u64* a, std::size_t rs, std::size_t ds,
+                       const u64* slice, u64* c, std::size_t n, std::size_t width,
+                       std::size_t begin, std::size_t end) {
+  std::size_t i = begin;
+  for (; i + 4 <= end; i += 4)
+    tile<Lanes, 4, Vectors>(depth, a + i * rs, rs, ds, slice, c + i * n, n, width);
+  for (; i < end; ++i) tile<Lanes, 1, Vectors>(depth, a + i * rs, rs, ds, slice, c + i * n, n, width);
+}
+
+// Picks the smallest vector count (1 .. kPanelWidth / Lanes) covering width.
+template <int Lanes, int Vectors = 1>
+void rows_of_panel(std::size_t depth, const u64* a, std::size_t rs, std::size_t ds,
+                   const u64* slice, u64* c, std::size_t n, std::size_t width,
+                   std::size_t begin, std::size_t end) {
+  constexpr int kMaxVectors = static_cast<int>(kPanelWidth) / Lanes;
+  if constexpr (Vectors < kMaxVectors) {
+    if (width > static_cast<std::size_t>(Vectors * Lanes)) {
+      rows_of_panel<Lanes, Vectors + 1>(depth, a, rs, ds, slice, c, n, width, begin, end);
+      return;
+    }
+  }
+  rows_with_vectors<Lanes, Vectors>(depth, a, rs, ds, slice, c, n, width, begin, end);
 }
 
 template <int Lanes>
@@ -71,11 +101,8 @@ void matmul_rows(const PackedTerms& job, u64* c, std::size_t row_begin, std::siz
         for (std::size_t p0 = 0; p0 < k; p0 += kDepthBlock) {
           std::size_t depth = smaller(kDepthBlock, k - p0);
           const u64* slice = job.packed + (panel * depth_all + t * k + p0) * kPanelWidth;
-          std::size_t i = block;
-          for (; i + 4 <= block_end; i += 4)
-            tile<Lanes, 4>(depth, a + i * rs + p0 * ds, rs, ds, slice, c + i * n + col0, n, width);
-          for (; i < block_end; ++i)
-            tile<Lanes, 1>(depth, a + i * rs + p0 * ds, rs, ds, slice, c + i * n + col0, n, width);
+          rows_of_panel<Lanes>(depth, a + p0 * ds, rs, ds, slice, c + col0, n, width, block,
+                               block_end);
         }
       }
     }
