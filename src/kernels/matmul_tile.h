@@ -1,11 +1,15 @@
 // matmul_tile.h — the u64 matrix kernel body, compiled once per vector width.
 //
-// Included only by matmul_portable.cpp, matmul_avx2.cpp and
-// matmul_avx512.cpp, each with its own compiler flags. Everything here has
-// internal linkage (anonymous namespace), so the three builds never merge at
-// link time. Lanes is the number of u64 in one vector register; a tile of C
-// is Rows x 16 and accumulates over a block of the inner dimension from a
-// panel of B packed 16 columns wide (kernels/matmul_variants.h).
+// Included only by matmul_portable.cpp and matmul_avx512.cpp, each with its
+// own compiler flags (the AVX2 kernel has its own tile, matmul_avx2.cpp).
+// Everything here has internal linkage (anonymous namespace), so the builds
+// never merge at link time, and everything below matmul_rows is inlined into
+// it, so that scripts/check-isa.sh finds wide registers only in the
+// dispatched entry points. Lanes is the number of u64 in one vector
+// register; a tile of C is Rows x (Vectors x Lanes), Vectors as many as
+// cover the columns of its panel of B (packed 16 columns wide,
+// kernels/matmul_variants.h), and accumulates over a block of the inner
+// dimension.
 #pragma once
 
 #include <cstddef>
@@ -62,20 +66,25 @@ inline __attribute__((always_inline)) void tile(std::size_t depth, const u64* a,
 // Rows [begin, end) of C[: , panel] += A * slice, in tiles of 4 rows, with
 // as many vectors per row as the panel's width needs.
 template <int Lanes, int Vectors>
-void rows_with_vectors(std::size_t depth, const u64* a, std::size_t rs, std::size_t ds,
-                       const u64* slice, u64* c, std::size_t n, std::size_t width,
-                       std::size_t begin, std::size_t end) {
+inline __attribute__((always_inline)) void rows_with_vectors(std::size_t depth, const u64* a,
+                                                             std::size_t rs, std::size_t ds,
+                                                             const u64* slice, u64* c,
+                                                             std::size_t n, std::size_t width,
+                                                             std::size_t begin, std::size_t end) {
   std::size_t i = begin;
   for (; i + 4 <= end; i += 4)
     tile<Lanes, 4, Vectors>(depth, a + i * rs, rs, ds, slice, c + i * n, n, width);
-  for (; i < end; ++i) tile<Lanes, 1, Vectors>(depth, a + i * rs, rs, ds, slice, c + i * n, n, width);
+  for (; i < end; ++i)
+    tile<Lanes, 1, Vectors>(depth, a + i * rs, rs, ds, slice, c + i * n, n, width);
 }
 
 // Picks the smallest vector count (1 .. kPanelWidth / Lanes) covering width.
 template <int Lanes, int Vectors = 1>
-void rows_of_panel(std::size_t depth, const u64* a, std::size_t rs, std::size_t ds,
-                   const u64* slice, u64* c, std::size_t n, std::size_t width,
-                   std::size_t begin, std::size_t end) {
+inline __attribute__((always_inline)) void rows_of_panel(std::size_t depth, const u64* a,
+                                                         std::size_t rs, std::size_t ds,
+                                                         const u64* slice, u64* c, std::size_t n,
+                                                         std::size_t width, std::size_t begin,
+                                                         std::size_t end) {
   constexpr int kMaxVectors = static_cast<int>(kPanelWidth) / Lanes;
   if constexpr (Vectors < kMaxVectors) {
     if (width > static_cast<std::size_t>(Vectors * Lanes)) {
