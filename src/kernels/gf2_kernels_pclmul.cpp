@@ -1,0 +1,56 @@
+// gf2_kernels_pclmul.cpp — the PCLMULQDQ build of gf2_kernels.h (x86-64,
+// compiled with -mpclmul; called only on CPUs that have the instruction).
+#include <immintrin.h>
+
+#include "kernels/gf2_kernels_impl.h"
+#include "kernels/gf2_kernels_variants.h"
+
+namespace sqt::kernels {
+namespace {
+
+struct PclmulClmul {
+  using Acc = __m128i;
+  struct Acc256 {
+    __m128i low, middle, high;
+  };
+  static Acc zero() { return _mm_setzero_si128(); }
+  static __m128i load_rho(std::uint64_t rho) {
+    return _mm_cvtsi64_si128(static_cast<long long>(rho));
+  }
+  static void mac(Acc& acc, __m128i rho, std::uint64_t w) {
+    const __m128i word = _mm_cvtsi64_si128(static_cast<long long>(w));
+    acc = _mm_xor_si128(acc, _mm_clmulepi64_si128(rho, word, 0x00));
+  }
+  static Gf128 get(Acc acc) {
+    return {static_cast<std::uint64_t>(_mm_cvtsi128_si64(acc)),
+            static_cast<std::uint64_t>(_mm_extract_epi64(acc, 1))};
+  }
+  static Acc256 zero256() { return {zero(), zero(), zero()}; }
+  static void mac256(Acc256& acc, const Gf128& x, const Gf128& y) {
+    const __m128i a = _mm_set_epi64x(static_cast<long long>(x.hi), static_cast<long long>(x.lo));
+    const __m128i b = _mm_set_epi64x(static_cast<long long>(y.hi), static_cast<long long>(y.lo));
+    acc.low = _mm_xor_si128(acc.low, _mm_clmulepi64_si128(a, b, 0x00));
+    acc.high = _mm_xor_si128(acc.high, _mm_clmulepi64_si128(a, b, 0x11));
+    acc.middle = _mm_xor_si128(acc.middle, _mm_clmulepi64_si128(a, b, 0x01));
+    acc.middle = _mm_xor_si128(acc.middle, _mm_clmulepi64_si128(a, b, 0x10));
+  }
+  static Gf256Unreduced get256(const Acc256& acc) {
+    const Gf128 low = get(acc.low), middle = get(acc.middle), high = get(acc.high);
+    return {{low.lo, low.hi ^ middle.lo, high.lo ^ middle.hi, high.hi}};
+  }
+};
+
+}  // namespace
+
+const Gf2KernelTable* gf2_kernels_pclmul() {
+  static const Gf2KernelTable table{"pclmul",
+                                    bit_gram_impl<PclmulClmul>,
+                                    bit_weighted_sums_impl<PclmulClmul>,
+                                    bit_fold_left_impl<PclmulClmul>,
+                                    bit_fold_right_impl<PclmulClmul>,
+                                    gram_impl<PclmulClmul>,
+                                    fold_impl<PclmulClmul>};
+  return __builtin_cpu_supports("pclmul") ? &table : nullptr;
+}
+
+}  // namespace sqt::kernels
