@@ -39,6 +39,28 @@ template <class P>
 constexpr std::uint64_t kVerifyBitsBytes =
     kVerifyBytes<P> + kChallengeBytes + 2 * kWide<P> + 2 * kWide<P>;
 
+// The proof of `words` words of ANDs (and_proof.h), per party: the weights'
+// challenge; per level of L rows, 2L - 1 values of 16 bytes to V- and a
+// challenge; the final level on n entries (2n + 1 values, a challenge) and
+// the verifiers' exchange (two values and every level's sum, to each peer).
+struct ProofCost {
+  std::uint64_t bytes = 0, rounds = 0;
+};
+ProofCost and_proof_cost(std::size_t words) {
+  const std::vector<int> levels = and_proof_levels(words);
+  std::uint64_t n = (words + 15) / 16 * 64;  // entries after the first level
+  ProofCost cost{kChallengeBytes, 1};
+  for (std::size_t l = 0; l < levels.size(); ++l) {
+    const auto rows = static_cast<std::uint64_t>(levels[l]);
+    cost.bytes += (2 * rows - 1) * 16 + kChallengeBytes;
+    cost.rounds += 2;
+    if (l > 0) n = (n + rows - 1) / rows;
+  }
+  cost.bytes += (2 * n + 1) * 16 + kChallengeBytes + 2 * (2 + levels.size() + 1) * 16;
+  cost.rounds += 3;
+  return cost;
+}
+
 TYPED_TEST(Mal3Comm, InputSendsTwoWideElementsThenTheMacProduct) {
   auto values = TestFixture::random_values(kN, 1);
   Cost cost = measure<TestFixture, TypeParam>([](TypeParam&) { return 0; },
@@ -85,8 +107,8 @@ TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
 
 // A truncation of n elements from empty pools: a batch of 1,024 masks
 // (mal3_masks.h), then one masked open of k-bit words. The batch: the MACs
-// of the component sums U, a batch of AND triples (mal3_boolean.h), the
-// carry-save layer and the ripple of the carries (one AND per bit each),
+// of the component sums U, the carry-save layer and the ripple of the
+// carries (one AND per bit each, proved in the batch's verify),
 // 4,096 daBits for the four carry bits per mask (random bits with their
 // verification, 64 parity checks, a message check) and the opening of the
 // carry bits XOR the daBits, the top bits (random bits, verified), and a
@@ -100,20 +122,19 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
   const int k = kRingBits<typename TestFixture::R>, m = 16;
   const std::uint64_t masks = 1024, words = masks / 64, dabits = 4 * masks, checks = 64;
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>;
-  const std::uint64_t triples =
-      (5 + 8) * Mal3Boolean::kBatchWords * 8 + kChallengeBytes + kCheckBytes;
   const std::uint64_t ands = static_cast<std::uint64_t>((k - 1) + (m - 1) + (k - 2 - m));
+  const ProofCost proof = and_proof_cost(ands * words);
   const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
                                     kChallengeBytes + 2 * checks / 8 + kCheckBytes;
-  const std::uint64_t each = 2 * masks * wide + triples + 2 * ands * words * 8 + dabit_batch +
+  const std::uint64_t each = 2 * masks * wide + ands * words * 8 + proof.bytes + dabit_batch +
                              dabits / 8 + 3 * masks * wide + kVerifyBitsBytes<TypeParam> +
                              kCheckBytes + n * word;
   // The input parties of the two batches of random bits: 0 (daBits), 1 (top bits).
   const std::uint64_t extra[3] = {2 * (dabits + checks) * wide, 2 * masks * wide, 0};
   for (int party = 0; party < 3; ++party)
     EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
-  EXPECT_EQ(cost.rounds,
-            1u + 6u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 12u + 1u + 7u + 3u + 1u);
+  EXPECT_EQ(cost.rounds, 1u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 12u + 1u + proof.rounds +
+                             7u + 3u + 1u);
 }
 
 // ANDs and rounds of the (less, equal) tree over w planes (bit_circuits.h):
@@ -129,10 +150,10 @@ Tree less_than_tree(int w) {
 
 // A comparison of n elements on l bits from empty pools (mal3_compare.h):
 // one batch of daBits for the edaBits' two carry planes and the result,
-// the edaBits (the MACs of U, a batch of AND triples, the carry-save
-// layer, the ripple, the carry bits XOR daBits opened, verify and a message
-// check), the masked opening of c, the tree, and the result XOR a daBit
-// opened.
+// the edaBits (the MACs of U, the carry-save layer, the ripple, the carry
+// bits XOR daBits opened, verify with the proof of those ANDs, and a
+// message check), the masked opening of c, the tree (its ANDs are proved
+// at the next verify), and the result XOR a daBit opened.
 TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
   auto values = TestFixture::bounded_values(kN, 40, 8);
   const std::size_t n = values.size();
@@ -144,20 +165,20 @@ TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
   const std::uint64_t dabits = carry_bits + words * 64;
   const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
                                     kChallengeBytes + 2 * checks / 8 + kCheckBytes;
-  const std::uint64_t triples =
-      (5 + 8) * Mal3Boolean::kBatchWords * 8 + kChallengeBytes + kCheckBytes;
   const Tree tree = less_than_tree(l - 1);
-  const std::uint64_t ands = static_cast<std::uint64_t>(l + (l - 1)) + tree.ands;
-  const std::uint64_t each = dabit_batch + n * wide + triples + 2 * ands * words * 8 +
+  const std::uint64_t edabit_ands = static_cast<std::uint64_t>(l + (l - 1));
+  const ProofCost proof = and_proof_cost(edabit_ands * words);
+  const std::uint64_t ands = edabit_ands + tree.ands;
+  const std::uint64_t each = dabit_batch + n * wide + proof.bytes + ands * words * 8 +
                              carry_bits / 8 + kVerifyBytes<TypeParam> + kCheckBytes + n * word +
                              words * 8;
   const std::uint64_t extra[3] = {2 * (dabits + checks) * wide, 0, 0};  // 0 inputs the bits
   for (int party = 0; party < 3; ++party)
     EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
-  // daBits 12, U's MACs 1, triples 6, carry-save 1, ripple l - 1, carry bits
-  // opened 1, verify 3, message check 3, c opened 1, the tree, the result opened 1.
-  EXPECT_EQ(cost.rounds, 12u + 1u + 6u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + 3u + 3u +
-                             1u + tree.rounds + 1u);
+  // daBits 12, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened 1,
+  // the proof, verify 3, message check 3, c opened 1, the tree, the result opened 1.
+  EXPECT_EQ(cost.rounds, 12u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + proof.rounds +
+                             3u + 3u + 1u + tree.rounds + 1u);
 }
 
 // With small blocks every bit-consuming operation runs block by block and

@@ -1,8 +1,9 @@
-// mal3's binary sharing with checked AND triples (proto/mal3/mal3_boolean.h):
-// results against the bitwise reference, communication against the cost
-// stated in the header, and a cheating party: a falsified triple is caught
-// by the bucket check, and any one changed message either makes every
-// honest party abort naming a check or changes nothing.
+// mal3's binary sharing with proved ANDs (proto/mal3/mal3_boolean.h,
+// and_proof.h): results against the bitwise reference, communication
+// against the cost stated in the headers, and a cheating party: a changed
+// AND message or any changed message of the proof makes every honest party
+// abort naming the check, and any one changed message either does that or
+// changes nothing.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -17,9 +18,10 @@ namespace {
 // One party: its session's message check and the binary sharing.
 struct BoolParty {
   explicit BoolParty(Session& s) : session(s), check(s.net(), "mal3"), boolean(s, check) {}
-  // Every opening so far is agreed, then one closing exchange (as
-  // Mal3::finish), so that a party that aborts in the check stops the others.
+  // Every AND is proved and every opening agreed, then one closing exchange
+  // (as Mal3::finish), so that a party that aborts in a check stops the others.
   void finish() {
+    boolean.verify_ands();
     check.check();
     Network& net = session.net();
     const std::byte closing{0};
@@ -72,9 +74,8 @@ std::vector<Outcome> run_three(Work work, int cheater = -1,
 
 // x, y random; x, y, x & y, ~x ^ y and (x & y) & x opened, kept as
 // outputs once the checks pass.
-void and_workload(BoolParty& p, Outcome& out, std::size_t n, int planes, std::size_t batch_words) {
+void and_workload(BoolParty& p, Outcome& out, std::size_t n, int planes) {
   Mal3Boolean& b = p.boolean;
-  b.set_batch_words(batch_words);
   const Mal3BoolShare x = b.random(n, planes), y = b.random(n, planes);
   const Mal3BoolShare z = b.band(x, y);
   std::vector<BitPlanes> opened;
@@ -87,12 +88,11 @@ void and_workload(BoolParty& p, Outcome& out, std::size_t n, int planes, std::si
   out.outputs = std::move(opened);
 }
 
+// Sizes on each side of the proof's level schedule: one group of words
+// (levels of 32, 32 rows), and 98 groups (32, 8, 32, 32).
 TEST(Mal3Boolean, AndNotAndXorMatchTheBitwiseReference) {
-  for (std::size_t batch_words : {std::size_t{4}, Mal3Boolean::kBatchWords}) {
-    const std::size_t n = 1000;
-    const int planes = 3;
-    auto outcomes = run_three(
-        [&](BoolParty& p, Outcome& out) { and_workload(p, out, n, planes, batch_words); });
+  for (auto [n, planes] : {std::pair<std::size_t, int>{1000, 3}, {100'000, 1}}) {
+    auto outcomes = run_three([&](BoolParty& p, Outcome& out) { and_workload(p, out, n, planes); });
     for (const Outcome& o : outcomes) {
       ASSERT_EQ(o.error, "");
       ASSERT_EQ(o.outputs.size(), 5u);
@@ -104,67 +104,84 @@ TEST(Mal3Boolean, AndNotAndXorMatchTheBitwiseReference) {
     }
     // The inputs are not constant: roughly half of the bits are ones.
     std::size_t ones = 0;
-    for (std::size_t i = 0; i < n; ++i) ones += outcomes[0].outputs[0].get(1, i);
+    for (std::size_t i = 0; i < 1000; ++i) ones += outcomes[0].outputs[0].get(planes - 1, i);
     EXPECT_GT(ones, 400u);
     EXPECT_LT(ones, 600u);
   }
 }
 
-TEST(Mal3Boolean, AManyPlaneAndTakesTriplesFromSeveralBatches) {
+TEST(Mal3Boolean, TheProofsLevelsFollowTheSchedule) {
+  // Words -> groups of 16 -> 64 entries per group after the first level;
+  // then four levels, each with the fewest rows (2 to 32) after which the
+  // remaining levels of 32 rows still reach 8 entries (8 x 32^3, 8 x 32^2,
+  // 8 x 32, 8); a fifth only past 8 x 32^4 = 2^23 entries.
+  EXPECT_EQ(and_proof_levels(1), (std::vector<int>{32, 2, 2, 2, 2}));  // 64 -> 32 -> ... -> 4
+  EXPECT_EQ(and_proof_levels(std::size_t{1} << 18),                    // 2^24 gates: 2^20
+            (std::vector<int>{32, 4, 32, 32, 32}));  // -> 2^18 -> 2^13 -> 2^8 -> 8
+  EXPECT_EQ(and_proof_levels(std::size_t{1} << 21), (std::vector<int>{32, 32, 32, 32, 32}));
+  EXPECT_EQ(and_proof_levels((std::size_t{1} << 21) + 16),  // 2^23 + 64 -> 2^22 + 32
+            (std::vector<int>{32, 2, 32, 32, 32, 32}));     // -> 2^17 + 1 -> 4097 -> 129 -> 5
+}
+
+TEST(Mal3Boolean, ProofsRunAtVerifyAndCoverEveryAndSinceTheLast) {
   const std::size_t n = 130;  // three words per plane, the last one partly padding
-  const int planes = 40;      // 120 words of triples, batches of 16
+  const int planes = 40;
   auto outcomes = run_three([&](BoolParty& p, Outcome& out) {
-    p.boolean.set_batch_words(16);
     const Mal3BoolShare x = p.boolean.random(n, planes), y = p.boolean.random(n, planes);
     out.outputs.push_back(p.boolean.open_unchecked(x));
     out.outputs.push_back(p.boolean.open_unchecked(y));
     out.outputs.push_back(p.boolean.open_unchecked(p.boolean.band(x, y)));
+    out.numbers.push_back(p.boolean.pending_gates());
+    p.boolean.verify_ands();
+    out.numbers.push_back(p.boolean.pending_gates());
+    p.boolean.verify_ands();  // nothing pending: no proof
     out.outputs.push_back(p.boolean.open_unchecked(p.boolean.band(x, y)));
-    out.numbers = {p.boolean.batches(), p.boolean.triples_made()};
     p.finish();
+    out.numbers.push_back(p.boolean.proofs());
   });
   for (const Outcome& o : outcomes) {
     ASSERT_EQ(o.error, "");
     EXPECT_EQ(o.outputs[2], o.outputs[0] & o.outputs[1]);
     EXPECT_EQ(o.outputs[3], o.outputs[0] & o.outputs[1]);
-    // Each and takes 120 words: a batch of 120 words (more than 16) each.
-    EXPECT_EQ(o.numbers, (std::vector<std::uint64_t>{2, 2 * 120 * 64}));
+    EXPECT_EQ(o.numbers, (std::vector<std::uint64_t>{40 * 3 * 64, 0, 2}));
   }
 }
 
 // One message check: a 32-byte digest, a verdict byte and a 3-byte report to
 // each of the two peers, in 3 rounds (as test_mal3.cpp).
 constexpr std::uint64_t kCheckBytes = 2 * (32 + 1 + 3);
+// A joint challenge: a 16-byte draw to one peer, its 32-byte digest to the other.
+constexpr std::uint64_t kChallengeBytes = 16 + 32;
 
-TEST(Mal3Boolean, ABatchAndAnAndCostWhatTheHeaderStates) {
-  const std::size_t words = 64;  // triples kept per batch: 4,096
-  const std::size_t n = 640;     // ten words per and
+TEST(Mal3Boolean, AnAndAndItsProofCostWhatTheHeadersState) {
+  const std::size_t n = 640;  // ten words per and
   auto outcomes = run_three([&](BoolParty& p, Outcome& out) {
-    p.boolean.set_batch_words(words);
     const Mal3BoolShare x = p.boolean.random(n, 1), y = p.boolean.random(n, 1);
     Network& net = p.session.net();
     net.synchronize();
     CommStats before = p.session.stats();
-    p.boolean.band(x, y);  // a batch, then the and
-    const CommStats first = p.session.stats() - before;
+    p.boolean.band(x, y);
+    const CommStats and_cost = p.session.stats() - before;
     net.synchronize();
     before = p.session.stats();
-    p.boolean.band(x, y);  // from the pool
-    const CommStats second = p.session.stats() - before;
-    out.numbers = {first.bytes_sent, first.rounds, second.bytes_sent, second.rounds};
+    p.boolean.verify_ands();
+    const CommStats proof = p.session.stats() - before;
+    out.numbers = {and_cost.bytes_sent, and_cost.rounds, proof.bytes_sent, proof.rounds};
     p.finish();
   });
   for (const Outcome& o : outcomes) {
     ASSERT_EQ(o.error, "");
     const auto& w = o.numbers;
-    // Triples: 5 x 64 words by rep3's AND, the challenge (a 16-byte draw
-    // and a 32-byte digest), rho and sigma (8 x 64 words), the message check (delta is
-    // compared there, without a message); then d and e (2 x 10 words).
-    const std::uint64_t batch = (5 + 8) * words * 8 + 16 + 32 + kCheckBytes;
-    EXPECT_EQ(w[0], batch + 2 * 10 * 8);
-    EXPECT_EQ(w[1], 1u + 1u + 1u + 3u + 1u);
-    EXPECT_EQ(w[2], 2 * 10 * 8u);
-    EXPECT_EQ(w[3], 1u);
+    EXPECT_EQ(w[0], 10 * 8u);  // z: one bit per AND
+    EXPECT_EQ(w[1], 1u);
+    // One group of 16 words: the weights' challenge; the first level (32
+    // rows: 63 values of 16 bytes to V-, a challenge: 64 entries); four
+    // levels of 2 rows (3 values, a challenge: 32, 16, 8, 4 entries); the
+    // final level on 4 entries (9 values, a challenge) and the verifiers'
+    // exchange (p(r) or q(r), G(r) and the six levels' sums, to each peer).
+    EXPECT_EQ(w[2], kChallengeBytes + (63 * 16 + kChallengeBytes) + 4 * (3 * 16 + kChallengeBytes) +
+                        9 * 16 + kChallengeBytes + 2 * (2 + 6) * 16);
+    EXPECT_EQ(w[3], 1u + 2u * 5u + 3u);
   }
 }
 
@@ -178,23 +195,54 @@ std::uint64_t start_up_messages(int party) {
   return counter->counted();
 }
 
-// Party `cheater` changes its first message of the batch: its summand of
-// the unchecked ANDs, i.e. it falsifies between 1 and 8 triples of one word.
-TEST(Mal3Boolean, AFalsifiedTripleMakesEveryHonestPartyAbort) {
+// Party `cheater` changes its first message: its z of the first AND (256
+// bits a plane, so no padding bit that the output ignores).
+TEST(Mal3Boolean, AChangedAndMessageMakesEveryHonestPartyAbort) {
   for (int trial = 0; trial < 12; ++trial) {
     const int cheater = trial % 3;
     TamperPlan plan;
     plan.message = start_up_messages(cheater);
     plan.seed = 100 + trial;
-    auto outcomes = run_three([](BoolParty& p, Outcome& out) { and_workload(p, out, 200, 2, 16); },
+    plan.kind = trial % 2 == 0 ? TamperKind::kFlipByte : TamperKind::kCancellingPair;
+    auto outcomes = run_three([](BoolParty& p, Outcome& out) { and_workload(p, out, 256, 2); },
                               cheater, std::make_shared<Tamper>(plan));
     for (int id = 0; id < 3; ++id) {
       if (id == cheater) continue;
-      EXPECT_NE(outcomes[id].error.find("abort"), std::string::npos)
+      EXPECT_NE(outcomes[id].error.find("abort: mal3 and check failed"), std::string::npos)
           << "trial " << trial << " party " << id << ": " << outcomes[id].error;
-      EXPECT_NE(outcomes[id].error.find("triple message check failed"), std::string::npos)
-          << outcomes[id].error;
       EXPECT_TRUE(outcomes[id].outputs.empty()) << "opened before the check";
+    }
+  }
+}
+
+// Every message of the cheater from its AND to the end of the proof, changed
+// in turn: its z, its shares G- of each level, its parts of the challenges
+// and its messages of the final exchange. Every honest party aborts.
+TEST(Mal3Boolean, EveryChangedMessageOfTheProofAborts) {
+  const auto work = [](BoolParty& p, Outcome& out) {
+    const Mal3BoolShare x = p.boolean.random(64 * 70, 1), y = p.boolean.random(64 * 70, 1);
+    const Mal3BoolShare z = p.boolean.band(x, y);
+    p.boolean.verify_ands();
+    p.finish();
+    out.outputs.push_back(p.boolean.open_unchecked(z));
+  };
+  for (int cheater = 0; cheater < 3; ++cheater) {
+    const std::uint64_t first = start_up_messages(cheater);
+    // z, the weights' challenge (2), levels 32, 8... (3 each), final (3 + 2).
+    const std::uint64_t proof_messages = 1 + 2 + 3 * and_proof_levels(70).size() + 5;
+    for (std::uint64_t m = first; m < first + proof_messages; ++m) {
+      TamperPlan plan;
+      plan.message = m;
+      plan.seed = 900 + m;
+      auto outcomes = run_three(work, cheater, std::make_shared<Tamper>(plan));
+      for (int id = 0; id < 3; ++id) {
+        if (id == cheater) continue;
+        EXPECT_NE(outcomes[id].error.find("abort: mal3"), std::string::npos)
+            << "cheater " << cheater << " message " << m - first << " party " << id << ": "
+            << outcomes[id].error;
+        EXPECT_EQ(outcomes[id].error.find("size"), std::string::npos) << outcomes[id].error;
+        EXPECT_TRUE(outcomes[id].outputs.empty());
+      }
     }
   }
 }
@@ -202,7 +250,7 @@ TEST(Mal3Boolean, AFalsifiedTripleMakesEveryHonestPartyAbort) {
 // Any one message of the cheater changed (random byte): every honest party
 // aborts with an error naming a check, or nothing changes.
 TEST(Mal3Boolean, AnyChangedMessageAbortsOrChangesNothing) {
-  const auto work = [](BoolParty& p, Outcome& out) { and_workload(p, out, 200, 2, 16); };
+  const auto work = [](BoolParty& p, Outcome& out) { and_workload(p, out, 200, 2); };
   // The honest run, with a tamper that counts each party's messages.
   TamperPlan count_plan;
   count_plan.message = ~std::uint64_t{0};

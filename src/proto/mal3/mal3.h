@@ -109,10 +109,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   std::uint64_t verifications() const { return verifications_; }
   std::uint64_t checks() const { return check_.checks(); }
   // Checks that a cheating party passes with probability at most 2^-63
-  // each (MAC checks, batches of AND triples, batches of daBits), which
+  // each (MAC checks, proofs of the ANDs, batches of daBits), which
   // the statistical security of a run counts (docs/protocols/mal3.md).
   std::uint64_t statistical_checks() const {
-    return verifications_ + boolean_.batches() + dabit_batches_;
+    return verifications_ + boolean_.proofs() + dabit_batches_;
   }
   // Random bits in memory at once (default 2^20, 64 MiB per party: smaller
   // blocks cost rounds, larger ones memory and page faults); the

@@ -1,6 +1,9 @@
 // mal3_verify.h — Mal3's checks (included by mal3.h).
 //
 // verify() checks, in this order:
+//  0. ANDs: the binary sharing's proof of every AND since the last check
+//     (mal3_boolean.h, and_proof.h), so no value that depends on an AND is
+//     opened unmasked, or masks anything, before it passes.
 //  1. Bits (if any sharing must hold bits): a challenge chi is drawn, and
 //     t = sum_j chi_j b_j (b_j - 1) with its MAC is computed by one dot
 //     product (one reshare of one element); t is kept like any product.
@@ -70,6 +73,7 @@ Tensor<typename Mal3<R>::W> Mal3<R>::open_robust(const Share& x, const char* wha
 
 template <RingElement R>
 void Mal3<R>::verify(const Share* fresh) {
+  boolean_.verify_ands();
   if (pending_.empty() && bit_checks_.empty() && !fresh) return;
   ++verifications_;
   const bool bits = !bit_checks_.empty() || fresh;
