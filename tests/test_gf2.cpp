@@ -1,5 +1,5 @@
 // Tests of K = GF(2^128) (core/gf2_128.h), its Lagrange interpolation
-// (core/gf2_lagrange.h) and the array kernels of the AND proof
+// (kernels/gf2_lagrange.h) and the array kernels of the AND proof
 // (kernels/gf2_kernels.h): the carry-less multiply against a bit-by-bit
 // one, the field laws and known reductions, interpolation against Horner
 // evaluation, and every kernel build against element-by-element loops.
@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/gf2_128.h"
-#include "core/gf2_lagrange.h"
+#include "kernels/gf2_lagrange.h"
 #include "crypto/prg.h"
 #include "kernels/gf2_kernels.h"
 #include "kernels/gf2_kernels_variants.h"

@@ -110,17 +110,30 @@ TEST(Mal3Boolean, AndNotAndXorMatchTheBitwiseReference) {
   }
 }
 
+// Entries left after levels of `rows` on n entries (each pads to a multiple).
+std::size_t entries_after(std::size_t n, const std::vector<int>& rows) {
+  for (std::size_t l = 1; l < rows.size(); ++l) n = (n + rows[l] - 1) / rows[l];
+  return n;
+}
+
 TEST(Mal3Boolean, TheProofsLevelsFollowTheSchedule) {
-  // Words -> groups of 16 -> 64 entries per group after the first level;
-  // then four levels, each with the fewest rows (2 to 32) after which the
-  // remaining levels of 32 rows still reach 8 entries (8 x 32^3, 8 x 32^2,
-  // 8 x 32, 8); a fifth only past 8 x 32^4 = 2^23 entries.
-  EXPECT_EQ(and_proof_levels(1), (std::vector<int>{32, 2, 2, 2, 2}));  // 64 -> 32 -> ... -> 4
-  EXPECT_EQ(and_proof_levels(std::size_t{1} << 18),                    // 2^24 gates: 2^20
-            (std::vector<int>{32, 4, 32, 32, 32}));  // -> 2^18 -> 2^13 -> 2^8 -> 8
-  EXPECT_EQ(and_proof_levels(std::size_t{1} << 21), (std::vector<int>{32, 32, 32, 32, 32}));
-  EXPECT_EQ(and_proof_levels((std::size_t{1} << 21) + 16),  // 2^23 + 64 -> 2^22 + 32
-            (std::vector<int>{32, 2, 32, 32, 32, 32}));     // -> 2^17 + 1 -> 4097 -> 129 -> 5
+  // Words -> groups of 16 -> 64 entries per group after the first level
+  // (32 rows); then five levels (rounds independent of the size up to 2^32
+  // gates), the cheapest at (rows + 4) products per entry, that leave at
+  // most 8 entries. One group: 4, 4, 2, 2, 2 (64 -> 16 -> 4 -> 2 -> 1 -> 1)
+  // costs 512 + 128 + 24 + 12 + 12 = 688; 2, 2, 2, 2, 2 costs 744.
+  EXPECT_EQ(and_proof_levels(1), (std::vector<int>{32, 4, 4, 2, 2, 2}));
+  for (std::size_t words : {std::size_t{1} << 10, std::size_t{1} << 18, std::size_t{1} << 21,
+                            (std::size_t{1} << 26) - 16}) {
+    const std::vector<int> rows = and_proof_levels(words);
+    EXPECT_EQ(rows.size(), 6u) << words;
+    EXPECT_EQ(rows[0], 32);
+    EXPECT_LE(entries_after(words / 16 * 64, rows), 8u) << words;
+  }
+  // Past 8 x 32^5 entries a sixth level.
+  const std::size_t huge = (std::size_t{1} << 26) + 16;
+  EXPECT_EQ(and_proof_levels(huge).size(), 7u);
+  EXPECT_LE(entries_after(huge / 16 * 64, and_proof_levels(huge)), 8u);
 }
 
 TEST(Mal3Boolean, ProofsRunAtVerifyAndCoverEveryAndSinceTheLast) {
@@ -175,13 +188,15 @@ TEST(Mal3Boolean, AnAndAndItsProofCostWhatTheHeadersState) {
     EXPECT_EQ(w[0], 10 * 8u);  // z: one bit per AND
     EXPECT_EQ(w[1], 1u);
     // One group of 16 words: the weights' challenge; the first level (32
-    // rows: 63 values of 16 bytes to V-, a challenge: 64 entries); four
-    // levels of 2 rows (3 values, a challenge: 32, 16, 8, 4 entries); the
-    // final level on 4 entries (9 values, a challenge) and the verifiers'
-    // exchange (p(r) or q(r), G(r) and the six levels' sums, to each peer).
-    EXPECT_EQ(w[2], kChallengeBytes + (63 * 16 + kChallengeBytes) + 4 * (3 * 16 + kChallengeBytes) +
-                        9 * 16 + kChallengeBytes + 2 * (2 + 6) * 16);
-    EXPECT_EQ(w[3], 1u + 2u * 5u + 3u);
+    // rows: 63 values of 16 bytes to V-, a challenge: 64 entries); levels of
+    // 4, 4, 2, 2, 2 rows (2L - 1 values, a challenge: 16, 4, 2, 1, 1
+    // entries); the final level on 1 entry (3 values, a challenge) and the
+    // verifiers' exchange (p(r) or q(r), G(r) and the seven levels' sums, to
+    // each peer).
+    EXPECT_EQ(w[2], kChallengeBytes + (63 * 16 + kChallengeBytes) + 2 * (7 * 16 + kChallengeBytes) +
+                        3 * (3 * 16 + kChallengeBytes) + 3 * 16 + kChallengeBytes +
+                        2 * (2 + 7) * 16);
+    EXPECT_EQ(w[3], 1u + 2u * 6u + 3u);
   }
 }
 

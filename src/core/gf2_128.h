@@ -40,6 +40,8 @@ struct Gf128 {
   constexpr bool is_zero() const { return (lo | hi) == 0; }
 };
 
+static_assert(sizeof(Gf128) == 16 && alignof(Gf128) == 8, "Gf128 is two words, lo first");
+
 // A product of degree < 255 before reduction: bits 0..255 in w[0..3].
 struct Gf256Unreduced {
   std::array<std::uint64_t, 4> w{};

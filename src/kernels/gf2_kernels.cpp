@@ -27,6 +27,10 @@ std::string_view gf2_kernel_name() {
   return active().name;
 }
 
+Gf128 mul(const Gf128& x, const Gf128& y) {
+  return active().mul(x, y);
+}
+
 void bit_gram(const std::uint64_t* a, const std::uint64_t* c, const std::uint64_t* b,
               const std::uint64_t* d, const std::uint64_t* rho, std::size_t groups, Gf128* gram) {
   active().bit_gram(a, c, b, d, rho, groups, gram);

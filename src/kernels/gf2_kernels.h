@@ -28,6 +28,10 @@ namespace sqt::kernels {
 // "pclmul" or "portable": the build the calls below use now.
 std::string_view gf2_kernel_name();
 
+// x y (one product; the portable gf128_mul of core/gf2_128.h without the
+// carry-less multiply in software where the CPU has one).
+Gf128 mul(const Gf128& x, const Gf128& y);
+
 // gram[32 i + j] = sum_m rho[m] P(L(i, m) & R(j, m)) over the groups, where
 // L(i, m) is row i's left word and R(j, m) row j's right word (exact: the
 // products have degree < 127).

@@ -37,6 +37,13 @@ inline const std::uint64_t* bit_row(const std::uint64_t* first, const std::uint6
 }
 
 template <class C>
+Gf128 mul_impl(const Gf128& x, const Gf128& y) {
+  typename C::Acc256 acc = C::zero256();
+  C::mac256(acc, x, y);
+  return gf128_reduce(C::get256(acc));
+}
+
+template <class C>
 void bit_gram_impl(const std::uint64_t* a, const std::uint64_t* c, const std::uint64_t* b,
                    const std::uint64_t* d, const std::uint64_t* rho, std::size_t groups,
                    Gf128* gram) {

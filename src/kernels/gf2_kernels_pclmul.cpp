@@ -27,8 +27,9 @@ struct PclmulClmul {
   }
   static Acc256 zero256() { return {zero(), zero(), zero()}; }
   static void mac256(Acc256& acc, const Gf128& x, const Gf128& y) {
-    const __m128i a = _mm_set_epi64x(static_cast<long long>(x.hi), static_cast<long long>(x.lo));
-    const __m128i b = _mm_set_epi64x(static_cast<long long>(y.hi), static_cast<long long>(y.lo));
+    // Gf128 is {lo, hi}: the 128-bit little-endian layout of an __m128i.
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&x));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&y));
     acc.low = _mm_xor_si128(acc.low, _mm_clmulepi64_si128(a, b, 0x00));
     acc.high = _mm_xor_si128(acc.high, _mm_clmulepi64_si128(a, b, 0x11));
     acc.middle = _mm_xor_si128(acc.middle, _mm_clmulepi64_si128(a, b, 0x01));
@@ -44,6 +45,7 @@ struct PclmulClmul {
 
 const Gf2KernelTable* gf2_kernels_pclmul() {
   static const Gf2KernelTable table{"pclmul",
+                                    mul_impl<PclmulClmul>,
                                     bit_gram_impl<PclmulClmul>,
                                     bit_weighted_sums_impl<PclmulClmul>,
                                     bit_fold_left_impl<PclmulClmul>,

@@ -23,6 +23,7 @@ struct PortableClmul {
 
 const Gf2KernelTable& gf2_kernels_portable() {
   static const Gf2KernelTable table{"portable",
+                                    mul_impl<PortableClmul>,
                                     bit_gram_impl<PortableClmul>,
                                     bit_weighted_sums_impl<PortableClmul>,
                                     bit_fold_left_impl<PortableClmul>,

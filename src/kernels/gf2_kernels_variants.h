@@ -12,6 +12,7 @@ namespace sqt::kernels {
 
 struct Gf2KernelTable {
   const char* name;
+  Gf128 (*mul)(const Gf128&, const Gf128&);
   void (*bit_gram)(const std::uint64_t*, const std::uint64_t*, const std::uint64_t*,
                    const std::uint64_t*, const std::uint64_t*, std::size_t, Gf128*);
   void (*bit_weighted_sums)(const std::uint64_t*, const std::uint64_t*, std::size_t, Gf128*);

@@ -2,8 +2,8 @@
 #include "proto/mal3/and_proof.h"
 
 #include "core/error.h"
-#include "core/gf2_lagrange.h"
 #include "kernels/gf2_kernels.h"
+#include "kernels/gf2_lagrange.h"
 #include "proto/common/joint_challenge.h"
 
 namespace sqt {
@@ -13,7 +13,7 @@ constexpr std::size_t kGroupWords = 16;  // words per weight rho_m
 constexpr int kFirstRows = 32;           // rows of the first level (2 per word of a group)
 constexpr std::size_t kFinalMax = 8;     // entries at most in the final level
 constexpr int kMaxRows = 32;             // rows of a level after the first, at most
-constexpr int kLevels = 4;               // levels after the first (more only past 2^27 gates)
+constexpr int kLevels = 5;               // levels after the first (more only past 2^32 gates)
 
 enum Record { kX0, kX1, kY0, kY1, kE, kF };
 
@@ -63,8 +63,9 @@ std::vector<Gf128> values_from_gram(const std::vector<Gf128>& gram, int rows) {
   const auto k = static_cast<std::size_t>(rows);
   std::vector<Gf128> out(2 * k - 1), m_lambda(k);
   for (std::size_t i = 0; i < k; ++i) out[i] = gram[k * i + i];
+  const std::vector<std::vector<Gf128>>& extension = extension_weights(rows);
   for (std::size_t t = k; t < 2 * k - 1; ++t) {
-    const std::vector<Gf128> lambda = lagrange_weights(rows, Gf128::node(t));
+    const std::vector<Gf128>& lambda = extension[t - k];
     kernels::fold(gram.data(), k * k, rows, lambda.data(), m_lambda.data());
     out[t] = gf128_dot(lambda, m_lambda);
   }
@@ -93,8 +94,6 @@ std::vector<Gf128> masked(const Gf128& mask, const std::vector<Gf128>& x) {
   return out;
 }
 
-}  // namespace
-
 // Entries that `levels` levels of kMaxRows rows bring down to kFinalMax.
 std::size_t level_capacity(int levels) {
   std::size_t out = kFinalMax;
@@ -102,22 +101,43 @@ std::size_t level_capacity(int levels) {
   return out;
 }
 
-std::vector<int> and_proof_levels(std::size_t words) {
-  const std::size_t groups = (words + kGroupWords - 1) / kGroupWords;
-  std::size_t n = 64 * groups;  // entries after the first level
-  int remaining = kLevels;
-  while (level_capacity(remaining) < n) ++remaining;
-  std::vector<int> out{kFirstRows};
-  for (; remaining > 0; --remaining) {
-    // The fewest rows (cheapest: a level costs `rows` products per entry)
-    // that leave few enough entries for the levels after it.
-    const std::size_t capacity = level_capacity(remaining - 1);
-    std::size_t rows = 2;
-    while (rows < kMaxRows && (n + rows - 1) / rows > capacity) rows *= 2;
-    out.push_back(static_cast<int>(rows));
-    n = (n + rows - 1) / rows;
+std::size_t ceil_div(std::size_t n, std::size_t d) {
+  return (n + d - 1) / d;
+}
+
+// The cheapest rows for `levels` levels on n entries that end with at most
+// kFinalMax: a level of L rows on n entries costs about (L + 4) n products
+// (the Gram matrix, L per entry, and the folds of four vectors), so small
+// levels come first. Exhaustive over L = 2, 4, ..., 32 (5^levels choices).
+void cheapest_rows(std::size_t n, int levels, std::vector<int>& rows, std::vector<int>& best,
+                   std::size_t cost, std::size_t& best_cost) {
+  if (cost >= best_cost) return;
+  if (static_cast<int>(rows.size()) == levels) {
+    if (n <= kFinalMax) best = rows, best_cost = cost;
+    return;
   }
-  return out;
+  for (int l = 2; l <= kMaxRows; l *= 2) {
+    rows.push_back(l);
+    const std::size_t padded = ceil_div(n, static_cast<std::size_t>(l));
+    cheapest_rows(padded, levels, rows, best,
+                  cost + (static_cast<std::size_t>(l) + 4) * padded * static_cast<std::size_t>(l),
+                  best_cost);
+    rows.pop_back();
+  }
+}
+
+}  // namespace
+
+std::vector<int> and_proof_levels(std::size_t words) {
+  const std::size_t groups = ceil_div(words, kGroupWords);
+  const std::size_t n = 64 * groups;  // entries after the first level
+  int levels = kLevels;
+  while (level_capacity(levels) < n) ++levels;
+  std::vector<int> rows, best;
+  std::size_t best_cost = ~std::size_t{0};
+  cheapest_rows(n, levels, rows, best, 0, best_cost);
+  best.insert(best.begin(), kFirstRows);
+  return best;
 }
 
 // One verify(): this party's three roles. The prover's (u, v), V-'s u of the
@@ -179,7 +199,7 @@ struct AndProof::Run {
     std::vector<Gf128> gram(kFirstRows * kFirstRows);
     kernels::bit_gram(rec(kX0), rec(kY0), rec(kY1), rec(kX1), rho.data(), groups, gram.data());
     for (std::size_t i = 0; i < gram.size(); ++i)
-      gram[i] = gf128_mul(sigma[(i / kFirstRows) % kGroupWords], gram[i]);
+      gram[i] = kernels::mul(sigma[(i / kFirstRows) % kGroupWords], gram[i]);
     exchange_shares(values_from_gram(gram, kFirstRows), 0, kFirstRows);
 
     Prg challenge_prg = challenge();
@@ -187,7 +207,7 @@ struct AndProof::Run {
     const std::vector<Gf128> lambda = lagrange_weights(kFirstRows, r);
     std::vector<Gf128> kappa(kFirstRows);
     for (std::size_t i = 0; i < kappa.size(); ++i)
-      kappa[i] = gf128_mul(lambda[i], sigma[i % kGroupWords]);
+      kappa[i] = kernels::mul(lambda[i], sigma[i % kGroupWords]);
     const std::size_t n = 64 * groups;
     u.resize(n), v.resize(n), u_next.resize(n), v_prev.resize(n);
     kernels::bit_fold_left(rec(kX0), rec(kY0), rho.data(), groups, kappa.data(), u.data());
@@ -222,9 +242,9 @@ struct AndProof::Run {
     const std::vector<Gf128> q = masked(draw(my_plus), v);
     std::vector<Gf128> g(2 * n + 1);
     for (std::size_t j = 0; j < g.size(); ++j)
-      g[j] = j <= n
-                 ? gf128_mul(p[j], q[j])
-                 : gf128_mul(interpolate_at(p, Gf128::node(j)), interpolate_at(q, Gf128::node(j)));
+      g[j] = j <= n ? kernels::mul(p[j], q[j])
+                    : kernels::mul(interpolate_at(p, Gf128::node(j)),
+                                   interpolate_at(q, Gf128::node(j)));
     const std::vector<Gf128> p_next = masked(draw(next_minus), u_next);
     const std::vector<Gf128> q_prev = masked(draw(prev_plus), v_prev);  // before prev's G+
     exchange_shares(g, 1, n);
@@ -248,7 +268,7 @@ struct AndProof::Run {
 
   // minus = [p(r), G-(r), b-...], plus = [q(r), G+(r), b+...] of prover's proof.
   void check(const std::vector<Gf128>& minus, const std::vector<Gf128>& plus, int prover) const {
-    bool ok = minus[1] + plus[1] == gf128_mul(minus[0], plus[0]);
+    bool ok = minus[1] + plus[1] == kernels::mul(minus[0], plus[0]);
     for (std::size_t i = 2; i < minus.size(); ++i) ok = ok && minus[i] == plus[i];
     SQT_CHECK(ok,
               "abort: mal3 and check failed at party {}: the proof that {} computed its ANDs "

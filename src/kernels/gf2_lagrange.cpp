@@ -1,10 +1,11 @@
 // gf2_lagrange.cpp — see gf2_lagrange.h.
-#include "core/gf2_lagrange.h"
+#include "kernels/gf2_lagrange.h"
 
 #include <array>
 #include <mutex>
 
 #include "core/error.h"
+#include "kernels/gf2_kernels.h"
 
 namespace sqt {
 namespace {
@@ -15,8 +16,8 @@ std::vector<Gf128> compute_inverse_denominators(int n) {
   for (int i = 0; i < n; ++i) {
     Gf128 d{1, 0};
     for (int j = 0; j < n; ++j)
-      if (j != i) d = gf128_mul(d, Gf128::node(static_cast<std::uint64_t>(i ^ j)));
-    out[static_cast<std::size_t>(i)] = gf128_inverse(d);
+      if (j != i) d = kernels::mul(d, Gf128::node(static_cast<std::uint64_t>(i ^ j)));
+    out[static_cast<std::size_t>(i)] = gf128_inverse(d);  // portable: once per n
   }
   return out;
 }
@@ -40,18 +41,31 @@ std::vector<Gf128> lagrange_weights(int n, const Gf128& x) {
   Gf128 run{1, 0};
   for (std::size_t i = 0; i < count; ++i) {
     prefix[i] = run;
-    run = gf128_mul(run, x + Gf128::node(i));
+    run = kernels::mul(run, x + Gf128::node(i));
   }
   run = {1, 0};
   for (std::size_t i = count; i-- > 0;) {
     suffix[i] = run;
-    run = gf128_mul(run, x + Gf128::node(i));
+    run = kernels::mul(run, x + Gf128::node(i));
   }
   const std::vector<Gf128>& inverse = inverse_denominators(n);
   std::vector<Gf128> out(count);
   for (std::size_t i = 0; i < count; ++i)
-    out[i] = gf128_mul(gf128_mul(prefix[i], suffix[i]), inverse[i]);
+    out[i] = kernels::mul(kernels::mul(prefix[i], suffix[i]), inverse[i]);
   return out;
+}
+
+const std::vector<std::vector<Gf128>>& extension_weights(int n) {
+  constexpr int kMax = 64;
+  SQT_CHECK(n >= 1 && n <= kMax, "extension weights for {} nodes (1 to {})", n, kMax);
+  static std::array<std::once_flag, kMax + 1> once;
+  static std::array<std::vector<std::vector<Gf128>>, kMax + 1> table;
+  const auto k = static_cast<std::size_t>(n);
+  std::call_once(once[k], [&] {
+    for (std::size_t t = k; t + 1 < 2 * k; ++t)
+      table[k].push_back(lagrange_weights(n, Gf128::node(t)));
+  });
+  return table[k];
 }
 
 Gf128 interpolate_at(std::span<const Gf128> values, const Gf128& x) {
@@ -61,9 +75,9 @@ Gf128 interpolate_at(std::span<const Gf128> values, const Gf128& x) {
 Gf128 gf128_dot(std::span<const Gf128> a, std::span<const Gf128> b) {
   SQT_CHECK(a.size() == b.size(), "GF(2^128) dot product of {} and {} elements", a.size(),
             b.size());
-  Gf256Unreduced sum;
-  for (std::size_t i = 0; i < a.size(); ++i) sum += gf128_mul_unreduced_portable(a[i], b[i]);
-  return gf128_reduce(sum);
+  Gf128 sum;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += kernels::mul(a[i], b[i]);
+  return sum;
 }
 
 }  // namespace sqt
