@@ -15,9 +15,10 @@
 //  - openings: one holder of the missing component sends it, the other
 //    vouches for it through a digest (MessageCheck) compared before an
 //    opened value is used for an output;
-//  - random bits, daBits, edaBits and AND triples (for truncation and
-//    comparison) are checked before they mask anything (mal3_bits.h,
-//    mal3_masks.h, mal3_boolean.h).
+//  - random bits, daBits and edaBits (for truncation and comparison) are
+//    checked before they mask anything, and every binary AND is proved
+//    correct before anything that depends on it is opened (mal3_bits.h,
+//    mal3_masks.h, mal3_boolean.h, and_proof.h).
 // Only masked values (x + r with r uniform and unknown to every single
 // party) are opened before a check, so a deviation cannot make the abort
 // depend on a secret. docs/protocols/mal3.md gives every message, the

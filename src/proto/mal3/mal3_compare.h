@@ -21,10 +21,10 @@
 //    out_j = c_j ^ r_j ^ borrow_j; l daBits for the output planes;
 //  - mod2m(x, m): c - r + 2^m [c < r].
 // Cost of a 48-bit comparison, per party: 48 + 47 ANDs for the edaBit
-// (carry-save layer and ripple), at most 92 for the tree (15 bits each
-// amortised), 3 daBits (59 bytes each at k = 64), the MAC of the edaBit's
-// sum and the opened word: about 600 bytes, against 48 arithmetic random
-// bits and their products (about 6,800) before.
+// (carry-save layer and ripple), at most 92 for the tree (1 bit each, plus
+// a share of a proof per verify()), 3 daBits (59 bytes each at k = 64), the
+// MAC of the edaBit's sum and the opened word: about 270 bytes (about 600
+// with AND triples, about 6,800 with 48 arithmetic random bits).
 #pragma once
 
 namespace sqt {

@@ -29,15 +29,16 @@
 // opened and must agree; each check catches any inconsistency with
 // probability 1/2, so a batch passes one with probability 2^-64, and the
 // opened parities are uniform (the sacrificial bit).
-// Every AND takes a checked triple (mal3_boolean.h). A batch of masks is
-// checked (verify(): the MACs of every product and the bits; then the
-// message check of every opening) before any of it masks a value, so a
-// deviation while making them cannot bias an opening; it is caught first.
+// Every AND is rep3's (mal3_boolean.h). A batch of masks is checked
+// (verify(): the proof of every AND, the MACs of every product and the
+// bits; then the message check of every opening) before any of it masks a
+// value, so a deviation while making them cannot bias an opening; it is
+// caught first.
 //
 // Cost per mask (k = 64, m = 16, per party): 2 (n_low + n_mid) - 2 = 124
-// ANDs (15 bits each), two MACs of U, four daBits and their openings, one
-// random bit: about 570 bytes, against 64 checked random bits (3,776 bytes)
-// before (docs/protocols/mal3.md).
+// ANDs (1 bit each), two MACs of U, four daBits and their openings, one
+// random bit: about 350 bytes (570 with AND triples; 3,776 with 64 checked
+// random bits; docs/protocols/mal3.md).
 #pragma once
 
 namespace sqt {
