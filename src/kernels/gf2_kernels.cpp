@@ -1,6 +1,7 @@
 // gf2_kernels.cpp — see gf2_kernels.h: picks the build per call.
 #include "kernels/gf2_kernels.h"
 
+#include "core/error.h"
 #include "kernels/gf2_kernels_variants.h"
 #include "kernels/kernel_isa.h"
 
@@ -52,6 +53,9 @@ void bit_fold_right(const std::uint64_t* b, const std::uint64_t* d, std::size_t 
 }
 
 void gram(const Gf128* u, const Gf128* v, std::size_t n, int rows, Gf128* out) {
+  SQT_CHECK(rows >= 1 && rows <= 32 && n % static_cast<std::size_t>(rows) == 0,
+            "GF(2^128) Gram matrix of {} entries in {} rows (1 to 32 rows, dividing the entries)",
+            n, rows);
   active().gram(u, v, n, rows, out);
 }
 

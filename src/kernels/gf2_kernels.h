@@ -53,7 +53,7 @@ void bit_fold_right(const std::uint64_t* b, const std::uint64_t* d, std::size_t 
                     const Gf128* weight, Gf128* out);
 
 // gram[rows i + j] = sum_c u[rows c + i] v[rows c + j] over the n / rows
-// columns (n a multiple of rows, rows <= 64).
+// columns (n a multiple of rows, rows <= 32).
 void gram(const Gf128* u, const Gf128* v, std::size_t n, int rows, Gf128* gram);
 
 // out[c] = sum_i weight[i] x[rows c + i] for the n / rows columns.

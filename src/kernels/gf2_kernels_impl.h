@@ -153,7 +153,7 @@ template <class C>
 void gram_impl(const Gf128* u, const Gf128* v, std::size_t n, int rows, Gf128* gram) {
   using Acc256 = typename C::Acc256;
   const auto k = static_cast<std::size_t>(rows);
-  Acc256 acc[64 * 64];
+  Acc256 acc[32 * 32];  // rows <= 32
   for (std::size_t i = 0; i < k * k; ++i) acc[i] = C::zero256();
   for (std::size_t col = 0; col < n; col += k)
     for (std::size_t i = 0; i < k; ++i) {
