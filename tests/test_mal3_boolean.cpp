@@ -88,8 +88,8 @@ void and_workload(BoolParty& p, Outcome& out, std::size_t n, int planes) {
   out.outputs = std::move(opened);
 }
 
-// Sizes on each side of the proof's level schedule: one group of words
-// (levels of 32, 32 rows), and 98 groups (32, 8, 32, 32).
+// Two sizes: 3 groups of words (the proof's levels 32, 4, 4, 2, 2, 2 rows)
+// and 98 groups (32, 4, 4, 4, 4, 4).
 TEST(Mal3Boolean, AndNotAndXorMatchTheBitwiseReference) {
   for (auto [n, planes] : {std::pair<std::size_t, int>{1000, 3}, {100'000, 1}}) {
     auto outcomes = run_three([&](BoolParty& p, Outcome& out) { and_workload(p, out, n, planes); });
@@ -134,6 +134,22 @@ TEST(Mal3Boolean, TheProofsLevelsFollowTheSchedule) {
   const std::size_t huge = (std::size_t{1} << 26) + 16;
   EXPECT_EQ(and_proof_levels(huge).size(), 7u);
   EXPECT_LE(entries_after(huge / 16 * 64, and_proof_levels(huge)), 8u);
+}
+
+// An AND of empty planes sends nothing that the proof covers and records
+// nothing.
+TEST(Mal3Boolean, AnEmptyAndRecordsNothing) {
+  auto outcomes = run_three([&](BoolParty& p, Outcome& out) {
+    const Mal3BoolShare x = p.boolean.random(0, 3);
+    const Mal3BoolShare z = p.boolean.band(x, x);
+    out.numbers = {p.boolean.pending_gates(), z.s[0].words().size()};
+    p.finish();
+    out.numbers.push_back(p.boolean.proofs());
+  });
+  for (const Outcome& o : outcomes) {
+    ASSERT_EQ(o.error, "");
+    EXPECT_EQ(o.numbers, (std::vector<std::uint64_t>{0, 0, 0}));
+  }
 }
 
 TEST(Mal3Boolean, ProofsRunAtVerifyAndCoverEveryAndSinceTheLast) {

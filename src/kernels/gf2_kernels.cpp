@@ -60,6 +60,8 @@ void gram(const Gf128* u, const Gf128* v, std::size_t n, int rows, Gf128* out) {
 }
 
 void fold(const Gf128* x, std::size_t n, int rows, const Gf128* weight, Gf128* out) {
+  SQT_CHECK(rows >= 1 && n % static_cast<std::size_t>(rows) == 0,
+            "GF(2^128) fold of {} entries in {} rows (the rows must divide the entries)", n, rows);
   active().fold(x, n, rows, weight, out);
 }
 

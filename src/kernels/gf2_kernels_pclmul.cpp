@@ -52,7 +52,7 @@ const Gf2KernelTable* gf2_kernels_pclmul() {
                                     bit_fold_right_impl<PclmulClmul>,
                                     gram_impl<PclmulClmul>,
                                     fold_impl<PclmulClmul>};
-  return __builtin_cpu_supports("pclmul") ? &table : nullptr;
+  return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1") ? &table : nullptr;
 }
 
 }  // namespace sqt::kernels

@@ -290,6 +290,7 @@ void AndProof::record(std::size_t n, int planes, const std::uint64_t* x0, const 
                       const std::uint64_t* f) {
   const std::size_t per_plane = (n + 63) / 64, words = per_plane * static_cast<std::size_t>(planes);
   const std::uint64_t last = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
+  if (words == 0) return;
   const std::uint64_t* sources[6] = {x0, x1, y0, y1, e, f};
   for (int r = 0; r < 6; ++r) {
     std::vector<std::uint64_t>& out = records_[r];
@@ -308,7 +309,7 @@ void AndProof::verify() {
   run.first_level();
   for (std::size_t l = 1; l < levels.size(); ++l) run.level(levels[l]);
   for (auto& r : records_) r.clear();
-  ++proofs_;
+  ++proofs_;  // counted when it runs: a failing proof aborts the session
   run.final_level();
 }
 

@@ -44,8 +44,12 @@
 // Cost per party (per proof run, for N recorded AND gates): the ANDs' own
 // z (1 bit per gate, sent at the AND); then 16 (2L-1) bytes per level to
 // V-, a 48-byte joint challenge per level plus one for the weights, and a
-// final exchange of 16 (levels + 2) bytes with each peer; 2 levels + 2
-// rounds... (see proof_rounds). CPU: about one carry-less product per gate.
+// final exchange of 16 (levels + 3) bytes with each peer (levels: the six
+// of and_proof_levels, before the final one): 2.1 KB for up to about 2^10
+// gates, 4.4 KB at 2^24, 7 KB at 2^32; 1 + 2 x 6 + 3 = 16 rounds. CPU:
+// one carry-less product per gate in the first level, then about 0.7
+// products in K per gate. Memory: the records (6 bits per gate) and, during
+// the proof, the four folded vectors of the first level (4 bytes per gate).
 //
 // AndProof borrows the network and the two pairwise PRGs of its owner
 // (Mal3Boolean); the three parties call record() and verify() in the same
@@ -65,9 +69,9 @@ namespace sqt {
 
 // The rows of each level of a proof of `words` words of ANDs: 32 for the
 // first (on the bits, leaving n = 64 entries per group of 16 words), then
-// four levels (more only past 2^27 gates, so the rounds do not depend on
-// the size), each with the fewest rows (a power of two, 2 to 32) that leave
-// the levels after it able to reach n <= 8 for the final level.
+// five levels (more only past 2^32 gates, so the rounds do not depend on
+// the size) whose rows (powers of two, 2 to 32) bring n to at most 8 for
+// the final level with the fewest products.
 std::vector<int> and_proof_levels(std::size_t words);
 
 class AndProof {

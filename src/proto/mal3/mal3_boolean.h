@@ -17,7 +17,8 @@
 // with probability below 2^-63 per run of the proof). The owner (Mal3)
 // calls verify_ands() in every verify(), so the ANDs are proved before any
 // value that depends on them is opened unmasked or masks anything; band()
-// runs it on its own when 2^24 gates are pending (12 MiB of records).
+// runs it on its own when 2^24 gates are pending (12 MiB of records; the
+// proof takes 64 MiB more while it runs).
 //
 // Mal3Boolean borrows the Session (network, pairwise keys) and its owner's
 // MessageCheck; the three parties call the same operations in the same order.

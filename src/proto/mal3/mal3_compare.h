@@ -23,7 +23,7 @@
 // Cost of a 48-bit comparison, per party: 48 + 47 ANDs for the edaBit
 // (carry-save layer and ripple), at most 92 for the tree (1 bit each, plus
 // a share of a proof per verify()), 3 daBits (59 bytes each at k = 64), the
-// MAC of the edaBit's sum and the opened word: about 270 bytes (about 600
+// MAC of the edaBit's sum and the opened word: about 225 bytes (about 600
 // with AND triples, about 6,800 with 48 arithmetic random bits).
 #pragma once
 
