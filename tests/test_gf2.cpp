@@ -9,10 +9,10 @@
 
 #include "core/error.h"
 #include "core/gf2_128.h"
-#include "kernels/gf2_lagrange.h"
 #include "crypto/prg.h"
 #include "kernels/gf2_kernels.h"
 #include "kernels/gf2_kernels_variants.h"
+#include "kernels/gf2_lagrange.h"
 
 namespace sqt {
 namespace {
@@ -188,8 +188,11 @@ TEST(Gf2Kernels, BitRowKernelsMatchElementLoops) {
 
 TEST(Gf2Kernels, GramAndFoldMatchElementLoops) {
   Prg prg = Prg::from_seed(6);
-  for (int rows : {2, 8, 32}) {
-    for (std::size_t columns : {std::size_t{1}, std::size_t{5}, std::size_t{70}}) {
+  // 1 and 3 rows take the odd-row loop; 300 columns of 32 rows span two
+  // chunks of the even-row blocks.
+  for (int rows : {1, 2, 3, 8, 32}) {
+    for (std::size_t columns :
+         {std::size_t{1}, std::size_t{5}, std::size_t{70}, std::size_t{300}}) {
       const std::size_t n = columns * static_cast<std::size_t>(rows);
       std::vector<Gf128> u(n), v(n), weight(static_cast<std::size_t>(rows));
       for (Gf128& x : u) x = random_element(prg);

@@ -7,6 +7,7 @@
 //   Acc, zero(), mac(Acc&, u64 rho, u64 w) (acc += rho w), get(Acc) -> Gf128
 //   Acc256, zero256(), mac256(Acc256&, Gf128 x, Gf128 y) (unreduced),
 //   get256(Acc256) -> Gf256Unreduced
+//   mul_word(u64 w, Gf128 x) -> Gf256Unreduced (w x: two 64-bit products)
 #pragma once
 
 #include <cstddef>
@@ -124,6 +125,15 @@ inline void column_sums(const std::uint64_t* first, const std::uint64_t* second,
   }
 }
 
+// X^t p for a product p of degree < 192 (w[3] = 0) and t < 64: a shift of
+// the three words into four.
+inline Gf256Unreduced shifted_left(const Gf256Unreduced& p, int t) {
+  if (t == 0) return p;
+  const int back = 64 - t;
+  return {{p.w[0] << t, (p.w[1] << t) | (p.w[0] >> back), (p.w[2] << t) | (p.w[1] >> back),
+           p.w[2] >> back}};
+}
+
 template <class C>
 void bit_fold_left_impl(const std::uint64_t* a, const std::uint64_t* c, const std::uint64_t* rho,
                         std::size_t groups, const Gf128* weight, Gf128* out) {
@@ -132,12 +142,10 @@ void bit_fold_left_impl(const std::uint64_t* a, const std::uint64_t* c, const st
   Gf128 sums[64];
   for (std::size_t m = 0; m < groups; ++m) {
     column_sums(a, c, m, table, sums);
-    for (int t = 0; t < 64; ++t) {
-      const Gf128 shifted{rho[m] << t, t == 0 ? 0 : rho[m] >> (64 - t)};  // rho X^t
-      typename C::Acc256 acc = C::zero256();
-      C::mac256(acc, shifted, sums[t]);
-      out[64 * m + static_cast<std::size_t>(t)] = gf128_reduce(C::get256(acc));
-    }
+    // (rho X^t) s = X^t (rho s): two 64-bit products and a shift, not four.
+    for (int t = 0; t < 64; ++t)
+      out[64 * m + static_cast<std::size_t>(t)] =
+          gf128_reduce(shifted_left(C::mul_word(rho[m], sums[t]), t));
   }
 }
 
@@ -149,17 +157,51 @@ void bit_fold_right_impl(const std::uint64_t* b, const std::uint64_t* d, std::si
   for (std::size_t m = 0; m < groups; ++m) column_sums(b, d, m, table, out + 64 * m);
 }
 
+// The Gram matrix of an odd number of rows (one accumulator at a time).
+template <class C>
+void gram_any_rows(const Gf128* u, const Gf128* v, std::size_t n, std::size_t k,
+                   typename C::Acc256* acc) {
+  for (std::size_t col = 0; col < n; col += k)
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < k; ++j) C::mac256(acc[k * i + j], u[col + i], v[col + j]);
+}
+
+// An even number of rows: 2 x 2 blocks of the matrix accumulate in
+// registers over a chunk of columns (in cache) before the next block.
+template <class C>
+void gram_even_rows(const Gf128* u, const Gf128* v, std::size_t n, std::size_t k,
+                    typename C::Acc256* acc) {
+  using Acc256 = typename C::Acc256;
+  const std::size_t chunk = (std::size_t{8192} / k) * k;  // 128 KB of each side
+  for (std::size_t c0 = 0; c0 < n; c0 += chunk) {
+    const std::size_t c1 = c0 + chunk < n ? c0 + chunk : n;
+    for (std::size_t i = 0; i < k; i += 2)
+      for (std::size_t j = 0; j < k; j += 2) {
+        Acc256 s00 = acc[k * i + j], s01 = acc[k * i + j + 1], s10 = acc[k * (i + 1) + j],
+               s11 = acc[k * (i + 1) + j + 1];
+        for (std::size_t col = c0; col < c1; col += k) {
+          const Gf128 x0 = u[col + i], x1 = u[col + i + 1], y0 = v[col + j], y1 = v[col + j + 1];
+          C::mac256(s00, x0, y0);
+          C::mac256(s01, x0, y1);
+          C::mac256(s10, x1, y0);
+          C::mac256(s11, x1, y1);
+        }
+        acc[k * i + j] = s00, acc[k * i + j + 1] = s01, acc[k * (i + 1) + j] = s10;
+        acc[k * (i + 1) + j + 1] = s11;
+      }
+  }
+}
+
 template <class C>
 void gram_impl(const Gf128* u, const Gf128* v, std::size_t n, int rows, Gf128* gram) {
   using Acc256 = typename C::Acc256;
   const auto k = static_cast<std::size_t>(rows);
   Acc256 acc[32 * 32];  // rows <= 32
   for (std::size_t i = 0; i < k * k; ++i) acc[i] = C::zero256();
-  for (std::size_t col = 0; col < n; col += k)
-    for (std::size_t i = 0; i < k; ++i) {
-      const Gf128 x = u[col + i];
-      for (std::size_t j = 0; j < k; ++j) C::mac256(acc[k * i + j], x, v[col + j]);
-    }
+  if (k % 2 == 0)
+    gram_even_rows<C>(u, v, n, k, acc);
+  else
+    gram_any_rows<C>(u, v, n, k, acc);
   for (std::size_t i = 0; i < k * k; ++i) gram[i] = gf128_reduce(C::get256(acc[i]));
 }
 

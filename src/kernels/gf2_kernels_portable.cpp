@@ -17,6 +17,10 @@ struct PortableClmul {
     acc += gf128_mul_unreduced_portable(x, y);
   }
   static Gf256Unreduced get256(const Acc256& acc) { return acc; }
+  static Gf256Unreduced mul_word(std::uint64_t w, const Gf128& x) {
+    const Gf128 low = clmul64_portable(w, x.lo), high = clmul64_portable(w, x.hi);
+    return {{low.lo, low.hi ^ high.lo, high.hi, 0}};
+  }
 };
 
 }  // namespace
