@@ -109,20 +109,44 @@ inline void byte_tables(const Gf128* weight, Gf128 (*table)[256]) {
   }
 }
 
+// The 8x8 byte matrix with row r in word r (column k in byte k) transposed
+// in place: afterwards word k holds byte k of every former row r in byte r.
+// Three rounds of swapping blocks (32-, 16-, then 8-bit) between rows.
+inline void transpose_bytes(std::uint64_t* w) {
+  constexpr std::uint64_t kLow[3] = {0x00000000FFFFFFFFULL, 0x0000FFFF0000FFFFULL,
+                                     0x00FF00FF00FF00FFULL};
+  for (int round = 0, step = 4; round < 3; ++round, step /= 2) {
+    const std::uint64_t low = kLow[round];
+    const int bits = 8 * step;
+    for (int r = 0; r < 8; ++r) {
+      if (r & step) continue;
+      const std::uint64_t a = w[r], b = w[r + step];
+      w[r] = (a & low) | ((b & low) << bits);
+      w[r + step] = ((a >> bits) & low) | (b & ~low);
+    }
+  }
+}
+
 // sums[t] = sum of weight[i] over the rows i of group m with bit t set, for
 // the 64 bit positions t, from the byte tables.
 inline void column_sums(const std::uint64_t* first, const std::uint64_t* second, std::size_t m,
                         const Gf128 (*table)[256], Gf128* sums) {
-  for (int t = 0; t < 64; ++t) sums[t] = Gf128{};
+  // blocks[q][k], byte s: bit 8k + s of the rows 8q..8q+7.
+  std::uint64_t blocks[4][8];
   for (int q = 0; q < 4; ++q) {
     const std::uint64_t* rows = bit_row(first, second, 8 * q) + 16 * m;  // 8 consecutive rows
-    for (int k = 0; k < 8; ++k) {
-      std::uint64_t block = 0;  // byte r: bits 8k..8k+7 of row r
-      for (int r = 0; r < 8; ++r) block |= ((rows[r] >> (8 * k)) & 0xFF) << (8 * r);
-      block = transpose8(block);  // byte s: bit 8k + s of rows 0..7
-      for (int s = 0; s < 8; ++s) sums[8 * k + s] += table[q][(block >> (8 * s)) & 0xFF];
-    }
+    for (int r = 0; r < 8; ++r) blocks[q][r] = rows[r];
+    transpose_bytes(blocks[q]);  // word k, byte r: bits 8k..8k+7 of row r
+    for (int k = 0; k < 8; ++k) blocks[q][k] = transpose8(blocks[q][k]);
   }
+  // Each sum from its four lookups, in registers.
+  for (int k = 0; k < 8; ++k)
+    for (int s = 0; s < 8; ++s) {
+      const int shift = 8 * s;
+      sums[8 * k + s] =
+          table[0][(blocks[0][k] >> shift) & 0xFF] + table[1][(blocks[1][k] >> shift) & 0xFF] +
+          table[2][(blocks[2][k] >> shift) & 0xFF] + table[3][(blocks[3][k] >> shift) & 0xFF];
+    }
 }
 
 // X^t p for a product p of degree < 192 (w[3] = 0) and t < 64: a shift of
