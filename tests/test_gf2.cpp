@@ -130,6 +130,7 @@ TEST(Gf2Lagrange, InterpolationMatchesThePolynomialEverywhere) {
 std::vector<const kernels::Gf2KernelTable*> builds() {
   std::vector<const kernels::Gf2KernelTable*> out{&kernels::gf2_kernels_portable()};
   if (const auto* pclmul = kernels::gf2_kernels_pclmul()) out.push_back(pclmul);
+  if (const auto* wide = kernels::vpclmul::kernel_table()) out.push_back(wide);
   return out;
 }
 
@@ -188,9 +189,10 @@ TEST(Gf2Kernels, BitRowKernelsMatchElementLoops) {
 
 TEST(Gf2Kernels, GramAndFoldMatchElementLoops) {
   Prg prg = Prg::from_seed(6);
-  // 1 and 3 rows take the odd-row loop; 300 columns of 32 rows span two
-  // chunks of the even-row blocks.
-  for (int rows : {1, 2, 3, 8, 32}) {
+  // 1 and 3 rows take the odd-row loops; 300 columns of 32 rows span two
+  // chunks of the blocks; an odd number of columns and of 4-row blocks
+  // take the VPCLMULQDQ build's remainders.
+  for (int rows : {1, 2, 3, 4, 8, 32}) {
     for (std::size_t columns :
          {std::size_t{1}, std::size_t{5}, std::size_t{70}, std::size_t{300}}) {
       const std::size_t n = columns * static_cast<std::size_t>(rows);

@@ -11,7 +11,10 @@ namespace {
 const Gf2KernelTable& active() {
 #ifdef SQT_KERNELS_X86
   static const Gf2KernelTable* const pclmul = gf2_kernels_pclmul();
-  if (pclmul != nullptr && active_kernel_isa() != KernelIsa::portable) return *pclmul;
+  static const Gf2KernelTable* const wide = vpclmul::kernel_table();
+  const KernelIsa isa = active_kernel_isa();
+  if (wide != nullptr && isa == KernelIsa::avx512) return *wide;
+  if (pclmul != nullptr && isa != KernelIsa::portable) return *pclmul;
 #endif
   return gf2_kernels_portable();
 }
@@ -22,6 +25,11 @@ const Gf2KernelTable& active() {
 const Gf2KernelTable* gf2_kernels_pclmul() {
   return nullptr;
 }
+namespace vpclmul {
+const Gf2KernelTable* kernel_table() {
+  return nullptr;
+}
+}  // namespace vpclmul
 #endif
 
 std::string_view gf2_kernel_name() {

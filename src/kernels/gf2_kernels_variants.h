@@ -27,5 +27,10 @@ struct Gf2KernelTable {
 const Gf2KernelTable& gf2_kernels_portable();
 // The PCLMULQDQ build, or nullptr if this build or CPU lacks it.
 const Gf2KernelTable* gf2_kernels_pclmul();
+// The AVX-512 VPCLMULQDQ build (the PCLMULQDQ one where it has no kernel of
+// its own), or nullptr if this build or CPU lacks it.
+namespace vpclmul {
+const Gf2KernelTable* kernel_table();
+}
 
 }  // namespace sqt::kernels

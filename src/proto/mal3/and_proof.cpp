@@ -37,7 +37,7 @@ Key128 seed(Prg& prg) {
 
 // A uniform element of K other than the nodes 0..nodes-1 (the Lagrange
 // weight of node 0 must not vanish: it hides the final evaluations).
-Gf128 challenge_point(Prg& prg, int nodes) {
+Gf128 point_off_nodes(Prg& prg, int nodes) {
   for (;;) {
     const Gf128 r = draw(prg);
     if (r.hi != 0 || r.lo >= static_cast<std::uint64_t>(nodes)) return r;
@@ -83,8 +83,12 @@ std::vector<Gf128> folded(const std::vector<Gf128>& x, int rows, const std::vect
   return out;
 }
 
+std::size_t ceil_div(std::size_t n, std::size_t d) {
+  return (n + d - 1) / d;
+}
+
 void pad_to(std::vector<Gf128>& x, std::size_t multiple) {
-  x.resize((x.size() + multiple - 1) / multiple * multiple);
+  x.resize(ceil_div(x.size(), multiple) * multiple);
 }
 
 // [mask, x...]: the final level's polynomial values at the nodes 0..n.
@@ -99,10 +103,6 @@ std::size_t level_capacity(int levels) {
   std::size_t out = kFinalMax;
   for (int l = 0; l < levels; ++l) out *= kMaxRows;
   return out;
-}
-
-std::size_t ceil_div(std::size_t n, std::size_t d) {
-  return (n + d - 1) / d;
 }
 
 // The cheapest rows for `levels` levels on n entries that end with at most
@@ -170,6 +170,12 @@ struct AndProof::Run {
   Prg challenge() {
     return joint_challenge(owner.net_, owner.prg_prev_, owner.prg_next_, "mal3 and");
   }
+  // A joint challenge point r off the nodes 0..nodes-1 (drawn after every
+  // share of the level arrived).
+  Gf128 challenge_point(int nodes) {
+    Prg prg = challenge();
+    return point_off_nodes(prg, nodes);
+  }
   const std::uint64_t* rec(Record r) const { return owner.records_[r].data(); }
 
   // Sends this party's share G- to prev, draws prev's G+, receives next's
@@ -202,8 +208,7 @@ struct AndProof::Run {
       gram[i] = kernels::mul(sigma[(i / kFirstRows) % kGroupWords], gram[i]);
     exchange_shares(values_from_gram(gram, kFirstRows), 0, kFirstRows);
 
-    Prg challenge_prg = challenge();
-    const Gf128 r = challenge_point(challenge_prg, 2 * kFirstRows - 1);
+    const Gf128 r = challenge_point(2 * kFirstRows - 1);
     const std::vector<Gf128> lambda = lagrange_weights(kFirstRows, r);
     std::vector<Gf128> kappa(kFirstRows);
     for (std::size_t i = 0; i < kappa.size(); ++i)
@@ -228,8 +233,7 @@ struct AndProof::Run {
     std::vector<Gf128> gram(k * k);
     kernels::gram(u.data(), v.data(), u.size(), rows, gram.data());
     exchange_shares(values_from_gram(gram, rows), 0, k);
-    Prg challenge_prg = challenge();
-    const Gf128 r = challenge_point(challenge_prg, 2 * rows - 1);
+    const Gf128 r = challenge_point(2 * rows - 1);
     const std::vector<Gf128> lambda = lagrange_weights(rows, r);
     for (auto* x : {&u, &v, &u_next, &v_prev}) *x = folded(*x, rows, lambda);
     next_claims(r);
@@ -248,8 +252,7 @@ struct AndProof::Run {
     const std::vector<Gf128> p_next = masked(draw(next_minus), u_next);
     const std::vector<Gf128> q_prev = masked(draw(prev_plus), v_prev);  // before prev's G+
     exchange_shares(g, 1, n);
-    Prg challenge_prg = challenge();
-    const Gf128 r = challenge_point(challenge_prg, static_cast<int>(g.size()));
+    const Gf128 r = challenge_point(static_cast<int>(g.size()));
     // V- of next's proof tells that proof's V+ (prev) p(r), G-(r) and b-;
     // V+ of prev's proof tells that proof's V- (next) q(r), G+(r) and b+.
     std::vector<Gf128> to_prev{interpolate_at(p_next, r), interpolate_at(g_minus_next, r)};
@@ -285,25 +288,25 @@ AndProof::AndProof(Network& net, Prg& prg_prev, Prg& prg_next)
       prg_prev_(prg_prev),
       prg_next_(prg_next) {}
 
-void AndProof::record(std::size_t n, int planes, const std::uint64_t* x0, const std::uint64_t* x1,
+void AndProof::record(const BitPlanes& shape, const std::uint64_t* x0, const std::uint64_t* x1,
                       const std::uint64_t* y0, const std::uint64_t* y1, const std::uint64_t* e,
                       const std::uint64_t* f) {
-  const std::size_t per_plane = (n + 63) / 64, words = per_plane * static_cast<std::size_t>(planes);
-  const std::uint64_t last = n % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (n % 64)) - 1;
+  const std::size_t per_plane = shape.words_per_plane(), words = shape.words().size();
   if (words == 0) return;
+  const std::uint64_t last = shape.valid_mask(per_plane - 1);
   const std::uint64_t* sources[6] = {x0, x1, y0, y1, e, f};
   for (int r = 0; r < 6; ++r) {
     std::vector<std::uint64_t>& out = records_[r];
     const std::size_t base = out.size();
     out.insert(out.end(), sources[r], sources[r] + words);
-    for (int p = 0; p < planes; ++p)
+    for (int p = 0; p < shape.planes(); ++p)
       out[base + (static_cast<std::size_t>(p) + 1) * per_plane - 1] &= last;
   }
 }
 
 void AndProof::verify() {
   if (records_[0].empty()) return;
-  for (auto& r : records_) r.resize((r.size() + kGroupWords - 1) / kGroupWords * kGroupWords);
+  for (auto& r : records_) r.resize(ceil_div(r.size(), kGroupWords) * kGroupWords);
   const std::vector<int> levels = and_proof_levels(records_[0].size());
   Run run(*this);
   run.first_level();

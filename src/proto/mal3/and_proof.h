@@ -61,6 +61,7 @@
 #include <span>
 #include <vector>
 
+#include "core/bit_planes.h"
 #include "core/gf2_128.h"
 #include "crypto/prg.h"
 #include "net/network.h"
@@ -78,12 +79,12 @@ class AndProof {
  public:
   AndProof(Network& net, Prg& prg_prev, Prg& prg_next);
 
-  // Records `words` words of ANDs: this party's components x0 = x_i,
-  // x1 = x_(i+1), y0, y1 of the factors, e = received z ^ x1 y1 ^ the draw of
-  // the key with i+1, and f = the draw of the key with i-1 (see above). The
-  // words are `planes` planes of n bits; the padding bits of each plane's
-  // last word are cleared in the records.
-  void record(std::size_t n, int planes, const std::uint64_t* x0, const std::uint64_t* x1,
+  // Records the ANDs of one call, shaped like `shape` (planes of n bits):
+  // this party's components x0 = x_i, x1 = x_(i+1), y0, y1 of the factors,
+  // e = received z ^ x1 y1 ^ the draw of the key with i+1, and f = the draw
+  // of the key with i-1 (see above), each shape.words().size() words. The
+  // padding bits of each plane's last word are cleared in the records.
+  void record(const BitPlanes& shape, const std::uint64_t* x0, const std::uint64_t* x1,
               const std::uint64_t* y0, const std::uint64_t* y1, const std::uint64_t* e,
               const std::uint64_t* f);
 

@@ -260,7 +260,7 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // A sharing of a public wide value: component 0 = c (held by parties 0
   // and 2), MAC components alpha_j c.
   Share constant_wide(const Tensor<W>& c) const;
-  Share add_public_wide(const Share& x, const Tensor<W>& c) const;
+  Share add_public_wide(Share x, const Tensor<W>& c) const;
   // An input as this party's two value components, without a MAC
   // (consistent: the two receivers of the sent component vouch for it).
   // The input party draws its components and sends the third; the others

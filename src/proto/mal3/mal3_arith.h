@@ -97,8 +97,18 @@ typename Mal3<R>::Share Mal3<R>::constant_wide(const Tensor<W>& c) const {
 }
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::add_public_wide(const Share& x, const Tensor<W>& c) const {
-  return add(x, constant_wide(c));
+typename Mal3<R>::Share Mal3<R>::add_public_wide(Share out, const Tensor<W>& c) const {
+  // out + constant_wide(c), in place, one pass per component (no constant
+  // share in between).
+  check_same_shape(shape(out), c.shape(), "add_public");
+  if (me_ == 0) add_inplace(out.s[0], c);
+  if (me_ == 2) add_inplace(out.s[1], c);
+  for (int j = 0; j < 2; ++j) {
+    Tensor<W>& mac = out.s[2 + j];
+    const W key = alpha_[j];
+    for (std::size_t i = 0; i < c.size(); ++i) mac[i] += key * c[i];
+  }
+  return out;
 }
 
 template <RingElement R>

@@ -14,11 +14,11 @@ void check_same_size(const BitPlanes& x, const BitPlanes& y, const char* what) {
 }  // namespace
 
 void Mal3Boolean::check_padding(const BitPlanes& received) const {
-  const std::size_t tail = received.n() % 64;
+  const std::size_t last = received.words_per_plane() - 1;
   std::uint64_t stray = 0;
-  if (tail != 0)
+  if (received.words_per_plane() > 0)
     for (int j = 0; j < received.planes(); ++j)
-      stray |= received.plane(j)[received.words_per_plane() - 1] >> tail;
+      stray |= received.plane(j)[last] & ~received.valid_mask(last);
   SQT_CHECK(stray == 0,
             "abort: mal3 and check failed at party {}: the AND message from {} has bits set past "
             "the end of its planes (a party deviated from the protocol)",
@@ -127,7 +127,7 @@ Mal3BoolShare Mal3Boolean::band(const Mal3BoolShare& x, const Mal3BoolShare& y) 
   // for the predecessor's (reusing next_draw for e).
   const std::uint64_t* received = from_next.words().data();
   for (std::size_t w = 0; w < words; ++w) next_draw[w] ^= received[w] ^ (x1[w] & y1[w]);
-  proof_.record(n, planes, x0, x1, y0, y1, next_draw.data(), own_draw.data());
+  proof_.record(z, x0, x1, y0, y1, next_draw.data(), own_draw.data());
   return {std::move(z), std::move(from_next)};
 }
 

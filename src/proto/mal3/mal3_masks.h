@@ -78,6 +78,21 @@ inline void copy_plane(const Mal3BoolShare& x, int from_plane, Mal3BoolShare& ou
     std::copy_n(x.s[c].plane(from_plane), x.s[c].words_per_plane(), out.s[c].plane(to_plane));
 }
 
+// ORs plane `plane` of x (n valid bits) into out's one plane from bit `to`
+// (out's bits there are zero and its plane holds them).
+inline void append_bits(const BitPlanes& x, int plane, BitPlanes& out, std::size_t to) {
+  const std::uint64_t* from = x.plane(plane);
+  std::uint64_t* words = out.plane(0);
+  const std::size_t count = x.words_per_plane(), last = out.words_per_plane();
+  const unsigned shift = to % 64;
+  for (std::size_t w = 0; w < count; ++w) {
+    const std::uint64_t bits = from[w] & x.valid_mask(w);
+    const std::size_t at = to / 64 + w;
+    words[at] |= bits << shift;
+    if (shift != 0 && at + 1 < last) words[at + 1] |= bits >> (64 - shift);
+  }
+}
+
 inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
   Mal3BoolShare out{BitPlanes(parts.front().s[0].n(), 0), BitPlanes(parts.front().s[0].n(), 0)};
   for (const Mal3BoolShare& p : parts)
@@ -173,8 +188,7 @@ typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
   Mal3BoolShare masked{BitPlanes(d.binary.s[0].n(), 1), BitPlanes(d.binary.s[0].n(), 1)};
   for (int c = 0; c < 2; ++c) {
     for (int j = 0; j < b.s[c].planes(); ++j)
-      for (std::size_t i = 0; i < n; ++i)
-        if (b.s[c].get(j, i)) masked.s[c].set(0, j * n + i, true);
+      mal3_detail::append_bits(b.s[c], j, masked.s[c], static_cast<std::size_t>(j) * n);
     masked.s[c] ^= d.binary.s[c];
   }
   const BitPlanes e = boolean_.open_unchecked(masked);
