@@ -3,12 +3,14 @@
 // The proof spends its time here: one carry-less product per AND gate in
 // the first level, about one K product per 16 gates after it.
 //
-// Two builds of each kernel, with the same results: portable (a 4-bit
-// window carry-less multiply, any CPU) and PCLMULQDQ (x86-64, its own
-// translation unit). PCLMULQDQ runs when the CPU has it and the ring
-// kernels' variant (kernel_isa.h: SQT_KERNEL, force_kernel_isa) is not
-// portable. All pointers are owned by the caller; outputs never alias
-// inputs.
+// Three builds, with the same results: portable (a 4-bit window carry-less
+// multiply, any CPU), PCLMULQDQ (x86-64, its own translation unit) and
+// AVX-512 VPCLMULQDQ for the kernels with many products (bit_gram,
+// bit_fold_left, gram, fold; four products per instruction). VPCLMULQDQ
+// runs when the CPU has it and the ring kernels' variant (kernel_isa.h:
+// SQT_KERNEL, force_kernel_isa) is avx512; PCLMULQDQ when the CPU has it
+// and the variant is not portable. All pointers are owned by the caller;
+// outputs never alias inputs.
 //
 // "Bit rows" (the first level): the records of W = 16 * groups words hold
 // four arrays a, c (the left factors) and b, d (the right factors) of 64
@@ -25,7 +27,7 @@
 
 namespace sqt::kernels {
 
-// "pclmul" or "portable": the build the calls below use now.
+// "vpclmul", "pclmul" or "portable": the build the calls below use now.
 std::string_view gf2_kernel_name();
 
 // x y (one product; the portable gf128_mul of core/gf2_128.h without the
