@@ -5,11 +5,12 @@
 //
 // Three builds, with the same results: portable (a 4-bit window carry-less
 // multiply, any CPU), PCLMULQDQ (x86-64, its own translation unit) and
-// AVX-512 VPCLMULQDQ for the kernels with many products (bit_gram,
-// bit_fold_left, gram, fold; four products per instruction). VPCLMULQDQ
-// runs when the CPU has it and the ring kernels' variant (kernel_isa.h:
-// SQT_KERNEL, force_kernel_isa) is avx512; PCLMULQDQ when the CPU has it
-// and the variant is not portable. All pointers are owned by the caller;
+// AVX-512 (VPCLMULQDQ, four products per instruction, and GFNI for the
+// first level's column sums) for every kernel but mul and
+// bit_weighted_sums. The AVX-512 build runs when the CPU has AVX-512 BW
+// and VBMI, VPCLMULQDQ and GFNI and the ring kernels' variant
+// (kernel_isa.h: SQT_KERNEL, force_kernel_isa) is avx512; PCLMULQDQ when
+// the CPU has it and the variant is not portable. All pointers are owned by the caller;
 // outputs never alias inputs.
 //
 // "Bit rows" (the first level): the records of W = 16 * groups words hold

@@ -27,8 +27,8 @@ struct Gf2KernelTable {
 const Gf2KernelTable& gf2_kernels_portable();
 // The PCLMULQDQ build, or nullptr if this build or CPU lacks it.
 const Gf2KernelTable* gf2_kernels_pclmul();
-// The AVX-512 VPCLMULQDQ build (the PCLMULQDQ one where it has no kernel of
-// its own), or nullptr if this build or CPU lacks it.
+// The AVX-512 build (VPCLMULQDQ and GFNI; the PCLMULQDQ one where it has
+// no kernel of its own), or nullptr if this build or CPU lacks it.
 namespace vpclmul {
 const Gf2KernelTable* kernel_table();
 }

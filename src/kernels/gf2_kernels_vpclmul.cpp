@@ -1,10 +1,11 @@
-// gf2_kernels_vpclmul.cpp — the AVX-512 VPCLMULQDQ build of four kernels
-// of gf2_kernels.h (x86-64, compiled with -mavx512f -mavx512bw -mvpclmulqdq;
-// called only on CPUs that have them, when the ring kernels' variant is
-// avx512): bit_gram, bit_fold_left, gram and fold, where the proof's
-// carry-less products are. One instruction multiplies in four 128-bit lanes
-// at once; the other kernels (and the column sums of bit_fold_left) are the
-// PCLMULQDQ build's (gf2_kernels_pclmul.cpp).
+// gf2_kernels_vpclmul.cpp — the AVX-512 build of five kernels of
+// gf2_kernels.h (x86-64, compiled with -mavx512f -mavx512bw -mavx512vbmi
+// -mvpclmulqdq -mgfni; called only on CPUs that have them all, when the
+// ring kernels' variant is avx512): bit_gram, bit_fold_left,
+// bit_fold_right, gram and fold. VPCLMULQDQ multiplies in four 128-bit
+// lanes at once; the first level's column sums are GF(2) matrix products
+// with GF2P8AFFINEQB. mul and bit_weighted_sums are the PCLMULQDQ build's
+// (gf2_kernels_pclmul.cpp).
 //
 // Layout: a Gf128 {lo, hi} is one 128-bit lane (little-endian), so four
 // consecutive elements are one 512-bit load. Products in K use Karatsuba
@@ -239,6 +240,98 @@ void fold(const Gf128* x, std::size_t n, int rows, const Gf128* weight, Gf128* o
   }
 }
 
+// Column sums (bit_fold_right) as GF(2) matrix products with GFNI. For the
+// 8 rows 8q..8q+7 of a group and bit position t, x = the byte of their bits
+// at t; byte b of sums[t] is the 8 x 8 bit matrix M(q, b) (bit u of the
+// output from bits 8b + u of the rows' weights) times x, summed over q.
+// GF2P8AFFINEQB multiplies each byte of a qword by the matrix in the same
+// qword of its second operand: out.bit[u] = parity(A.byte[7 - u] & x).
+
+// The 8 x 8 byte matrix of 8 rows (row r = word r) transposed, so that
+// qword k holds byte k of every row (byte r from row r).
+V byte_transpose_index() {
+  alignas(64) std::uint8_t index[64];
+  for (int k = 0; k < 8; ++k)
+    for (int r = 0; r < 8; ++r) index[8 * k + r] = static_cast<std::uint8_t>(8 * r + k);
+  return _mm512_load_si512(index);
+}
+
+// Affine operand that transposes the bits of each qword with the rows
+// reversed: applied to P (qword k, byte r = bits 8k..8k+7 of row r), byte s
+// of qword k of the result has bit 7 - r = bit 8k + s of row r.
+V bit_transpose_operand() {
+  return _mm512_set1_epi64(static_cast<long long>(0x8040201008040201ULL));
+}
+
+struct ColumnMatrices {
+  V m[4][2];  // rows 8q.., output bytes 8h..8h+7: qword l is M(q, 8h + l)
+};
+
+// M(q, b): A.byte[7 - u].bit[7 - r] = bit 8b + u of weight[8q + r] (the
+// reversed row order of bit_transpose_operand).
+ColumnMatrices column_matrices(const Gf128* weight) {
+  ColumnMatrices out;
+  for (int q = 0; q < 4; ++q)
+    for (int h = 0; h < 2; ++h) {
+      alignas(64) std::uint64_t lanes[8];
+      for (int l = 0; l < 8; ++l) {
+        const int b = 8 * h + l;
+        std::uint64_t a = 0;
+        for (int r = 0; r < 8; ++r) {
+          const Gf128& w = weight[8 * q + r];
+          const std::uint64_t byte = ((b < 8 ? w.lo : w.hi) >> (8 * (b % 8))) & 0xFF;
+          for (int u = 0; u < 8; ++u)
+            if ((byte >> u) & 1) a |= std::uint64_t{1} << (8 * (7 - u) + (7 - r));
+        }
+        lanes[l] = a;
+      }
+      out.m[q][h] = _mm512_load_si512(lanes);
+    }
+  return out;
+}
+
+// The indices that turn R0, R1 (qword l of Rh: byte 8h + l of sums[8k + s]
+// in byte s) into sums 8k + 4 half .. + 4 (16 bytes each).
+V sums_index(int half) {
+  alignas(64) std::uint8_t index[64];
+  for (int s = 0; s < 4; ++s)
+    for (int b = 0; b < 16; ++b)
+      index[16 * s + b] = static_cast<std::uint8_t>((b / 8) * 64 + 8 * (b % 8) + 4 * half + s);
+  return _mm512_load_si512(index);
+}
+
+void column_sums(const std::uint64_t* first, const std::uint64_t* second, std::size_t groups,
+                 const Gf128* weight, Gf128* out) {
+  const ColumnMatrices mats = column_matrices(weight);
+  const V transpose_bytes = byte_transpose_index(), transpose_bits = bit_transpose_operand();
+  const V low_sums = sums_index(0), high_sums = sums_index(1);
+  for (std::size_t m = 0; m < groups; ++m) {
+    V bits[4];  // qword k, byte s: the bits of rows 8q.. at position 8k + s
+    for (int q = 0; q < 4; ++q) {
+      const std::uint64_t* rows = (q < 2 ? first : second) + 16 * m + 8 * (q & 1);
+      const V p = _mm512_permutexvar_epi8(transpose_bytes, _mm512_loadu_si512(rows));
+      bits[q] = _mm512_gf2p8affine_epi64_epi8(transpose_bits, p, 0);
+    }
+    for (int k = 0; k < 8; ++k) {
+      const V pick = _mm512_set1_epi64(k);
+      V r0 = zero(), r1 = zero();
+      for (int q = 0; q < 4; ++q) {
+        const V x = _mm512_permutexvar_epi64(pick, bits[q]);
+        r0 = add(r0, _mm512_gf2p8affine_epi64_epi8(x, mats.m[q][0], 0));
+        r1 = add(r1, _mm512_gf2p8affine_epi64_epi8(x, mats.m[q][1], 0));
+      }
+      Gf128* at = out + 64 * m + 8 * k;
+      store4(at, _mm512_permutex2var_epi8(r0, low_sums, r1));
+      store4(at + 4, _mm512_permutex2var_epi8(r0, high_sums, r1));
+    }
+  }
+}
+
+void bit_fold_right(const std::uint64_t* b, const std::uint64_t* d, std::size_t groups,
+                    const Gf128* weight, Gf128* out) {
+  column_sums(b, d, groups, weight, out);
+}
+
 // bit_fold_left = bit_fold_right's column sums, each then multiplied by
 // rho_m X^t: lanes = four bit positions t, rho_m X^t built by variable
 // shifts ({rho << t, rho >> (64 - t)}; a shift by 64 gives 0). Groups in
@@ -251,10 +344,9 @@ void bit_fold_left(const std::uint64_t* a, const std::uint64_t* c, const std::ui
     const long long t = 4 * q;
     shifts[q] = _mm512_set_epi64(61 - t, t + 3, 62 - t, t + 2, 63 - t, t + 1, 64 - t, t);
   }
-  const Gf2KernelTable* pclmul = gf2_kernels_pclmul();
   for (std::size_t m0 = 0; m0 < groups; m0 += kChunk) {
     const std::size_t count = groups - m0 < kChunk ? groups - m0 : kChunk;
-    pclmul->bit_fold_right(a + 16 * m0, c + 16 * m0, count, weight, out + 64 * m0);
+    column_sums(a + 16 * m0, c + 16 * m0, count, weight, out + 64 * m0);
     for (std::size_t m = m0; m < m0 + count; ++m) {
       const V r = _mm512_set1_epi64(static_cast<long long>(rho[m]));
       for (int q = 0; q < 16; ++q) {
@@ -275,14 +367,15 @@ void bit_fold_left(const std::uint64_t* a, const std::uint64_t* c, const std::ui
 const Gf2KernelTable* kernel_table() {
   const Gf2KernelTable* pclmul = gf2_kernels_pclmul();
   if (pclmul == nullptr || !__builtin_cpu_supports("avx512f") ||
-      !__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("vpclmulqdq"))
+      !__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vbmi") ||
+      !__builtin_cpu_supports("vpclmulqdq") || !__builtin_cpu_supports("gfni"))
     return nullptr;
   static const Gf2KernelTable table{"vpclmul",
                                     pclmul->mul,
                                     vpclmul::bit_gram,
                                     pclmul->bit_weighted_sums,
                                     vpclmul::bit_fold_left,
-                                    pclmul->bit_fold_right,
+                                    vpclmul::bit_fold_right,
                                     vpclmul::gram,
                                     vpclmul::fold};
   return &table;
