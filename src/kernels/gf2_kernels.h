@@ -1,14 +1,14 @@
 // gf2_kernels.h — array kernels over K = GF(2^128) (core/gf2_128.h) for the
 // distributed proof that checks mal3's binary ANDs (proto/mal3/and_proof.h).
 // The proof spends its time here: one carry-less product per AND gate in
-// the first level, about one K product per 16 gates after it.
+// the first level, about 0.7 K products per gate after it.
 //
 // Three builds, with the same results: portable (a 4-bit window carry-less
 // multiply, any CPU), PCLMULQDQ (x86-64, its own translation unit) and
 // AVX-512 (VPCLMULQDQ, four products per instruction, and GFNI for the
 // first level's column sums) for every kernel but mul and
-// bit_weighted_sums. The AVX-512 build runs when the CPU has AVX-512 BW
-// and VBMI, VPCLMULQDQ and GFNI and the ring kernels' variant
+// bit_weighted_sums. The AVX-512 build runs when the CPU has AVX-512 F, BW,
+// DQ, VL and VBMI, VPCLMULQDQ and GFNI and the ring kernels' variant
 // (kernel_isa.h: SQT_KERNEL, force_kernel_isa) is avx512; PCLMULQDQ when
 // the CPU has it and the variant is not portable. All pointers are owned by the caller;
 // outputs never alias inputs.

@@ -1,17 +1,19 @@
 // gf2_kernels_vpclmul.cpp — the AVX-512 build of five kernels of
-// gf2_kernels.h (x86-64, compiled with -mavx512f -mavx512bw -mavx512vbmi
-// -mvpclmulqdq -mgfni; called only on CPUs that have them all, when the
-// ring kernels' variant is avx512): bit_gram, bit_fold_left,
-// bit_fold_right, gram and fold. VPCLMULQDQ multiplies in four 128-bit
-// lanes at once; the first level's column sums are GF(2) matrix products
-// with GF2P8AFFINEQB. mul and bit_weighted_sums are the PCLMULQDQ build's
-// (gf2_kernels_pclmul.cpp).
+// gf2_kernels.h (x86-64, compiled with -mavx512f -mavx512bw -mavx512dq
+// -mavx512vl -mavx512vbmi -mvpclmulqdq -mgfni -mpclmul; called only on CPUs
+// that have them all, when the ring kernels' variant is avx512): bit_gram,
+// bit_fold_left, bit_fold_right, gram and fold. VPCLMULQDQ multiplies in
+// four 128-bit lanes at once; the first level's column sums are GF(2)
+// matrix products with GF2P8AFFINEQB. mul and bit_weighted_sums are the
+// PCLMULQDQ build's (gf2_kernels_pclmul.cpp). Nothing here uses the inline
+// operators of core/gf2_128.h (a copy compiled with these flags must not
+// be the one the linker keeps for other callers).
 //
 // Layout: a Gf128 {lo, hi} is one 128-bit lane (little-endian), so four
 // consecutive elements are one 512-bit load. Products in K use Karatsuba
 // (low, high and middle sums kept apart, combined once, as in the
-// PCLMULQDQ build) and are reduced in the lanes (two more products by the
-// modulus' low part 0x87: three products in all).
+// PCLMULQDQ build) and are reduced in the lanes by three more products
+// with the modulus' low part 0x87.
 #include <immintrin.h>
 
 // GCC 12's AVX-512 intrinsics pass a deliberately undefined register
@@ -57,9 +59,6 @@ struct Acc {
     low = add(low, _mm512_clmulepi64_epi128(x, y, 0x00));
     high = add(high, _mm512_clmulepi64_epi128(x, y, 0x11));
     middle = add(middle, _mm512_clmulepi64_epi128(xf, yf, 0x00));
-  }
-  void operator+=(const Acc& o) {
-    low = add(low, o.low), middle = add(middle, o.middle), high = add(high, o.high);
   }
 };
 
@@ -170,24 +169,19 @@ void gram(const Gf128* u, const Gf128* v, std::size_t n, int rows, Gf128* out) {
   if (k == 2) {
     Acc left0, left1;
     gram_two_rows(u, v, n, left0, left1);
-    Gf128 lanes0[4], lanes1[4];
-    store4(lanes0, reduce(left0));
-    store4(lanes1, reduce(left1));
-    // Lanes 0 and 2 hold (i, 0) of two columns, lanes 1 and 3 (i, 1).
-    out[0] = lanes0[0] + lanes0[2], out[1] = lanes0[1] + lanes0[3];
-    out[2] = lanes1[0] + lanes1[2], out[3] = lanes1[1] + lanes1[3];
-    if (n % 4 != 0) {  // an odd number of columns: the last one
-      const Gf128* ul = u + n - 2;
-      const Gf128* vl = v + n - 2;
-      for (std::size_t i = 0; i < 2; ++i)
-        for (std::size_t j = 0; j < 2; ++j) {
-          Acc one;
-          const V x = broadcast(ul[i]), y = broadcast(vl[j]);
-          one.mac(x, halves_added(x), y, halves_added(y));
-          Gf128 lanes[4];
-          store4(lanes, reduce(one));
-          out[2 * i + j] += lanes[0];
-        }
+    if (n % 4 != 0) {  // an odd number of columns: the last one in lanes 0 and 1
+      const V y =
+          _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + n - 2)));
+      const V yf = halves_added(y), x0 = broadcast(u[n - 2]), x1 = broadcast(u[n - 1]);
+      left0.mac(x0, halves_added(x0), y, yf);
+      left1.mac(x1, halves_added(x1), y, yf);
+    }
+    // Lanes 0 and 2 hold (i, 0) of two columns, lanes 1 and 3 (i, 1): the
+    // halves swapped and added leave (i, 0), (i, 1) in lanes 0 and 1.
+    for (int i = 0; i < 2; ++i) {
+      const V r = reduce(i == 0 ? left0 : left1);
+      const V sums = add(r, _mm512_shuffle_i64x2(r, r, 0x4E));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * i), _mm512_castsi512_si256(sums));
     }
     return;
   }
@@ -300,11 +294,23 @@ V sums_index(int half) {
   return _mm512_load_si512(index);
 }
 
-void column_sums(const std::uint64_t* first, const std::uint64_t* second, std::size_t groups,
-                 const Gf128* weight, Gf128* out) {
-  const ColumnMatrices mats = column_matrices(weight);
-  const V transpose_bytes = byte_transpose_index(), transpose_bits = bit_transpose_operand();
-  const V low_sums = sums_index(0), high_sums = sums_index(1);
+// The constants of column_sums for one set of weights.
+struct ColumnSumsPlan {
+  ColumnMatrices mats;
+  V transpose_bytes, transpose_bits, low_sums, high_sums;
+  explicit ColumnSumsPlan(const Gf128* weight)
+      : mats(column_matrices(weight)),
+        transpose_bytes(byte_transpose_index()),
+        transpose_bits(bit_transpose_operand()),
+        low_sums(sums_index(0)),
+        high_sums(sums_index(1)) {}
+};
+
+void column_sums(const ColumnSumsPlan& plan, const std::uint64_t* first,
+                 const std::uint64_t* second, std::size_t groups, Gf128* out) {
+  const ColumnMatrices& mats = plan.mats;
+  const V transpose_bytes = plan.transpose_bytes, transpose_bits = plan.transpose_bits;
+  const V low_sums = plan.low_sums, high_sums = plan.high_sums;
   for (std::size_t m = 0; m < groups; ++m) {
     V bits[4];  // qword k, byte s: the bits of rows 8q.. at position 8k + s
     for (int q = 0; q < 4; ++q) {
@@ -329,7 +335,7 @@ void column_sums(const std::uint64_t* first, const std::uint64_t* second, std::s
 
 void bit_fold_right(const std::uint64_t* b, const std::uint64_t* d, std::size_t groups,
                     const Gf128* weight, Gf128* out) {
-  column_sums(b, d, groups, weight, out);
+  column_sums(ColumnSumsPlan(weight), b, d, groups, out);
 }
 
 // bit_fold_left = bit_fold_right's column sums, each then multiplied by
@@ -344,9 +350,10 @@ void bit_fold_left(const std::uint64_t* a, const std::uint64_t* c, const std::ui
     const long long t = 4 * q;
     shifts[q] = _mm512_set_epi64(61 - t, t + 3, 62 - t, t + 2, 63 - t, t + 1, 64 - t, t);
   }
+  const ColumnSumsPlan plan(weight);
   for (std::size_t m0 = 0; m0 < groups; m0 += kChunk) {
     const std::size_t count = groups - m0 < kChunk ? groups - m0 : kChunk;
-    column_sums(a + 16 * m0, c + 16 * m0, count, weight, out + 64 * m0);
+    column_sums(plan, a + 16 * m0, c + 16 * m0, count, out + 64 * m0);
     for (std::size_t m = m0; m < m0 + count; ++m) {
       const V r = _mm512_set1_epi64(static_cast<long long>(rho[m]));
       for (int q = 0; q < 16; ++q) {
@@ -367,7 +374,8 @@ void bit_fold_left(const std::uint64_t* a, const std::uint64_t* c, const std::ui
 const Gf2KernelTable* kernel_table() {
   const Gf2KernelTable* pclmul = gf2_kernels_pclmul();
   if (pclmul == nullptr || !__builtin_cpu_supports("avx512f") ||
-      !__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vbmi") ||
+      !__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512dq") ||
+      !__builtin_cpu_supports("avx512vl") || !__builtin_cpu_supports("avx512vbmi") ||
       !__builtin_cpu_supports("vpclmulqdq") || !__builtin_cpu_supports("gfni"))
     return nullptr;
   static const Gf2KernelTable table{"vpclmul",
