@@ -48,7 +48,8 @@ void check_awkward_shapes() {
     for (int threads : {1, 3}) {
       auto a = prg.random<R>({d.m, d.k}), b = prg.random<R>({d.k, d.n});
       std::vector<R> c(d.m * d.n, 1);
-      matmul_add(a.data(), b.data(), c.data(), d.m, d.k, d.n, threads);
+      ThreadPool pool(threads);
+      matmul_add(a.data(), b.data(), c.data(), d.m, d.k, d.n, pool);
       auto expected = naive(a.to_vector(), b.to_vector(), d.m, d.k, d.n);
       for (auto& v : expected) v += 1;  // matmul_add accumulates
       EXPECT_EQ(c, expected) << d.m << "x" << d.k << "x" << d.n << " threads " << threads;
@@ -66,7 +67,8 @@ void check_every_last_panel_width() {
   for (std::size_t n = 1; n <= 34; ++n) {
     auto a = prg.random<R>({m, k}), b = prg.random<R>({k, n});
     std::vector<R> c(m * n + 1, 5);  // one guard element past the matrix
-    matmul_add(a.data(), b.data(), c.data(), m, k, n, 1);
+    ThreadPool one_thread(1);
+    matmul_add(a.data(), b.data(), c.data(), m, k, n, one_thread);
     auto expected = naive(a.to_vector(), b.to_vector(), m, k, n);
     for (auto& v : expected) v += 5;
     expected.push_back(5);
@@ -83,7 +85,8 @@ void check_sum_of_terms() {
   std::vector<R> c(m * n, 0);
   const MatmulTerm<R> terms[2] = {{a1.data(), b1.data(), b2.data()},
                                   {a2.data(), b3.data(), nullptr}};
-  matmul_add_terms<R>(terms, c.data(), m, k, n, 2);
+  ThreadPool pool(2);
+  matmul_add_terms<R>(terms, c.data(), m, k, n, pool);
   std::vector<R> b12(k * n);
   for (std::size_t i = 0; i < k * n; ++i) b12[i] = b1[i] + b2[i];
   auto expected = naive(a1.to_vector(), b12, m, k, n);
@@ -123,7 +126,8 @@ void check_transposed_left() {
   for (int threads : {1, 2}) {
     std::vector<R> c(m * n, 0);
     const MatmulTerm<R> term{at.data(), b.data(), b2.data()};
-    matmul_add_terms<R>(std::span(&term, 1), c.data(), m, k, n, threads, LeftLayout::kTransposed);
+    ThreadPool pool(threads);
+    matmul_add_terms<R>(std::span(&term, 1), c.data(), m, k, n, pool, LeftLayout::kTransposed);
     EXPECT_EQ(c, naive(a, b12, m, k, n)) << "threads " << threads;
   }
 }
@@ -147,7 +151,8 @@ template <class R>
 void check_all_ones() {
   const std::size_t m = 5, d = 700, n = 33;
   std::vector<R> a(m * d, ~R{0}), b(d * n, ~R{0}), c(m * n, 0);
-  matmul_add(a.data(), b.data(), c.data(), m, d, n, 1);
+  ThreadPool one_thread(1);
+  matmul_add(a.data(), b.data(), c.data(), m, d, n, one_thread);
   EXPECT_EQ(c, std::vector<R>(m * n, R{d}));
 }
 

@@ -34,7 +34,8 @@ template <class R>
 std::vector<R> ring_product(const Tensor<R>& a, const Tensor<R>& b, std::vector<R> c, std::size_t m,
                             std::size_t k, std::size_t n, LeftLayout layout) {
   const MatmulTerm<R> term{a.data(), b.data(), nullptr};
-  matmul_add_terms<R>(std::span(&term, 1), c.data(), m, k, n, 1, layout);
+  ThreadPool one_thread(1);
+  matmul_add_terms<R>(std::span(&term, 1), c.data(), m, k, n, one_thread, layout);
   return c;
 }
 

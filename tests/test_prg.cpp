@@ -1,6 +1,7 @@
 // Tests of the AES-CTR PRG and OS randomness.
 #include <gtest/gtest.h>
 
+#include "core/thread_pool.h"
 #include "crypto/prg.h"
 
 namespace sqt {
@@ -44,6 +45,29 @@ TEST(Prg, OutputLooksUniform) {
   for (auto v : values) ones += static_cast<std::size_t>(__builtin_popcountll(v));
   double fraction = static_cast<double>(ones) / (64.0 * 100000);
   EXPECT_NEAR(fraction, 0.5, 0.001);  // 6.4M bits: sd 0.0002
+}
+
+// A fill on a thread pool gives the bytes of one thread, from any position
+// in the stream (inside a block too), and the stream goes on after it alike.
+TEST(Prg, FillOnAThreadPoolMatchesOneThread) {
+  const Key128 key = os_random_key();
+  ThreadPool pool(3);
+  const std::size_t big = Prg::parallel_fill_bytes();
+  for (std::size_t before : {0, 5, 16, 23}) {
+    for (std::size_t n : {big - 1, big, big + 1, big + 17, 3 * big + 5, 7 * big}) {
+      Prg serial(key), parallel(key);
+      parallel.use_pool(&pool);
+      std::vector<std::uint8_t> a(before + n + 100), b(a.size());
+      serial.fill_bytes(a.data(), before);
+      parallel.fill_bytes(b.data(), before);
+      serial.fill_bytes(a.data() + before, n);
+      parallel.fill_bytes(b.data() + before, n);
+      serial.fill_bytes(a.data() + before + n, 100);
+      parallel.fill_bytes(b.data() + before + n, 100);
+      ASSERT_EQ(a, b) << before << " bytes drawn before, " << n << " in the request";
+      EXPECT_EQ(parallel.bytes_drawn(), a.size());
+    }
+  }
 }
 
 }  // namespace

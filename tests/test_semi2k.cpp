@@ -40,7 +40,8 @@ TYPED_TEST(Semi2kItems, MatrixTriplesMultiplyInBothOrientations) {
       return std::vector{open_summand(p, t.a), open_summand(p, t.b), open_summand(p, t.c)};
     });
     Tensor<R> c(Shape{std::size_t(m), std::size_t(n)}, R{0});
-    matmul_add(opened[0].data(), opened[1].data(), c.data(), m, k, n, 1);
+    ThreadPool one_thread(1);
+    matmul_add(opened[0].data(), opened[1].data(), c.data(), m, k, n, one_thread);
     EXPECT_TRUE(opened[2] == c) << m << "x" << k << "x" << n;
   }
 }
@@ -62,7 +63,8 @@ TYPED_TEST(Semi2kItems, Im2colTriplesMultiplyTheExpandedInput) {
     const std::size_t m = left.shape()[0], k = left.shape()[1];
     ASSERT_EQ(opened[1].shape(), (Shape{k, n}));
     Tensor<R> c(Shape{m, n}, R{0});
-    matmul_add(left.data(), opened[1].data(), c.data(), m, k, n, 1);
+    ThreadPool one_thread(1);
+    matmul_add(left.data(), opened[1].data(), c.data(), m, k, n, one_thread);
     EXPECT_TRUE(opened[2] == c) << (transposed ? "G(a)^T b" : "G(a) b");
   }
 }

@@ -126,7 +126,8 @@ TEST(U192, MatrixProductMatchesTheElementLoop) {
       const MatmulTerm<u192> terms[2] = {
           {layout == LeftLayout::kRowMajor ? a.data() : at.data(), b.data(), b2.data()},
           {layout == LeftLayout::kRowMajor ? a.data() : at.data(), b.data(), nullptr}};
-      matmul_add_terms<u192>(terms, got.data(), m, k, n, threads, layout);
+      ThreadPool pool(threads);
+      matmul_add_terms<u192>(terms, got.data(), m, k, n, pool, layout);
       for (std::size_t i = 0; i < m; ++i)
         for (std::size_t j = 0; j < n; ++j) {
           u192 want = c[i * n + j];

@@ -171,7 +171,8 @@ void check_products(P& p, const SelftestOptions& options) {
   Tensor<R> a = product_operands<P>(data, {rows, inner});
   Tensor<R> b = product_operands<P>(data, {inner, cols});
   Tensor<R> expected(Shape{rows, cols}, R{0});
-  matmul_add(a.data(), b.data(), expected.data(), rows, inner, cols, 1);
+  ThreadPool one_thread(1);
+  matmul_add(a.data(), b.data(), expected.data(), rows, inner, cols, one_thread);
   SQT_CHECK(p.open(p.matmul(p.input(0, a, a.shape()), p.input(1, b, b.shape()))) == expected,
             "selftest: the matrix product is wrong");
 

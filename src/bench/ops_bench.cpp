@@ -59,7 +59,7 @@ class PartyBench {
       Tensor<R> ca = public_random({mm, mk}), cb = public_random({mk, mn});
       measure_local("matmul_cleartext", mm * mn, [&] {
         Tensor<R> c(Shape{mm, mn}, R{0});
-        matmul_add(ca.data(), cb.data(), c.data(), mm, mk, mn, 1);
+        matmul_add(ca.data(), cb.data(), c.data(), mm, mk, mn, p_.session().pool());
         return c;
       });
     }

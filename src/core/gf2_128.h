@@ -85,12 +85,18 @@ constexpr Gf128 gf128_reduce(const Gf256Unreduced& p) {
   return {p.w[0] ^ lo ^ over ^ (over << 1) ^ (over << 2) ^ (over << 7), p.w[1] ^ hi};
 }
 
+// low + middle X^64 + high X^128: the 256-bit product assembled from the
+// three 128-bit products of 64-bit halves.
+constexpr Gf256Unreduced gf256_from_parts(const Gf128& low, const Gf128& middle,
+                                          const Gf128& high) {
+  return {{low.lo, low.hi ^ middle.lo, high.lo ^ middle.hi, high.hi}};
+}
+
 // x y before reduction (four 64-bit carry-less products).
 constexpr Gf256Unreduced gf128_mul_unreduced_portable(const Gf128& x, const Gf128& y) {
   const Gf128 ll = clmul64_portable(x.lo, y.lo), hh = clmul64_portable(x.hi, y.hi);
   const Gf128 m1 = clmul64_portable(x.lo, y.hi), m2 = clmul64_portable(x.hi, y.lo);
-  const Gf128 mid = m1 + m2;
-  return {{ll.lo, ll.hi ^ mid.lo, hh.lo ^ mid.hi, hh.hi}};
+  return gf256_from_parts(ll, m1 + m2, hh);
 }
 
 constexpr Gf128 gf128_mul(const Gf128& x, const Gf128& y) {

@@ -4,7 +4,10 @@
 // counter 0, through OpenSSL's EVP, which uses AES-NI/VAES). Two parties that
 // hold the same key and draw the same amounts in the same order get the same
 // values: this is how replicated sharing makes random and zero sharings
-// without communication. A Prg is owned by one thread at a time.
+// without communication. A Prg is owned by one thread at a time; given a
+// thread pool (use_pool; a Session gives its own to every Prg it owns), it
+// computes large requests on the pool's threads, each from its own counter
+// position, with the same output as one thread.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +16,7 @@
 
 #include "core/ring.h"
 #include "core/tensor.h"
+#include "core/thread_pool.h"
 #include "crypto/os_random.h"
 
 struct evp_cipher_ctx_st;
@@ -31,6 +35,11 @@ class Prg {
   // A Prg keyed by a public 64-bit seed (insecure: for the emulator's
   // reproducible randomness and for tests only).
   static Prg from_seed(std::uint64_t seed);
+
+  // Requests of at least parallel_fill_bytes() run on `pool` (not owned; it
+  // must outlive this Prg's use); nullptr: always on the calling thread.
+  void use_pool(ThreadPool* pool) { pool_ = pool; }
+  static constexpr std::size_t parallel_fill_bytes() { return std::size_t{1} << 20; }
 
   // Overwrites out[0..n) with the next n keystream bytes.
   void fill_bytes(void* out, std::size_t n);
@@ -60,8 +69,16 @@ class Prg {
   struct CtxDeleter {
     void operator()(evp_cipher_ctx_st* ctx) const;
   };
+  // The keystream from byte `position` on (a multiple of 16), with a fresh
+  // cipher context: a slice of a parallel fill.
+  void keystream_at(std::uint64_t position, std::uint8_t* out, std::size_t n) const;
+  // Sets the context to continue the keystream at byte `position`.
+  void seek(std::uint64_t position);
+
+  Key128 key_;
   std::unique_ptr<evp_cipher_ctx_st, CtxDeleter> ctx_;
   std::uint64_t drawn_ = 0;
+  ThreadPool* pool_ = nullptr;
 };
 
 }  // namespace sqt

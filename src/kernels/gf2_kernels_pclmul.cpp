@@ -43,14 +43,14 @@ struct PclmulClmul {
   }
   static Gf256Unreduced mul_word(std::uint64_t w, const Gf128& x) {
     const __m128i a = _mm_cvtsi64_si128(static_cast<long long>(w)), b = load(x);
-    const Gf128 low = get(_mm_clmulepi64_si128(a, b, 0x00)),
-                high = get(_mm_clmulepi64_si128(a, b, 0x10));
-    return {{low.lo, low.hi ^ high.lo, high.hi, 0}};
+    // w x = w x.lo + (w x.hi) X^64.
+    return gf256_from_parts(get(_mm_clmulepi64_si128(a, b, 0x00)),
+                            get(_mm_clmulepi64_si128(a, b, 0x10)), Gf128{});
   }
   static Gf256Unreduced get256(const Acc256& acc) {
     const Gf128 low = get(acc.low), high = get(acc.high);
     const Gf128 middle = get(_mm_xor_si128(acc.karatsuba, _mm_xor_si128(acc.low, acc.high)));
-    return {{low.lo, low.hi ^ middle.lo, high.lo ^ middle.hi, high.hi}};
+    return gf256_from_parts(low, middle, high);
   }
 };
 

@@ -18,8 +18,8 @@ struct PortableClmul {
   }
   static Gf256Unreduced get256(const Acc256& acc) { return acc; }
   static Gf256Unreduced mul_word(std::uint64_t w, const Gf128& x) {
-    const Gf128 low = clmul64_portable(w, x.lo), high = clmul64_portable(w, x.hi);
-    return {{low.lo, low.hi ^ high.lo, high.hi, 0}};
+    // w x = w x.lo + (w x.hi) X^64.
+    return gf256_from_parts(clmul64_portable(w, x.lo), clmul64_portable(w, x.hi), Gf128{});
   }
 };
 

@@ -85,6 +85,12 @@ V words_in_lanes(const std::uint64_t* w) {
   return _mm512_permutexvar_epi64(_mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0), four);
 }
 
+// Row i (0 to 31) of the bits of group 0: rows 0 to 15 are the words of
+// `first`, rows 16 to 31 those of `second` (16 words per group in each).
+const std::uint64_t* bit_row(const std::uint64_t* first, const std::uint64_t* second, int i) {
+  return (i < 16 ? first : second) + (i & 15);
+}
+
 // See gf2_kernels.h; rows in blocks of 4 (left) by 8 (right), groups in
 // chunks that stay in cache.
 void bit_gram(const std::uint64_t* a, const std::uint64_t* c, const std::uint64_t* b,
@@ -93,9 +99,6 @@ void bit_gram(const std::uint64_t* a, const std::uint64_t* c, const std::uint64_
   V acc[32][8];  // row i, right rows 4q .. 4q + 3
   for (auto& row : acc)
     for (V& x : row) x = zero();
-  const auto row = [](const std::uint64_t* first, const std::uint64_t* second, int i) {
-    return (i < 16 ? first : second) + (i & 15);
-  };
   for (std::size_t m0 = 0; m0 < groups; m0 += kChunk) {
     const std::size_t m1 = m0 + kChunk < groups ? m0 + kChunk : groups;
     for (int i0 = 0; i0 < 32; i0 += 4)
@@ -103,13 +106,13 @@ void bit_gram(const std::uint64_t* a, const std::uint64_t* c, const std::uint64_
         V s[4][2];
         for (int i = 0; i < 4; ++i)
           for (int q = 0; q < 2; ++q) s[i][q] = acc[i0 + i][q0 + q];
-        const std::uint64_t* right0 = row(b, d, 4 * q0);
-        const std::uint64_t* right1 = row(b, d, 4 * q0 + 4);
+        const std::uint64_t* right0 = bit_row(b, d, 4 * q0);
+        const std::uint64_t* right1 = bit_row(b, d, 4 * q0 + 4);
         for (std::size_t m = m0; m < m1; ++m) {
           const V r = _mm512_set1_epi64(static_cast<long long>(rho[m]));
           const V y0 = words_in_lanes(right0 + 16 * m), y1 = words_in_lanes(right1 + 16 * m);
           for (int i = 0; i < 4; ++i) {
-            const V x = _mm512_set1_epi64(static_cast<long long>(row(a, c, i0 + i)[16 * m]));
+            const V x = _mm512_set1_epi64(static_cast<long long>(bit_row(a, c, i0 + i)[16 * m]));
             s[i][0] = add(s[i][0], _mm512_clmulepi64_epi128(r, _mm512_and_si512(x, y0), 0x00));
             s[i][1] = add(s[i][1], _mm512_clmulepi64_epi128(r, _mm512_and_si512(x, y1), 0x00));
           }
@@ -314,7 +317,7 @@ void column_sums(const ColumnSumsPlan& plan, const std::uint64_t* first,
   for (std::size_t m = 0; m < groups; ++m) {
     V bits[4];  // qword k, byte s: the bits of rows 8q.. at position 8k + s
     for (int q = 0; q < 4; ++q) {
-      const std::uint64_t* rows = (q < 2 ? first : second) + 16 * m + 8 * (q & 1);
+      const std::uint64_t* rows = bit_row(first, second, 8 * q) + 16 * m;
       const V p = _mm512_permutexvar_epi8(transpose_bytes, _mm512_loadu_si512(rows));
       bits[q] = _mm512_gf2p8affine_epi64_epi8(transpose_bits, p, 0);
     }

@@ -93,7 +93,7 @@ UninitVector<u64> row_major_from_transposed(const u64* at, std::size_t m, std::s
 
 template <>
 void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::size_t m,
-                           std::size_t k, std::size_t n, int threads, LeftLayout layout) {
+                           std::size_t k, std::size_t n, ThreadPool& pool, LeftLayout layout) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
   UninitVector<u64> packed = pack_panels(terms, k, n);
   std::vector<UninitVector<u64>> copies;
@@ -108,7 +108,7 @@ void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::
   }
   kernels::PackedTerms job{lefts.data(), lefts.size(), packed.data(), k, n, k, 1};
   RowsKernel kernel = rows_kernel(active_kernel_isa());
-  parallel_ranges(m, threads,
+  pool.for_ranges(m, matmul_row_grain(k, n),
                   [&](std::size_t begin, std::size_t end) { kernel(job, c, begin, end); });
 }
 
@@ -120,7 +120,7 @@ void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::
 // second against 0.31 for a direct u128 loop; docs/performance.md).
 template <>
 void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, std::size_t m,
-                            std::size_t k, std::size_t n, int threads, LeftLayout layout) {
+                            std::size_t k, std::size_t n, ThreadPool& pool, LeftLayout layout) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
   std::vector<SplitWords> lefts, rights;
   for (const auto& term : terms) {
@@ -136,11 +136,11 @@ void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, st
     low_lefts.push_back(lefts[t].low.data());
   }
   std::vector<u64> high(m * n, 0);
-  matmul_add_terms<u64>(cross, high.data(), m, k, n, threads);
+  matmul_add_terms<u64>(cross, high.data(), m, k, n, pool);
 
   UninitVector<u64> packed = pack_panels(low_rights, k, n);
   kernels::PackedTerms job{low_lefts.data(), low_lefts.size(), packed.data(), k, n, k, 1};
-  parallel_ranges(m, threads, [&](std::size_t begin, std::size_t end) {
+  pool.for_ranges(m, matmul_row_grain(k, n), [&](std::size_t begin, std::size_t end) {
     kernels::matmul_rows_widening(job, c, begin, end);
   });
   for (std::size_t i = 0; i < m * n; ++i) c[i] += static_cast<u128>(high[i]) << 64;
@@ -148,14 +148,14 @@ void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, st
 
 template <RingElement R>
 void matmul_add(const R* a, const R* b, R* c, std::size_t m, std::size_t k, std::size_t n,
-                int threads) {
+                ThreadPool& pool) {
   MatmulTerm<R> term{a, b, nullptr};
-  matmul_add_terms<R>(std::span(&term, 1), c, m, k, n, threads);
+  matmul_add_terms<R>(std::span(&term, 1), c, m, k, n, pool);
 }
 
 template void matmul_add<u64>(const u64*, const u64*, u64*, std::size_t, std::size_t, std::size_t,
-                              int);
+                              ThreadPool&);
 template void matmul_add<u128>(const u128*, const u128*, u128*, std::size_t, std::size_t,
-                               std::size_t, int);
+                               std::size_t, ThreadPool&);
 
 }  // namespace sqt

@@ -7,7 +7,7 @@
 // 2 x 8, kernels/matmul_avx2.cpp) is accumulated over a cache-sized block of
 // the inner dimension, for blocks of 64 rows of A at a time, with the widest
 // vectors the CPU has (portable, AVX2 or AVX-512, chosen at run time:
-// kernels/kernel_isa.h). Rows of C are split across `threads` threads.
+// kernels/kernel_isa.h). Rows of C are split across the threads of `pool`.
 // Z_{2^128} products are composed from the u64 kernel (the cross terms
 // modulo 2^64) and a scalar widening kernel for the low words
 // (kernels/matmul_wide.cpp).
@@ -17,12 +17,13 @@
 #include <span>
 
 #include "core/ring.h"
+#include "core/thread_pool.h"
 
 namespace sqt {
 
 template <RingElement R>
 void matmul_add(const R* a, const R* b, R* c, std::size_t m, std::size_t k, std::size_t n,
-                int threads);
+                ThreadPool& pool);
 
 // One term A * (B + B2) of a sum of matrix products; b2 may be null.
 template <RingWord R>
@@ -42,12 +43,13 @@ enum class LeftLayout { kRowMajor, kTransposed };
 // whole local work of a replicated-sharing matrix product.
 template <RingWord R>
 void matmul_add_terms(std::span<const MatmulTerm<R>> terms, R* c, std::size_t m, std::size_t k,
-                      std::size_t n, int threads, LeftLayout layout = LeftLayout::kRowMajor);
+                      std::size_t n, ThreadPool& pool, LeftLayout layout = LeftLayout::kRowMajor);
 
-// Runs body(begin, end) over [0, count) split into `threads` contiguous parts.
-template <class Body>
-void parallel_ranges(std::size_t count, int threads, Body&& body);
+// Rows of C per slice of a product with inner dimension k and n columns:
+// enough that a slice is worth handing to another thread (2^18 multiply-adds).
+inline std::size_t matmul_row_grain(std::size_t k, std::size_t n) {
+  const std::size_t per_row = k * n > 0 ? k * n : 1;
+  return per_row >= (std::size_t{1} << 18) ? 1 : (std::size_t{1} << 18) / per_row;
+}
 
 }  // namespace sqt
-
-#include "kernels/parallel.h"

@@ -68,11 +68,11 @@ void rows_u192(const std::vector<PreparedTerm>& terms, u192* c, std::size_t begi
 
 template <>
 void matmul_add_terms<u192>(std::span<const MatmulTerm<u192>> terms, u192* c, std::size_t m,
-                            std::size_t k, std::size_t n, int threads, LeftLayout layout) {
+                            std::size_t k, std::size_t n, ThreadPool& pool, LeftLayout layout) {
   if (m == 0 || n == 0 || k == 0 || terms.empty()) return;
   std::vector<PreparedTerm> prepared;
   for (const auto& term : terms) prepared.push_back(prepare(term, m, k, n, layout));
-  parallel_ranges(m, threads, [&](std::size_t begin, std::size_t end) {
+  pool.for_ranges(m, matmul_row_grain(k, n), [&](std::size_t begin, std::size_t end) {
     rows_u192(prepared, c, begin, end, k, n);
   });
 }

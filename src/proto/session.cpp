@@ -16,11 +16,14 @@ constexpr std::size_t kMaxConfigBytes = 64 * 1024;
 }  // namespace
 
 Session::Session(std::unique_ptr<Network> network, SessionOptions options)
-    : network_(std::move(network)), options_(std::move(options)), private_prg_(Prg::from_os()) {
-  SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
+    : network_(std::move(network)),
+      options_(std::move(options)),
+      pool_(std::make_unique<ThreadPool>(options_.threads)),
+      private_prg_(Prg::from_os()) {
   auto seeded = options_.insecure_test_private_seed.find(party());
   if (seeded != options_.insecure_test_private_seed.end())
     private_prg_ = Prg::from_seed(seeded->second * 7919 + 17);
+  private_prg_.use_pool(pool_.get());
   options_.agreed["frac_bits"] = std::to_string(options_.frac_bits);
   options_.agreed["rounding"] = options_.nearest_rounding ? "nearest" : "probabilistic";
   try {
@@ -37,8 +40,10 @@ void Session::abort(const std::string& reason) {
 }
 
 Session::Session(SessionOptions options)
-    : options_(std::move(options)), private_prg_(Prg::from_seed(options_.emulator_seed)) {
-  SQT_CHECK(options_.threads >= 1, "threads must be at least 1, got {}", options_.threads);
+    : options_(std::move(options)),
+      pool_(std::make_unique<ThreadPool>(options_.threads)),
+      private_prg_(Prg::from_seed(options_.emulator_seed)) {
+  private_prg_.use_pool(pool_.get());
 }
 
 Network& Session::net() {
@@ -91,6 +96,7 @@ void Session::agree_pair_keys() {
       network_->recv(peer, std::as_writable_bytes(std::span(key)));
     }
     pair_prgs_[peer] = std::make_unique<Prg>(key);
+    pair_prgs_[peer]->use_pool(pool_.get());
     OPENSSL_cleanse(key.data(), key.size());  // the PRG keeps its own key schedule
   }
 }
@@ -167,6 +173,7 @@ void Session::agree_group_keys(const std::vector<std::uint32_t>& groups) {
   }
   for (auto& [members, key] : fresh) {
     group_prgs_[members] = std::make_unique<Prg>(key);
+    group_prgs_[members]->use_pool(pool_.get());
     OPENSSL_cleanse(key.data(), key.size());
   }
 }

@@ -2,8 +2,10 @@
 //
 // A Session owns the party's Network (its channels and counters), the PRG keys
 // it agreed with every peer at start-up, its private randomness, the
-// fixed-point precision and the number of local threads. Protocol objects
-// (Rep3<R>, Plain<R>) borrow a Session for their lifetime.
+// fixed-point precision and the pool of local threads (core/thread_pool.h)
+// on which its protocols' heavy local work runs; its PRGs fill large
+// requests on that pool too. Protocol objects (Rep3<R>, Plain<R>) borrow a
+// Session for their lifetime.
 //
 // At start-up the parties (1) compare their configurations, so that a party
 // started with other options fails at once with the differing field named,
@@ -23,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "crypto/os_random.h"
 #include "crypto/prg.h"
 #include "net/network.h"
@@ -94,6 +97,8 @@ class Session {
   }
   int frac_bits() const { return options_.frac_bits; }
   int threads() const { return options_.threads; }
+  // The party's local threads (options.threads of them, the caller included).
+  ThreadPool& pool() { return *pool_; }
   bool nearest_rounding() const { return options_.nearest_rounding; }
   bool check_range() const { return options_.check_range; }
   RangeStats& range_stats() { return range_stats_; }
@@ -122,6 +127,7 @@ class Session {
 
   std::unique_ptr<Network> network_;
   SessionOptions options_;
+  std::unique_ptr<ThreadPool> pool_;  // before the PRGs that use it: destroyed after them
   Key128 test_key(std::uint32_t members) const;
 
   std::vector<std::unique_ptr<Prg>> pair_prgs_;

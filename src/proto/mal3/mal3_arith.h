@@ -88,18 +88,14 @@ void Mal3<R>::finish() {
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::constant_wide(const Tensor<W>& c) const {
-  Share z = zeros(c.shape());
-  if (me_ == 0) z.s[0] = c;
-  if (me_ == 2) z.s[1] = c;
-  z.s[2] = sqt::scale(c, alpha_[0]);
-  z.s[3] = sqt::scale(c, alpha_[1]);
-  return z;
+  return add_public_wide(zeros(c.shape()), c);
 }
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::add_public_wide(Share out, const Tensor<W>& c) const {
-  // out + constant_wide(c), in place, one pass per component (no constant
-  // share in between).
+  // out plus the constant share of c (value c held by party 0 as its first
+  // summand and by party 2 as its second; MAC alpha c split as alpha_j c),
+  // added in place, one pass per component.
   check_same_shape(shape(out), c.shape(), "add_public");
   if (me_ == 0) add_inplace(out.s[0], c);
   if (me_ == 2) add_inplace(out.s[1], c);
@@ -191,11 +187,14 @@ typename Mal3<R>::Share Mal3<R>::mul(const Share& x, const Share& y) {
   Product z{Tensor<W>(shape(x), kUninitialized), Tensor<W>(shape(x), kUninitialized)};
   const W *x0 = x.s[0].data(), *x1 = x.s[1].data(), *m0 = x.s[2].data(), *m1 = x.s[3].data();
   const W *y0 = y.s[0].data(), *y1 = y.s[1].data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const W y_sum = y0[i] + y1[i];
-    z.value[i] = x0[i] * y_sum + x1[i] * y0[i];
-    z.mac[i] = m0[i] * y_sum + m1[i] * y0[i];
-  }
+  W *value = z.value.data(), *mac = z.mac.data();
+  session_.pool().for_ranges(n, kElementwiseGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const W y_sum = y0[i] + y1[i];
+      value[i] = x0[i] * y_sum + x1[i] * y0[i];
+      mac[i] = m0[i] * y_sum + m1[i] * y0[i];
+    }
+  });
   return reshare_product(std::move(z));
 }
 
@@ -238,8 +237,8 @@ typename Mal3<R>::Product Mal3<R>::local_matmul(const Share& x, const Share& y, 
                                         {x.s[1].data(), y.s[0].data(), nullptr}};
   const MatmulTerm<W> mac_terms[2] = {{x.s[2].data(), y.s[0].data(), y.s[1].data()},
                                       {x.s[3].data(), y.s[0].data(), nullptr}};
-  matmul_add_terms<W>(value_terms, z.value.data(), m, k, n, session_.threads());
-  matmul_add_terms<W>(mac_terms, z.mac.data(), m, k, n, session_.threads());
+  matmul_add_terms<W>(value_terms, z.value.data(), m, k, n, session_.pool());
+  matmul_add_terms<W>(mac_terms, z.mac.data(), m, k, n, session_.pool());
   return z;
 }
 

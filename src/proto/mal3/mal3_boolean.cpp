@@ -14,11 +14,11 @@ void check_same_size(const BitPlanes& x, const BitPlanes& y, const char* what) {
 }  // namespace
 
 void Mal3Boolean::check_padding(const BitPlanes& received) const {
+  if (received.words_per_plane() == 0) return;
   const std::size_t last = received.words_per_plane() - 1;
   std::uint64_t stray = 0;
-  if (received.words_per_plane() > 0)
-    for (int j = 0; j < received.planes(); ++j)
-      stray |= received.plane(j)[last] & ~received.valid_mask(last);
+  for (int j = 0; j < received.planes(); ++j)
+    stray |= received.plane(j)[last] & ~received.valid_mask(last);
   SQT_CHECK(stray == 0,
             "abort: mal3 and check failed at party {}: the AND message from {} has bits set past "
             "the end of its planes (a party deviated from the protocol)",

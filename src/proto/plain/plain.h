@@ -178,7 +178,7 @@ class Plain : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
                    LeftLayout layout) {
     if (matmul_add_exact_double(a, b, c, m, k, n, session_.threads(), layout)) return;
     const MatmulTerm<R> term{a, b, nullptr};
-    matmul_add_terms<R>(std::span(&term, 1), c, m, k, n, session_.threads(), layout);
+    matmul_add_terms<R>(std::span(&term, 1), c, m, k, n, session_.pool(), layout);
   }
 
   Session& session_;

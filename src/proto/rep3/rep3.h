@@ -186,7 +186,7 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
     Tensor<R> z(Shape{m, n}, R{0});
     const MatmulTerm<R> terms[2] = {{x.s[0].data(), y.s[0].data(), y.s[1].data()},
                                     {x.s[1].data(), y.s[0].data(), nullptr}};
-    matmul_add_terms<R>(terms, z.data(), m, k, n, session_.threads(), layout);
+    matmul_add_terms<R>(terms, z.data(), m, k, n, session_.pool(), layout);
     return z;
   }
 
@@ -284,8 +284,11 @@ class Rep3 : public SummandPlumbing<R, 2>, public BinarySummandPlumbing<2> {
     Tensor<R> z(shape(x), kUninitialized);
     const R *x0 = x.s[0].data(), *x1 = x.s[1].data(), *y0 = y.s[0].data(), *y1 = y.s[1].data();
     R* out = z.data();
-    for (std::size_t i = 0, n = z.size(); i < n; ++i)
-      out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
+    session_.pool().for_ranges(z.size(), kElementwiseGrain,
+                               [&](std::size_t begin, std::size_t end) {
+                                 for (std::size_t i = begin; i < end; ++i)
+                                   out[i] = x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i];
+                               });
     return z;
   }
   static void check_matmul_shapes(const Share& x, const Share& y) {

@@ -353,7 +353,7 @@ class Rep4 : public SummandPlumbing<R, 3>, public BinarySummandPlumbing<3> {
   Tensor<R> local_product(const Tensor<R>& a, const Tensor<R>& b) const {
     const std::size_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
     Tensor<R> z(Shape{m, n}, R{0});
-    matmul_add(a.data(), b.data(), z.data(), m, k, n, session_.threads());
+    matmul_add(a.data(), b.data(), z.data(), m, k, n, session_.pool());
     return z;
   }
 

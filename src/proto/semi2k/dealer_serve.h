@@ -93,7 +93,7 @@ class DealerServer {
       if (i != last()) add_inplace(c_others, prg(i).template random<R>({m, n}));
     }
     Tensor<R> c(Shape{m, n}, R{0});
-    matmul_add(a.data(), b.data(), c.data(), m, k, n, session_.threads());
+    matmul_add(a.data(), b.data(), c.data(), m, k, n, session_.pool());
     send(sub(c, c_others));
   }
   // c = G(a) b, or G(a)^T b when left_transposed (correlations.h).
@@ -118,7 +118,7 @@ class DealerServer {
     const Tensor<R> cols = tensor_gather(a, im2col.index(), im2col.shape());
     const MatmulTerm<R> term[] = {{cols.data(), b.data(), nullptr}};
     Tensor<R> c(Shape{c_rows, n}, R{0});
-    matmul_add_terms<R>(term, c.data(), c_rows, transposed ? rows : patch, n, session_.threads(),
+    matmul_add_terms<R>(term, c.data(), c_rows, transposed ? rows : patch, n, session_.pool(),
                         transposed ? LeftLayout::kTransposed : LeftLayout::kRowMajor);
     send(sub(c, c_others));
   }

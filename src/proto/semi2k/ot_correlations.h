@@ -160,7 +160,7 @@ class OtCorrelations final : public Correlations<R> {
   Tensor<R> product_summand(const Tensor<R>& a, const Tensor<R>& b) {
     const std::size_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
     Tensor<R> c(Shape{m, n}, R{0});
-    matmul_add(a.data(), b.data(), c.data(), m, k, n, session_.threads());
+    matmul_add(a.data(), b.data(), c.data(), m, k, n, session_.pool());
     const bool a_chooses = m <= n;
     const Tensor<R> a_t = a_chooses ? Tensor<R>() : tensor_transpose(a);
     const Tensor<R> b_t = a_chooses ? Tensor<R>() : tensor_transpose(b);

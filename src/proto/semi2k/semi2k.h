@@ -162,8 +162,8 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
     // X Y = C + D B + A E + D E with D = X - A, E = Y - B; D B + D E = D Y.
     Tensor<R> z = std::move(t.c);
     const Tensor<R> right = me_ == 0 ? sqt::add(t.b, e) : std::move(t.b);
-    matmul_add(d.data(), right.data(), z.data(), m, k, n, session_.threads());
-    matmul_add(t.a.data(), e.data(), z.data(), m, k, n, session_.threads());
+    matmul_add(d.data(), right.data(), z.data(), m, k, n, session_.pool());
+    matmul_add(t.a.data(), e.data(), z.data(), m, k, n, session_.pool());
     return {{std::move(z)}};
   }
   Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
@@ -276,7 +276,7 @@ class Semi2k : public SummandPlumbing<R, 1>, public BinarySummandPlumbing<1> {
     const MatmulTerm<R> terms[] = {{d_cols.data(), t.b.data(), me_ == 0 ? e.data() : nullptr},
                                    {a_cols.data(), e.data(), nullptr}};
     Tensor<R> z = std::move(t.c);
-    matmul_add_terms<R>(terms, z.data(), m, inner, n, session_.threads(),
+    matmul_add_terms<R>(terms, z.data(), m, inner, n, session_.pool(),
                         left_transposed ? LeftLayout::kTransposed : LeftLayout::kRowMajor);
     return {{std::move(z)}};
   }
