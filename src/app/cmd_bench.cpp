@@ -86,7 +86,9 @@ void add_bench_command(CLI::App& app) {
   ops->add_option("--function-n", options->function_n,
                   "Elements for comparisons and functions (max, softmax: groups of 10)")
       ->capture_default_str();
-  ops->add_option("--threads", options->threads, "Threads per party for local matrix products")
+  ops->add_option("--threads", options->threads,
+                  "Threads per party (its thread pool: matrix products, PRG keystreams, large "
+                  "elementwise products)")
       ->capture_default_str();
   ops->add_option("--reps", options->reps, "Repetitions (the best time is reported)")
       ->capture_default_str();

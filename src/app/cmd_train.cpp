@@ -179,7 +179,10 @@ void add_train_flags(CLI::App& command, TrainJob& job) {
   command.add_option("--recipe", job.recipe,
                      "A measured recipe (model, optimiser, schedule, epochs): lenet99; options "
                      "given here win");
-  command.add_option("--threads", job.threads, "Threads per party for matrix products")
+  command
+      .add_option("--threads", job.threads,
+                  "Threads per party (its thread pool: matrix products, PRG keystreams, large "
+                  "elementwise products)")
       ->capture_default_str();
   command.add_option("--seed", job.train.seed, "Seed of the public shuffle (and of the emulator)")
       ->capture_default_str();

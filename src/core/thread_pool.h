@@ -79,6 +79,7 @@ class ThreadPool {
   // Takes and runs slices of job `generation` until none is left.
   void work_on(std::uint64_t generation);
   void worker_loop();
+  void stop_workers();
 
   std::vector<std::thread> workers_;
   std::atomic<bool> busy_{false};

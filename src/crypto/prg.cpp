@@ -44,10 +44,10 @@ void Prg::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const {
   EVP_CIPHER_CTX_free(ctx);
 }
 
-Prg::Prg(const Key128& key) : key_(key), ctx_(EVP_CIPHER_CTX_new()) {
+Prg::Prg(const Key128& key) : ctx_(EVP_CIPHER_CTX_new()) {
   SQT_CHECK(ctx_ != nullptr, "OpenSSL: cannot allocate a cipher context");
   const auto iv = counter_block(0);
-  SQT_CHECK(EVP_EncryptInit_ex(ctx_.get(), EVP_aes_128_ctr(), nullptr, key_.data(), iv.data()) == 1,
+  SQT_CHECK(EVP_EncryptInit_ex(ctx_.get(), EVP_aes_128_ctr(), nullptr, key.data(), iv.data()) == 1,
             "OpenSSL: cannot initialise AES-128-CTR");
 }
 
@@ -80,11 +80,16 @@ void Prg::fill_bytes(void* out, std::size_t n) {
   encrypt_zeros(ctx_.get(), bytes, head);
   const std::uint64_t start = drawn_ + head;
   const std::size_t rest = n - head;
-  pool_->for_ranges((rest + 15) / 16, kBlocksPerSlice, [&](std::size_t begin, std::size_t end) {
-    const std::size_t from = begin * 16, to = std::min(rest, end * 16);
-    keystream_at(start + from, bytes + head + from, to - from);
-  });
   drawn_ += n;
+  try {
+    pool_->for_ranges((rest + 15) / 16, kBlocksPerSlice, [&](std::size_t begin, std::size_t end) {
+      const std::size_t from = begin * 16, to = std::min(rest, end * 16);
+      keystream_at(start + from, bytes + head + from, to - from);
+    });
+  } catch (...) {
+    seek(drawn_);  // the stream stays in step with the other key holders'
+    throw;
+  }
   seek(drawn_);
 }
 
@@ -92,8 +97,9 @@ void Prg::keystream_at(std::uint64_t position, std::uint8_t* out, std::size_t n)
   std::unique_ptr<evp_cipher_ctx_st, CtxDeleter> ctx(EVP_CIPHER_CTX_new());
   SQT_CHECK(ctx != nullptr, "OpenSSL: cannot allocate a cipher context");
   const auto iv = counter_block(position / 16);
-  SQT_CHECK(EVP_EncryptInit_ex(ctx.get(), EVP_aes_128_ctr(), nullptr, key_.data(), iv.data()) == 1,
-            "OpenSSL: cannot initialise AES-128-CTR");
+  SQT_CHECK(EVP_CIPHER_CTX_copy(ctx.get(), ctx_.get()) == 1 &&
+                EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, iv.data()) == 1,
+            "OpenSSL: cannot set up an AES-128-CTR slice");
   encrypt_zeros(ctx.get(), out, n);
 }
 

@@ -39,7 +39,8 @@ class Prg {
   // Requests of at least parallel_fill_bytes() run on `pool` (not owned; it
   // must outlive this Prg's use); nullptr: always on the calling thread.
   void use_pool(ThreadPool* pool) { pool_ = pool; }
-  static constexpr std::size_t parallel_fill_bytes() { return std::size_t{1} << 20; }
+  // (Two slices of at least 1 MiB each.)
+  static constexpr std::size_t parallel_fill_bytes() { return std::size_t{2} << 20; }
 
   // Overwrites out[0..n) with the next n keystream bytes.
   void fill_bytes(void* out, std::size_t n);
@@ -69,13 +70,13 @@ class Prg {
   struct CtxDeleter {
     void operator()(evp_cipher_ctx_st* ctx) const;
   };
-  // The keystream from byte `position` on (a multiple of 16), with a fresh
-  // cipher context: a slice of a parallel fill.
+  // The keystream from byte `position` on (a multiple of 16), with a copy of
+  // the running context (the key schedule, not the key: the key itself is
+  // not kept) set to that counter: a slice of a parallel fill.
   void keystream_at(std::uint64_t position, std::uint8_t* out, std::size_t n) const;
   // Sets the context to continue the keystream at byte `position`.
   void seek(std::uint64_t position);
 
-  Key128 key_;
   std::unique_ptr<evp_cipher_ctx_st, CtxDeleter> ctx_;
   std::uint64_t drawn_ = 0;
   ThreadPool* pool_ = nullptr;

@@ -48,6 +48,13 @@ class LinkPacer {
     return static_cast<std::size_t>(seconds * link_.gbit * 1e9 / 8);
   }
 
+  // Bytes the emulated bandwidth carries in a millisecond (at least 1;
+  // unlimited bandwidth: the largest size).
+  std::size_t bytes_per_millisecond() const {
+    if (link_.gbit <= 0) return static_cast<std::size_t>(-1);
+    return std::max<std::size_t>(1, static_cast<std::size_t>(link_.gbit * 1e9 / 8 / 1000));
+  }
+
   // When `bytes` bytes of a message released at `start` may have been written.
   Clock::time_point time_for(Clock::time_point start, std::size_t bytes) const {
     return start + transfer_time(bytes);

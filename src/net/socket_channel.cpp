@@ -22,10 +22,11 @@ constexpr std::uint64_t kTrustedAllocation = std::uint64_t{1} << 26;  // 64 MB b
 constexpr std::size_t kMaxAbortReason = 4096;
 constexpr std::size_t kWriteChunk = std::size_t{1} << 18;  // per write attempt
 constexpr int kReadsPerPass = 64;                          // then give writes a turn
-// An emulated link (net/link_pacer.h) releases bytes in pieces of this size
-// (or the message's rest): waking for every byte the bandwidth allows would
-// write records of a few bytes in a busy loop (at 1 Gbit/s a party spent
-// twice its computing time on them). 64 KiB take 0.5 ms at 1 Gbit/s.
+// An emulated link (net/link_pacer.h) releases bytes in pieces of this size,
+// or of what it carries in a millisecond if less (so that a slow link still
+// writes, and heartbeats follow, often), or the message's rest: waking for
+// every byte the bandwidth allows wrote records of a few bytes in a busy
+// loop (at 1 Gbit/s a party spent twice its computing time on them).
 constexpr std::size_t kPaceQuantum = std::size_t{1} << 16;
 
 UninitVector<std::byte> make_frame(std::span<const std::byte> payload, std::uint64_t depth) {
@@ -306,7 +307,7 @@ bool SocketChannel::pump_writes(Clock::time_point now, Wakeup& next) {
     if (paced) {
       std::size_t budget = pacer_.allowance(current_.release, now);
       std::size_t released = budget > written_ ? budget - written_ : 0;
-      std::size_t quantum = std::min(remaining, kPaceQuantum);
+      std::size_t quantum = std::min({remaining, kPaceQuantum, pacer_.bytes_per_millisecond()});
       if (released < quantum && retry_length_ == 0) {
         next.no_later_than(pacer_.time_for(current_.release, written_ + quantum));
         return true;
