@@ -312,7 +312,7 @@ bool SocketChannel::pump_writes(Clock::time_point now, Wakeup& next) {
         next.no_later_than(pacer_.time_for(current_.release, written_ + quantum));
         return true;
       }
-      allowed = std::min(allowed, std::max(released, quantum));
+      allowed = std::min(allowed, released);  // a pending retry replaces it below
     }
     if (retry_length_ > 0) allowed = retry_length_;  // OpenSSL: repeat the same write
     IoResult result = connection_->write_some(current_.frame.data() + written_, allowed);
