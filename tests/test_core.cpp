@@ -141,7 +141,23 @@ TEST(LargeBlocks, ReleasedBlocksAreReusedAndTheCacheIsBounded) {
   std::vector<void*> many;
   for (int i = 0; i < 300; ++i) many.push_back(large_blocks::acquire(size));
   for (void* b : many) large_blocks::release(b, size);
-  EXPECT_LE(large_blocks::cached_bytes(), std::size_t{512} << 20);
+  EXPECT_LE(large_blocks::cached_bytes(), large_blocks::cache_limit());
+}
+
+// The cache keeps at most its limit: blocks of a quarter of it, six
+// released, leave at most four (untouched mappings: no memory is used).
+TEST(LargeBlocks, TheCacheKeepsAtMostItsLimit) {
+  const std::size_t limit = large_blocks::cache_limit();
+  EXPECT_GE(limit, std::size_t{512} << 20);
+  EXPECT_LE(limit, std::size_t{4} << 30);
+  large_blocks::trim();
+  const std::size_t quarter = limit / 4;
+  std::vector<void*> blocks;
+  for (int i = 0; i < 6; ++i) blocks.push_back(large_blocks::acquire(quarter));
+  for (void* b : blocks) large_blocks::release(b, quarter);
+  EXPECT_LE(large_blocks::cached_bytes(), limit);
+  EXPECT_GE(large_blocks::cached_bytes(), 3 * quarter);
+  large_blocks::trim();
 }
 
 // A released block serves a request of up to twice or down to half its

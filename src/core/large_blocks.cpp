@@ -1,11 +1,15 @@
 #include "core/large_blocks.h"
 
+#include <algorithm>
 #include <mutex>
 #include <new>
 #include <vector>
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#endif
+#if __has_include(<unistd.h>)
+#include <unistd.h>
 #endif
 
 namespace sqt::large_blocks {
@@ -16,8 +20,10 @@ namespace {
 constexpr std::size_t kGranule = std::size_t{2} << 20;
 // Blocks from this size on are large.
 constexpr std::size_t kThresholdBytes = std::size_t{1} << 20;
-// Released blocks kept for reuse, at most.
-constexpr std::size_t kCacheBytes = std::size_t{512} << 20;
+// Released blocks kept for reuse, at most: an eighth of the machine's
+// memory, within these bounds.
+constexpr std::size_t kMinCacheBytes = std::size_t{512} << 20;
+constexpr std::size_t kMaxCacheBytes = std::size_t{4} << 30;
 // Released blocks kept at most.
 constexpr std::size_t kMaxBlocks = 512;
 
@@ -27,6 +33,15 @@ constexpr bool kCanResize = true;
 #else
 constexpr bool kCanResize = false;
 #endif
+
+std::size_t physical_memory() {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page > 0)
+    return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page);
+#endif
+  return 0;
+}
 
 std::size_t mapped_size(std::size_t bytes) {
   return (bytes + kGranule - 1) / kGranule * kGranule;
@@ -109,6 +124,12 @@ void* resize_block(void* block, std::size_t from, std::size_t to) noexcept {
 
 }  // namespace
 
+std::size_t cache_limit() {
+  static const std::size_t limit =
+      std::clamp(physical_memory() / 8, kMinCacheBytes, kMaxCacheBytes);
+  return limit;
+}
+
 bool is_large(std::size_t bytes) {
   return bytes >= kThresholdBytes;
 }
@@ -135,7 +156,8 @@ void* acquire(std::size_t bytes) {
 
 void release(void* block, std::size_t bytes) noexcept {
   const std::size_t size = mapped_size(bytes);
-  if (size > kCacheBytes) {
+  const std::size_t limit = cache_limit();
+  if (size > limit) {
     unmap_block(block, size);
     return;
   }
@@ -144,7 +166,7 @@ void release(void* block, std::size_t bytes) noexcept {
   // Make room (oldest first), then keep: push_back stays within the
   // capacity reserved at construction, so nothing allocates here.
   std::size_t oldest = 0;
-  while (c.bytes + size > kCacheBytes || c.blocks.size() - oldest == kMaxBlocks) {
+  while (c.bytes + size > limit || c.blocks.size() - oldest == kMaxBlocks) {
     unmap_block(c.blocks[oldest].block, c.blocks[oldest].size);
     c.bytes -= c.blocks[oldest].size;
     ++oldest;

@@ -11,8 +11,10 @@
 // when there is one, else (Linux) one of up to twice or down to half that
 // size, resized in place or moved by mremap (its pages are kept, so only a
 // grown tail faults), else maps a new one (asking for transparent huge pages, 512
-// times fewer faults); release() keeps up to 512 MiB of
-// released blocks for reuse and unmaps the rest (oldest first). It is
+// times fewer faults); release() keeps up to cache_limit() bytes of
+// released blocks for reuse (an eighth of the machine's memory, from 512 MiB
+// to 4 GiB: a mal3 step of network C frees and reuses about 2 GB per party)
+// and unmaps the rest (oldest first). It is
 // process-wide, like malloc's own arenas, and thread-safe (in-process
 // parties are threads).
 // Blocks are page-aligned. Used by DefaultInitAllocator (core/tensor.h) for
@@ -30,6 +32,9 @@ bool is_large(std::size_t bytes);
 void* acquire(std::size_t bytes);
 // Gives back a block from acquire(bytes) (the same `bytes`).
 void release(void* block, std::size_t bytes) noexcept;
+// Bytes of released blocks kept at most (an eighth of physical memory,
+// within [512 MiB, 4 GiB]).
+std::size_t cache_limit();
 // Bytes of released blocks kept now (tests).
 std::size_t cached_bytes();
 // Unmaps every kept block (tests start from an empty cache with it).

@@ -192,11 +192,17 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Share trunc_pr(const Share& x, int m) {
     SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
               kRing);
-    // Masks for the whole call at once (up to kMaxMaskBatch): one batch's
-    // rounds instead of one per block.
-    reserve_trunc_masks(std::min(shape_size(shape(x)), kMaxMaskBatch), m);
-    return reshaped(by_blocks(x, kRing, 1, [&](const Share& b) { return trunc_block(b, m); }),
-                    shape(x));
+    // Masks for the rest of the call at once (up to kMaxMaskBatch) whenever
+    // the pool runs short: one batch's rounds per kMaxMaskBatch elements,
+    // not one per block.
+    std::size_t left = shape_size(shape(x));
+    const auto truncate = [&](const Share& block) {
+      const std::size_t n = shape_size(shape(block));
+      if (trunc_masks_left(m) < n) reserve_trunc_masks(std::min(left, kMaxMaskBatch), m);
+      left -= n;
+      return trunc_block(block, m);
+    };
+    return reshaped(by_blocks(x, kRing, 1, truncate), shape(x));
   }
   Share trunc_pr_wide(const Share& x, int m) { return trunc_pr(x, m); }
 
@@ -327,6 +333,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   };
   static constexpr std::size_t kMaxMaskBatch = std::size_t{1} << 18;
   TruncMasks take_trunc_masks(std::size_t count, int m);
+  // Masks for m in the pool, not yet taken.
+  std::size_t trunc_masks_left(int m) const {
+    const auto pool = mask_pools_.find(m);
+    return pool == mask_pools_.end() ? 0 : pool->second.masks.r.s[0].size() - pool->second.used;
+  }
   // Makes sure the pool for m holds at least count masks.
   void reserve_trunc_masks(std::size_t count, int m);
   TruncMasks make_trunc_masks(std::size_t count, int m);
