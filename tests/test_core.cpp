@@ -160,9 +160,9 @@ TEST(LargeBlocks, TheCacheKeepsAtMostItsLimit) {
   large_blocks::trim();
 }
 
-// A released block serves a request of up to twice or down to half its
-// size, resized with its pages (so its contents) kept, but not one further
-// off. (Where mappings cannot be resized, only blocks of the same size are
+// A released block serves a request of down to half its size whole, and
+// one of up to twice its size grown with its pages (so its contents) kept,
+// but not one further off. (Where mappings cannot be resized, only blocks of the same size are
 // reused.)
 TEST(LargeBlocks, BlocksOfNearbySizesAreResizedNotMappedAgain) {
 #if defined(__linux__)
@@ -183,11 +183,18 @@ TEST(LargeBlocks, BlocksOfNearbySizesAreResizedNotMappedAgain) {
   EXPECT_EQ(grown[22 * mib - 1], 1);
   grown[33 * mib - 1] = 2;  // writable to its new end
   large_blocks::release(grown, 33 * mib);
-  auto* shrunk = static_cast<unsigned char*>(large_blocks::acquire(20 * mib));  // 34 -> 20 MiB
+  // A smaller request gets the 34 MiB block whole (not shrunk, so no page
+  // is given back), and it comes back whole.
+  auto* whole = static_cast<unsigned char*>(large_blocks::acquire(20 * mib));
   EXPECT_EQ(large_blocks::cached_bytes(), 0u);
-  EXPECT_EQ(shrunk[0], 41);
-  shrunk[20 * mib - 1] = 3;
-  large_blocks::release(shrunk, 20 * mib);
+  EXPECT_EQ(whole, grown);
+  EXPECT_EQ(whole[33 * mib - 1], 2);
+  whole[20 * mib - 1] = 3;
+  large_blocks::release(whole, 20 * mib);
+  EXPECT_EQ(large_blocks::cached_bytes(), 34 * mib);
+  void* again = large_blocks::acquire(34 * mib);  // served without a resize
+  EXPECT_EQ(again, whole);
+  large_blocks::release(again, 34 * mib);
   large_blocks::release(far, 90 * mib);
 #else
   GTEST_SKIP() << "mappings are resized with mremap (Linux) only";

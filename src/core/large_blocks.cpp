@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <new>
+#include <unordered_map>
 #include <vector>
 
 #if defined(__linux__)
@@ -57,6 +58,8 @@ struct Cache {
   std::mutex mutex;
   std::vector<FreeBlock> blocks;  // oldest first
   std::size_t bytes = 0;
+  // Blocks lent out whole though larger than asked for: their mapped size.
+  std::unordered_map<void*, std::size_t> lent_larger;
 };
 
 Cache& cache() {
@@ -86,11 +89,10 @@ void unmap_block(void* block, std::size_t size) noexcept {
 }
 
 // The cached block to reuse for a request of `size` mapped bytes: one of
-// that size, else the smallest larger one up to twice the size (shrunk: its
-// tail goes back to the kernel), else the largest smaller one from half the
-// size (grown: only the new tail faults). Blocks further off in size are
-// left for requests of their own size, and so is every other size where a
-// mapping cannot be resized. Returns blocks.size() if none fits.
+// that size, else the smallest larger one up to twice the size (lent whole),
+// else the largest smaller one from half the size (grown: only the new tail
+// faults). Blocks further off in size are left for requests of their own
+// size, and so is every other size where a mapping cannot be resized. Returns blocks.size() if none fits.
 std::size_t best_fit(const std::vector<FreeBlock>& blocks, std::size_t size) {
   std::size_t best = blocks.size();
   for (std::size_t i = blocks.size(); i-- > 0;) {  // the most recent first
@@ -149,20 +151,34 @@ void* acquire(std::size_t bytes) {
   }
   if (!reuse.block) return map_block(size);  // outside the lock: mmap may take a while
   if (reuse.size == size) return reuse.block;
+  if (reuse.size > size) {  // lent whole: shrinking would give pages back to fault in again
+    std::lock_guard lock(c.mutex);
+    try {
+      c.lent_larger.emplace(reuse.block, reuse.size);
+    } catch (...) {  // no memory for the note: the block goes back to the kernel
+      unmap_block(reuse.block, reuse.size);
+      throw;
+    }
+    return reuse.block;
+  }
   if (void* resized = resize_block(reuse.block, reuse.size, size)) return resized;
   unmap_block(reuse.block, reuse.size);
   return map_block(size);
 }
 
 void release(void* block, std::size_t bytes) noexcept {
-  const std::size_t size = mapped_size(bytes);
+  std::size_t size = mapped_size(bytes);
   const std::size_t limit = cache_limit();
+  Cache& c = cache();
+  std::lock_guard lock(c.mutex);
+  if (const auto lent = c.lent_larger.find(block); lent != c.lent_larger.end()) {
+    size = lent->second;
+    c.lent_larger.erase(lent);
+  }
   if (size > limit) {
     unmap_block(block, size);
     return;
   }
-  Cache& c = cache();
-  std::lock_guard lock(c.mutex);
   // Make room (oldest first), then keep: push_back stays within the
   // capacity reserved at construction, so nothing allocates here.
   std::size_t oldest = 0;

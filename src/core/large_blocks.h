@@ -8,8 +8,10 @@
 // random bits) faulted their pages in again, zeroed by the kernel, in
 // 4 KiB steps: a third of mal3's CPU time in a truncation.
 // acquire() hands out a previously released block of the same mapped size
-// when there is one, else (Linux) one of up to twice or down to half that
-// size, resized in place or moved by mremap (its pages are kept, so only a
+// when there is one, else (Linux) one of up to twice that size whole (not
+// shrunk: the pages it would give back would fault in again for the next
+// large request; it is kept at its whole size when released), else one of
+// down to half that size grown by mremap (its pages are kept, so only the
 // grown tail faults), else maps a new one (asking for transparent huge pages, 512
 // times fewer faults); release() keeps up to cache_limit() bytes of
 // released blocks for reuse (an eighth of the machine's memory, from 512 MiB
