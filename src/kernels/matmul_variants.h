@@ -41,6 +41,12 @@ void matmul_rows_avx2(const PackedTerms& job, std::uint64_t* c, std::size_t row_
                       std::size_t row_end);
 void matmul_rows_avx512(const PackedTerms& job, std::uint64_t* c, std::size_t row_begin,
                         std::size_t row_end);
+namespace ifma {
+// matmul_rows_widening on AVX-512 IFMA (kernels/matmul_wide_ifma.cpp): the
+// same results; only where the CPU has avx512ifma.
+void matmul_rows_widening(const PackedTerms& job, unsigned __int128* c, std::size_t row_begin,
+                          std::size_t row_end);
+}  // namespace ifma
 #endif
 
 }  // namespace sqt::kernels
