@@ -79,7 +79,7 @@ void check_every_last_panel_width() {
 template <class R>
 void check_sum_of_terms() {
   Prg prg = Prg::from_seed(12);
-  const std::size_t m = 6, k = 270, n = 21;
+  const std::size_t m = 6, k = 700, n = 21;  // 1,400 steps: an IFMA flush inside the second term
   auto a1 = prg.random<R>({m, k}), a2 = prg.random<R>({m, k});
   auto b1 = prg.random<R>({k, n}), b2 = prg.random<R>({k, n}), b3 = prg.random<R>({k, n});
   std::vector<R> c(m * n, 0);
@@ -149,7 +149,7 @@ TYPED_TEST(MatmulTest, SumOfTermsWithSummedRightFactor) {
 // (2^k - 1)^2 summed d times is d modulo 2^k.
 template <class R>
 void check_all_ones() {
-  const std::size_t m = 5, d = 700, n = 33;
+  const std::size_t m = 5, d = 2100, n = 33;  // two flushes of the IFMA kernel and a rest
   std::vector<R> a(m * d, ~R{0}), b(d * n, ~R{0}), c(m * n, 0);
   ThreadPool one_thread(1);
   matmul_add(a.data(), b.data(), c.data(), m, d, n, one_thread);

@@ -198,7 +198,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
     std::size_t left = shape_size(shape(x));
     const auto truncate = [&](const Share& block) {
       const std::size_t n = shape_size(shape(block));
-      if (trunc_masks_left(m) < n) reserve_trunc_masks(std::min(left, kMaxMaskBatch), m);
+      if (trunc_masks_left(m) < n)
+        reserve_trunc_masks(std::max(n, std::min(left, kMaxMaskBatch)), m);
       left -= n;
       return trunc_block(block, m);
     };
