@@ -162,8 +162,8 @@ TEST(LargeBlocks, TheCacheKeepsAtMostItsLimit) {
 
 // A released block serves a request of down to half its size whole, and
 // one of up to twice its size grown with its pages (so its contents) kept,
-// but not one further off. (Where mappings cannot be resized, only blocks of the same size are
-// reused.)
+// but not one further off. (Where mappings cannot be resized, only blocks
+// of the same size are reused.)
 TEST(LargeBlocks, BlocksOfNearbySizesAreResizedNotMappedAgain) {
 #if defined(__linux__)
   const std::size_t mib = std::size_t{1} << 20;

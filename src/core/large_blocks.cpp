@@ -92,8 +92,8 @@ void unmap_block(void* block, std::size_t size) noexcept {
 // that size, else the smallest larger one up to twice the size (lent whole),
 // else the largest smaller one from half the size (grown: only the new tail
 // faults). Blocks further off in size are left for requests of their own
-// size, and so is every other size where a mapping cannot be resized. Returns blocks.size() if none
-// fits.
+// size, and so is every other size where a mapping cannot be resized.
+// Returns blocks.size() if none fits.
 std::size_t best_fit(const std::vector<FreeBlock>& blocks, std::size_t size) {
   std::size_t best = blocks.size();
   for (std::size_t i = blocks.size(); i-- > 0;) {  // the most recent first
@@ -144,23 +144,17 @@ void* acquire(std::size_t bytes) {
   {
     std::lock_guard lock(c.mutex);
     const std::size_t i = best_fit(c.blocks, size);
-    if (i < c.blocks.size() && c.blocks[i].size > size) {
-      // Lent whole: shrinking would give back pages that fault in again.
-      // (If the note cannot be made, the block stays cached.)
-      c.lent_larger.emplace(c.blocks[i].block, c.blocks[i].size);
-      void* whole = c.blocks[i].block;
-      c.bytes -= c.blocks[i].size;
-      c.blocks.erase(c.blocks.begin() + static_cast<std::ptrdiff_t>(i));
-      return whole;
-    }
     if (i < c.blocks.size()) {
       reuse = c.blocks[i];
+      // A larger block is lent whole: shrinking would give back pages that
+      // fault in again. (If the note cannot be made, it stays cached.)
+      if (reuse.size > size) c.lent_larger.emplace(reuse.block, reuse.size);
       c.blocks.erase(c.blocks.begin() + static_cast<std::ptrdiff_t>(i));
       c.bytes -= reuse.size;
     }
   }
-  if (!reuse.block) return map_block(size);  // outside the lock: mmap may take a while
-  if (reuse.size == size) return reuse.block;
+  if (!reuse.block) return map_block(size);    // outside the lock: mmap may take a while
+  if (reuse.size >= size) return reuse.block;  // its size, or lent whole
   if (void* resized = resize_block(reuse.block, reuse.size, size)) return resized;
   unmap_block(reuse.block, reuse.size);
   return map_block(size);

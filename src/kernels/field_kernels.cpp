@@ -13,12 +13,7 @@ namespace sqt::kernels {
 namespace {
 
 bool use_ifma() {
-#if defined(SQT_KERNELS_X86)
-  static const bool cpu_has_ifma = __builtin_cpu_supports("avx512ifma");
-  return cpu_has_ifma && active_kernel_isa() == KernelIsa::avx512;
-#else
-  return false;
-#endif
+  return ifma_kernels_active();
 }
 
 template <class Op>

@@ -79,4 +79,13 @@ void force_kernel_isa(KernelIsa isa) {
   selected().store(isa, std::memory_order_relaxed);
 }
 
+bool ifma_kernels_active() {
+#if defined(SQT_KERNELS_X86)
+  static const bool cpu_has_ifma = __builtin_cpu_supports("avx512ifma");
+  return cpu_has_ifma && active_kernel_isa() == KernelIsa::avx512;
+#else
+  return false;
+#endif
+}
+
 }  // namespace sqt

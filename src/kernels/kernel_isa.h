@@ -31,4 +31,8 @@ KernelIsa active_kernel_isa();
 // CPU or the build lacks it.
 void force_kernel_isa(KernelIsa isa);
 
+// Whether the AVX-512 IFMA builds run (the field kernels, the widening
+// matrix kernel): the variant in use is avx512 and the CPU has avx512ifma.
+bool ifma_kernels_active();
+
 }  // namespace sqt

@@ -51,9 +51,7 @@ using WideRowsKernel = void (*)(const kernels::PackedTerms&, unsigned __int128*,
 // avx512 and the CPU has avx512ifma, else the scalar one.
 WideRowsKernel wide_rows_kernel() {
 #ifdef SQT_KERNELS_X86
-  static const bool cpu_has_ifma = __builtin_cpu_supports("avx512ifma");
-  if (cpu_has_ifma && active_kernel_isa() == KernelIsa::avx512)
-    return kernels::ifma::matmul_rows_widening;
+  if (ifma_kernels_active()) return kernels::ifma::matmul_rows_widening;
 #endif
   return kernels::matmul_rows_widening;
 }
@@ -128,9 +126,10 @@ void matmul_add_terms<u64>(std::span<const MatmulTerm<u64>> terms, u64* c, std::
 // Modulo 2^128, with a = a_hi 2^64 + a_lo and b likewise,
 //   a b = a_lo b_lo + 2^64 (a_hi b_lo + a_lo b_hi  mod 2^64),
 // so a Z_2^128 product is one widening u64 product (exact 128-bit sums,
-// kernels/matmul_wide.cpp, or matmul_wide_ifma.cpp on AVX-512 IFMA) plus two u64 products modulo
-// 2^64, which the vector kernel computes (AVX2 EPYC, one thread: 0.6-0.9 G products per second
-// against 0.31 for a direct u128 loop; docs/performance.md).
+// kernels/matmul_wide.cpp, or matmul_wide_ifma.cpp on AVX-512 IFMA) plus
+// two u64 products modulo 2^64, which the vector kernel computes (AVX2 EPYC,
+// one thread: 0.6-0.9 G products per second against 0.31 for a direct u128
+// loop; docs/performance.md).
 template <>
 void matmul_add_terms<u128>(std::span<const MatmulTerm<u128>> terms, u128* c, std::size_t m,
                             std::size_t k, std::size_t n, ThreadPool& pool, LeftLayout layout) {

@@ -11,8 +11,8 @@
 // accumulators stay in registers over every term's whole depth and are
 // added into the u128 sums every 1,024 steps and at the end (the weight-2^52
 // one gains less than 3 * 2^52 per step), so products of small depth (a
-// convolution's 25) do not pay a combination per depth block. Same results as matmul_wide.cpp
-// bit for bit; matmul.cpp picks this build when the ring kernels' variant is
+// convolution's 25) do not pay a combination per depth block. Same results
+// as matmul_wide.cpp bit for bit; matmul.cpp picks this build when the ring kernels' variant is
 // avx512 and the CPU has avx512ifma. Compiled with -mavx512ifma (x86-64);
 // namespace ifma, like the field kernels' IFMA build (scripts/check-isa.sh).
 #include <immintrin.h>
@@ -47,8 +47,8 @@ inline void madd(Lanes& acc, __m512i a0, __m512i a1, __m512i b0, __m512i b1) {
 // which are then cleared.
 template <int HALVES>
 inline void flush(Lanes (&acc)[2], u128* c, std::size_t width) {
-  alignas(64) u64 w0[16] = {}, w52[16] = {},
-                  w104[16] = {};  // (zeroed: GCC cannot see width <= 8 * HALVES)
+  // (Zeroed: GCC cannot see that width <= 8 * HALVES.)
+  alignas(64) u64 w0[16] = {}, w52[16] = {}, w104[16] = {};
   for (int h = 0; h < HALVES; ++h) {
     _mm512_store_si512(w0 + 8 * h, acc[h].w0);
     _mm512_store_si512(w52 + 8 * h, acc[h].w52);
