@@ -124,17 +124,17 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>;
   const std::uint64_t ands = static_cast<std::uint64_t>((k - 1) + (m - 1) + (k - 2 - m));
   const ProofCost proof = and_proof_cost(ands * words);
-  const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
+  // A random bit: two wide elements from every party (mal3_bits.h).
+  const std::uint64_t dabit_batch = 2 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
                                     kChallengeBytes + 2 * checks / 8 + kCheckBytes;
   const std::uint64_t each = 2 * masks * wide + ands * words * 8 + proof.bytes + dabit_batch +
-                             dabits / 8 + 3 * masks * wide + kVerifyBitsBytes<TypeParam> +
+                             dabits / 8 + 2 * masks * wide + kVerifyBitsBytes<TypeParam> +
                              kCheckBytes + n * word;
-  // The input parties of the two batches of random bits: 0 (daBits), 1 (top bits).
-  const std::uint64_t extra[3] = {2 * (dabits + checks) * wide, 2 * masks * wide, 0};
-  for (int party = 0; party < 3; ++party)
-    EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
-  EXPECT_EQ(cost.rounds, 1u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 12u + 1u + proof.rounds +
-                             7u + 3u + 1u);
+  for (int party = 0; party < 3; ++party) EXPECT_EQ(cost.bytes[party], each) << "party " << party;
+  // The daBits take 13 rounds and the top bits 8, of which their random
+  // bits 3 each (mal3_bits.h).
+  EXPECT_EQ(cost.rounds, 1u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 13u + 1u + proof.rounds +
+                             8u + 3u + 1u);
 }
 
 // A truncation whose blocks run the mask pool dry refills it once with masks
@@ -187,7 +187,7 @@ TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
   const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>, checks = 64;
   const std::uint64_t words = (n + 63) / 64, carry_bits = (2 * n + 63) / 64 * 64;
   const std::uint64_t dabits = carry_bits + words * 64;
-  const std::uint64_t dabit_batch = 3 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
+  const std::uint64_t dabit_batch = 2 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
                                     kChallengeBytes + 2 * checks / 8 + kCheckBytes;
   const Tree tree = less_than_tree(l - 1);
   const std::uint64_t edabit_ands = static_cast<std::uint64_t>(l + (l - 1));
@@ -196,12 +196,10 @@ TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
   const std::uint64_t each = dabit_batch + n * wide + proof.bytes + ands * words * 8 +
                              carry_bits / 8 + kVerifyBytes<TypeParam> + kCheckBytes + n * word +
                              words * 8;
-  const std::uint64_t extra[3] = {2 * (dabits + checks) * wide, 0, 0};  // 0 inputs the bits
-  for (int party = 0; party < 3; ++party)
-    EXPECT_EQ(cost.bytes[party], each + extra[party]) << "party " << party;
-  // daBits 12, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened 1,
+  for (int party = 0; party < 3; ++party) EXPECT_EQ(cost.bytes[party], each) << "party " << party;
+  // daBits 13, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened 1,
   // the proof, verify 3, message check 3, c opened 1, the tree, the result opened 1.
-  EXPECT_EQ(cost.rounds, 12u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + proof.rounds +
+  EXPECT_EQ(cost.rounds, 13u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + proof.rounds +
                              3u + 3u + 1u + tree.rounds + 1u);
 }
 

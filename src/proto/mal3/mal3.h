@@ -376,6 +376,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // bits equal if the party that input their first part was honest (the
   // XOR of the three key bits; see make_dabits).
   Share make_bits(std::size_t count, Mal3BoolShare* binary = nullptr);
+  // make_bits' roles: the party q that inputs x = A ^ B (its bits a, b),
+  // and the two holders of C (its bits c; after_input_party: q+1, else q+2).
+  // Each returns its components of b = x + C - 2 x C, without a MAC.
+  Components bits_as_input_party(const Tensor<W>& a, const Tensor<W>& b);
+  Components bits_as_holder(const Tensor<W>& c, const Shape& shape, bool after_input_party);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
   // Opens x + r modulo 2^l for fresh checked edaBits r, after making sure

@@ -4,22 +4,26 @@
 // Bits are arithmetic sharings of 0/1 with MACs (a BShare is such a
 // sharing, plane-major), so AND is a product and XOR a + b - 2ab.
 //
-// Random bits (make_bits): party q (rotating per batch) knows the bits A and
-// B of its two pairwise keys and inputs x = A ^ B, without a MAC (the two
-// receivers vouch for the sent component, so the sharing is consistent); C
-// is the bit of the key of the other two parties (a sharing with no
-// message), given a MAC by one product with alpha. b = C + (1 - 2C) x, with
-// (1 - 2C) x and its MAC m_(1-2C) x by one product, so b's MAC is the sum of
-// C's and the product's. Every party misses one of A, B, C, so b is uniform
-// to each. A party that inputs a non-bit x makes b a non-bit whatever C is
-// (b = x or 1 - x), and every product is checked by its MAC, so verify()'s
-// bit check catches every deviation. Bits are used only after that check
-// (the pool is refilled and verified before it is drawn from), so a failed
-// check reveals nothing about a bit in use. Cost per bit, all parties: 2
-// words (input) + 3 (C's MAC) + 6 (product) wide elements (16 bytes at
-// k = 64, 24 at k = 128), in 2 rounds per batch (the input and C's MAC go
-// together). They are the top bits of truncation masks and the arithmetic
-// side of daBits (mal3_masks.h).
+// Random bits (make_bits): the bit b = A ^ B ^ C of the three pairwise keys'
+// streams (A: component q, B: q+1, C: q+2, for a party q rotating per
+// batch), so every party misses one of them. q knows x = A ^ B and shares
+// it as (x - r, r, 0) with r from its key with q+1, sending x - r to q+2
+// alone (round 1); q+1 (r, C) and q+2 (x - r, C) each send q their part of
+// y = x C masked by a draw of their common key (round 2); b = x + C - 2y
+// is then a replicated sharing whose MAC takes one product (round 3). No
+// component needs vouching: each has one sender and one receiver. A party
+// that deviates adds an error: to x (q; a non-bit x makes b a non-bit, a
+// flipped bit leaves b uniform to q, and a daBit's two sharings disagree),
+// to y (b moves by twice the error, so it stays a bit only if it is
+// unchanged modulo 2^(k+64)), or to the MAC (the MAC check). verify()'s bit
+// check b (b - 1) = 2e (2e - 2b + 1) for an error e on y has the valuation
+// of 2e whatever b, so it catches every deviation that matters with
+// probability 1 - 2^-65 independently of the bits. Bits are used only after
+// that check (the pool is refilled and verified before it is drawn from), so
+// a failed check reveals nothing about a bit in use. Cost per bit, all
+// parties: 2 wide elements per party (16 bytes at k = 64, 24 at k = 128),
+// in 3 rounds per batch. They are the top bits of truncation masks and the
+// arithmetic side of daBits (mal3_masks.h).
 //
 // trunc_pr (|x| < 2^(k-2)) opens x + 2^(k-2) + r for a mask r made from
 // bounded random values (mal3_masks.h) and applies the no-gap formula: one
@@ -36,7 +40,9 @@ namespace mal3_detail {
 inline constexpr std::size_t kMinBitBatch = 1024;
 
 // bits rounded up to whole 64-bit words (daBits are taken in words).
-inline std::size_t whole_words(std::size_t bits) { return (bits + 63) / 64 * 64; }
+inline std::size_t whole_words(std::size_t bits) {
+  return (bits + 63) / 64 * 64;
+}
 
 // n uniformly random bits from a key's stream, as one plane.
 inline BitPlanes random_plane(Prg& prg, std::size_t n) {
@@ -67,38 +73,57 @@ typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count, Mal3BoolShare* bin
   const Tensor<W> bit_first = mal3_detail::bit_values<W>(planes.s[0]);
   const Tensor<W> bit_second = mal3_detail::bit_values<W>(planes.s[1]);
   if (binary) *binary = std::move(planes);
-  // C: the bit of the key of q+1 and q+2 (component q+2); its components here.
-  const int c_component = (q + 2) % 3;
-  Tensor<W> c0 = c_component == me_ ? bit_first : Tensor<W>(shape, W{0});
-  Tensor<W> c1 = c_component == next_ ? bit_second : Tensor<W>(shape, W{0});
-  // Round 1, both messages at once: the summand of C's MAC (to prev) and,
-  // from q, the sent component of x = A ^ B (q's two key bits, no MAC).
-  Tensor<W> c_mac = mac_summand(c0, c1);
-  send_wide(prev_, c_mac);
-  Components x;  // components me and me+1 of x
-  if (me_ == q) {
-    Tensor<W> a_xor_b(shape, kUninitialized);
-    for (std::size_t i = 0; i < count; ++i) a_xor_b[i] = bit_first[i] ^ bit_second[i];
-    x = send_input(a_xor_b);
+  Components b;  // components me and me+1 of b = x + C - 2 x C
+  if (me_ == q)
+    b = bits_as_input_party(bit_first, bit_second);
+  else if (me_ == (q + 1) % 3)
+    b = bits_as_holder(bit_second, shape, true);  // C is component q+2 = me+1
+  else
+    b = bits_as_holder(bit_first, shape, false);             // C is component q+2 = me
+  return with_mac(std::move(b.first), std::move(b.second));  // checked by the caller's verify
+}
+
+template <RingElement R>
+typename Mal3<R>::Components Mal3<R>::bits_as_input_party(const Tensor<W>& a, const Tensor<W>& b) {
+  // x = A ^ B as components (x - r, r, 0), r from the key with q+1; x - r
+  // goes to q+2, the other holder of component q.
+  const Shape shape = a.shape();
+  const Tensor<W> r = prg_next_.template random<W>(shape);
+  Tensor<W> x_minus_r(shape, kUninitialized);
+  for (std::size_t i = 0; i < x_minus_r.size(); ++i) x_minus_r[i] = (a[i] ^ b[i]) - r[i];
+  send_wide(prev_, x_minus_r);
+  // Components q and q+1 of y = x C come from q+2 and q+1; b's are x's
+  // minus twice y's.
+  Tensor<W> first = receive_wide(prev_, shape), second = receive_wide(next_, shape);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    first[i] = x_minus_r[i] - 2 * first[i];
+    second[i] = r[i] - 2 * second[i];
   }
-  Share c{{std::move(c0), std::move(c1), std::move(c_mac), receive_wide(next_, shape)}};
-  keep_for_check(c);
-  if (me_ != q) x = receive_input(q, shape);
-  const Tensor<W>&x0 = x.first, &x1 = x.second;
-  // Round 2: b = C + (1 - 2C) x, where (1 - 2C) x and its MAC
-  // m_(1-2C) x = (alpha - 2 m_C) x are one product.
-  const W one0 = me_ == 0 ? 1 : 0, one1 = me_ == 2 ? 1 : 0;  // component 0 of 1 is held by 0, 2
-  Product fx{Tensor<W>(shape, kUninitialized), Tensor<W>(shape, kUninitialized)};
-  for (std::size_t i = 0; i < count; ++i) {
-    const W x_sum = x0[i] + x1[i];
-    const W f0 = one0 - 2 * c.s[0][i], f1 = one1 - 2 * c.s[1][i];
-    const W g0 = alpha_[0] - 2 * c.s[2][i], g1 = alpha_[1] - 2 * c.s[3][i];
-    fx.value[i] = f0 * x_sum + f1 * x0[i];
-    fx.mac[i] = g0 * x_sum + g1 * x0[i];
+  return {std::move(first), std::move(second)};
+}
+
+template <RingElement R>
+typename Mal3<R>::Components Mal3<R>::bits_as_holder(const Tensor<W>& c, const Shape& shape,
+                                                     bool after_input_party) {
+  // q+1 holds r (key with q), q+2 holds x - r (from q); each multiplies its
+  // part of x by C and sends it to q, masked by sigma (q+1) or tau (q+2),
+  // both drawn from the key of q+1 and q+2, whose component q+2 of y is
+  // -sigma - tau. b = x + C - 2 y, C in component q+2.
+  Tensor<W> part =
+      after_input_party ? prg_prev_.template random<W>(shape) : receive_wide(next_, shape);
+  Prg& shared = after_input_party ? prg_next_ : prg_prev_;
+  const Tensor<W> sigma = shared.template random<W>(shape);
+  const Tensor<W> tau = shared.template random<W>(shape);
+  const Tensor<W>& mask = after_input_party ? sigma : tau;
+  Tensor<W> y_part(shape, kUninitialized), c_component(shape, kUninitialized);
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    y_part[i] = (c[i] != 0 ? part[i] : W{0}) + mask[i];
+    c_component[i] = c[i] + 2 * (sigma[i] + tau[i]);
   }
-  Share b = reshare_product(std::move(fx));
-  for (int j = 0; j < 4; ++j) add_inplace(b.s[j], c.s[j]);
-  return b;  // checked by the caller's verify
+  send_wide(after_input_party ? prev_ : next_, y_part);
+  for (std::size_t i = 0; i < part.size(); ++i) part[i] -= 2 * y_part[i];
+  if (after_input_party) return {std::move(part), std::move(c_component)};
+  return {std::move(c_component), std::move(part)};
 }
 
 template <RingElement R>
