@@ -22,9 +22,10 @@
 //  - mod2m(x, m): c - r + 2^m [c < r].
 // Cost of a 48-bit comparison, per party: 48 + 47 ANDs for the edaBit
 // (carry-save layer and ripple), at most 92 for the tree (1 bit each, plus
-// a share of a proof per verify()), 3 daBits (59 bytes each at k = 64), the
-// MAC of the edaBit's sum and the opened word: about 225 bytes (about 600
-// with AND triples, about 6,800 with 48 arithmetic random bits).
+// a share of a proof per verify()), 3 daBits (32 bytes each at k = 64), the
+// MAC of the edaBit's sum and the opened word: about 145 bytes (225 with
+// daBits of 59 bytes, about 600 with AND triples, about 6,800 with 48
+// arithmetic random bits).
 #pragma once
 
 namespace sqt {

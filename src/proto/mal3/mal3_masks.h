@@ -37,8 +37,9 @@
 //
 // Cost per mask (k = 64, m = 16, per party): 2 (n_low + n_mid) - 2 = 124
 // ANDs (1 bit each), two MACs of U, four daBits and their openings, one
-// random bit: about 350 bytes (570 with AND triples; 3,776 with 64 checked
-// random bits; docs/protocols/mal3.md).
+// random bit (32 bytes each): about 210 bytes (350 with random bits of 59
+// bytes, 570 with AND triples; 3,776 with 64 checked random bits;
+// docs/protocols/mal3.md).
 #pragma once
 
 namespace sqt {
