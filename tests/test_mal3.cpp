@@ -137,28 +137,28 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
                              8u + 3u + 1u);
 }
 
-// A truncation whose blocks run the mask pool dry refills it once with masks
-// for the rest of the call: after a truncation of 1,000 (24 masks left), one
-// of 3,000 elements in blocks of 7 makes the same single batch as in one
-// block, and costs only its 428 further opening rounds more.
+// A truncation uses what the mask pool holds first, then refills it once
+// with masks for the rest of the call: after a truncation of 1,000 (24
+// masks left), one of 3,000 elements opens the 24, makes one batch and
+// opens the other 2,976, in chunks of 16 elements (64 block bits) as in one
+// chunk: only the openings, one round each, differ.
 TYPED_TEST(Mal3Comm, TruncationRefillsTheRestOfTheCallAtOnce) {
   auto values = TestFixture::bounded_values(3000, 40, 8);
   const std::size_t n = values.size();
-  auto rounds_in_blocks = [&](std::size_t block_bits) {
+  auto cost_in_chunks = [&](std::size_t block_bits) {
     auto setup = [&](TypeParam& p) {
       p.set_block_bits(block_bits);
       auto x = p.input(0, values, {n});
       p.trunc_pr(p.part(x, 0, {1000}), 16);  // leaves 24 masks
       return x;
     };
-    return measure<TestFixture, TypeParam>(setup, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); })
-        .rounds;
+    return measure<TestFixture, TypeParam>(setup, [](TypeParam& p, auto& x) { p.trunc_pr(x, 16); });
   };
-  const std::uint64_t whole = rounds_in_blocks(std::size_t{1} << 22);
-  const std::uint64_t blocks = rounds_in_blocks(64 * 7);  // 7 elements per block at k = 64
-  const int k = kRingBits<typename TestFixture::R>;
-  const std::uint64_t per_block = static_cast<std::uint64_t>(64 * 7 / k);
-  EXPECT_EQ(blocks - whole, (n + per_block - 1) / per_block - 1);
+  const Cost whole = cost_in_chunks(std::size_t{1} << 22), chunks = cost_in_chunks(64);
+  const std::uint64_t chunk = 16, left = 24;
+  EXPECT_EQ(chunks.rounds - whole.rounds,
+            (left + chunk - 1) / chunk + (n - left + chunk - 1) / chunk - 2);
+  EXPECT_EQ(chunks.bytes, whole.bytes);
 }
 
 // ANDs and rounds of the (less, equal) tree over w planes (bit_circuits.h):

@@ -189,22 +189,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
   // --- truncation, bits and comparison (mal3_bits.h) ----------------------
 
-  Share trunc_pr(const Share& x, int m) {
-    SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
-              kRing);
-    // Masks for the rest of the call at once (up to kMaxMaskBatch) whenever
-    // the pool runs short: one batch's rounds per kMaxMaskBatch elements,
-    // not one per block.
-    std::size_t left = shape_size(shape(x));
-    const auto truncate = [&](const Share& block) {
-      const std::size_t n = shape_size(shape(block));
-      if (trunc_masks_left(m) < n)
-        reserve_trunc_masks(std::max(n, std::min(left, kMaxMaskBatch)), m);
-      left -= n;
-      return trunc_block(block, m);
-    };
-    return reshaped(by_blocks(x, kRing, 1, truncate), shape(x));
-  }
+  // Truncation by m bits (|x| < 2^(k-2)); masks from a pool per m
+  // (mal3_masks.h), one opening per chunk (mal3_bits.h).
+  Share trunc_pr(const Share& x, int m);
   Share trunc_pr_wide(const Share& x, int m) { return trunc_pr(x, m); }
 
   static int planes(const BShare& b) { return b.planes; }
@@ -298,6 +285,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // to one: the missing component from one holder, vouched for by the other.
   Tensor<R> open_value(const Share& x, int to_party);
   Tensor<R> open_masked(const Share& x) { return open_value(x, -1); }
+  // The same for a value given by the low k bits of this party's two
+  // components.
+  Tensor<R> open_words(const std::vector<R>& first, const std::vector<R>& second, int to_party,
+                       const Shape& shape);
 
   // Operations that hold w arithmetic bits' worth of memory per element
   // (each bit takes four wide words per party; w = l for a decomposition's
@@ -316,7 +307,13 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   BShare bits_by_blocks(const Share& x, int l, int planes, Fn&& fn) {
     return {by_blocks(x, l, planes, fn), shape_size(shape(x)), planes};
   }
-  Share trunc_block(const Share& x, int m);
+  // Truncates x[start, start + count) into out with the pool's next count
+  // masks for m (the pool holds them).
+  void trunc_range(const Share& x, std::size_t start, std::size_t count, int m, Share& out);
+  // A truncation holds little per element beyond its masks (its opened
+  // words and its output), so its chunks are kMaxMaskBatch elements at
+  // the default block size.
+  static constexpr int kTruncWeight = 4;
   Share msb_block(const Share& x, int l);
   Share eqz_block(const Share& x, int l);
   Share decompose_block(const Share& x, int l);
@@ -333,14 +330,14 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
     std::size_t used = 0;
   };
   static constexpr std::size_t kMaxMaskBatch = std::size_t{1} << 18;
-  TruncMasks take_trunc_masks(std::size_t count, int m);
   // Masks for m in the pool, not yet taken.
   std::size_t trunc_masks_left(int m) const {
     const auto pool = mask_pools_.find(m);
     return pool == mask_pools_.end() ? 0 : pool->second.masks.r.s[0].size() - pool->second.used;
   }
-  // Makes sure the pool for m holds at least count masks.
-  void reserve_trunc_masks(std::size_t count, int m);
+  // Replaces the (spent) pool for m with a fresh batch of at least count
+  // masks.
+  void refill_trunc_masks(std::size_t count, int m);
   TruncMasks make_trunc_masks(std::size_t count, int m);
   // count values uniform in [0, 2^n) with MACs, for each width n (at most
   // k; a k-bit value is uniform modulo 2^k only); `bits`, if given,
@@ -357,14 +354,14 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   EdaBits make_edabits(std::size_t count, int l);
   // A binary sharing's bits (plane-major) as arithmetic bits with MACs.
   Share bool_to_arith(const Mal3BoolShare& b);
-  // Random bits in both sharings, checked to agree (at least count, whole words).
+  // Random bits in both sharings.
   struct DaBits {
-    Share arith;           // [count]
-    Mal3BoolShare binary;  // one plane of count
+    Share arith;           // [size]
+    Mal3BoolShare binary;  // one plane of size
   };
+  // A checked batch: the kDaBitChecks bits its checks sacrificed (spent),
+  // then at least count (whole words).
   DaBits make_dabits(std::size_t count);
-  // count daBits (rounded up to whole words) from a pool of checked ones.
-  DaBits take_dabits(std::size_t count);
   // Makes sure the pool holds at least count daBits (so that the takes of
   // one operation share one batch and its checks).
   void reserve_dabits(std::size_t count);

@@ -60,19 +60,24 @@ typename Mal3<R>::Share Mal3<R>::input(int p, const Tensor<R>& value, const Shap
 
 template <RingElement R>
 Tensor<R> Mal3<R>::open_value(const Share& x, int to_party) {
-  const std::size_t n = x.s[0].size();
+  return open_words(low_words(x.s[0]), low_words(x.s[1]), to_party, shape(x));
+}
+
+template <RingElement R>
+Tensor<R> Mal3<R>::open_words(const std::vector<R>& first, const std::vector<R>& second,
+                              int to_party, const Shape& shape) {
+  const std::size_t n = first.size();
   Tensor<R> out;
   const bool to_all = to_party < 0;
   // The missing component of party j is held by j-1 (its first) and j+1
   // (its second): j-1 sends, j+1 vouches.
-  if (to_all || next_ == to_party) net_.send_values<R>(next_, low_words(x.s[0]));
-  if (to_all || prev_ == to_party) check_.vouch(prev_, mal3_detail::bytes_of(low_words(x.s[1])));
+  if (to_all || next_ == to_party) net_.send_values<R>(next_, std::span(first));
+  if (to_all || prev_ == to_party) check_.vouch(prev_, mal3_detail::bytes_of(second));
   if (!to_all && me_ != to_party) return out;
   std::vector<R> missing = receive_low(prev_, n);
   check_.received(next_, mal3_detail::bytes_of(missing));
-  out = Tensor<R>(shape(x), kUninitialized);
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = missing[i] + static_cast<R>(x.s[0][i]) + static_cast<R>(x.s[1][i]);
+  out = Tensor<R>(shape, kUninitialized);
+  for (std::size_t i = 0; i < n; ++i) out[i] = missing[i] + first[i] + second[i];
   return out;
 }
 

@@ -165,23 +165,56 @@ typename Mal3<R>::Share Mal3<R>::by_blocks(const Share& x, int l, int planes, Fn
   return join(ordered);
 }
 
-// x + 2^(k-2) + r opened with a mask r = low + 2^m mid + 2^(k-1) top
-// (mal3_masks.h), then semi2k's no-gap formula.
+// Chunks of at most a block and of what the mask pool holds, one opening
+// each; an empty pool is refilled with masks for the rest of the call (up
+// to kMaxMaskBatch), so a call makes one batch per kMaxMaskBatch elements
+// and uses what an earlier call left first.
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::trunc_block(const Share& x, int m) {
-  constexpr int k = kRing;
+typename Mal3<R>::Share Mal3<R>::trunc_pr(const Share& x, int m) {
+  SQT_CHECK(m > 0 && m < kRing - 2, "trunc_pr: cannot truncate by {} bits (ring of {} bits)", m,
+            kRing);
   const std::size_t n = shape_size(shape(x));
-  const TruncMasks mask = take_trunc_masks(n, m);
-  const Share shifted = add_public(reshaped(x, {n}), Tensor<R>(Shape{n}, pow2<R>(k - 2)));
-  const Tensor<R> c = open_masked(add(shifted, mask.r));
-  const R low_mask = pow2<R>(k - 1) - 1, unit = pow2<R>(k - 1 - m);
-  Tensor<R> sign(Shape{n}, kUninitialized), offset(Shape{n}, kUninitialized);
-  for (std::size_t i = 0; i < n; ++i) {
-    const R e = c[i] >> (k - 1);  // e ^ top = e + top (1 - 2e)
-    sign[i] = e ? R{0} - unit : unit;
-    offset[i] = ((c[i] & low_mask) >> m) + e * unit - pow2<R>(k - 2 - m);
+  const std::size_t block = std::max<std::size_t>(1, block_bits_ / kTruncWeight);
+  Share out;
+  for (Tensor<W>& t : out.s) t = Tensor<W>(shape(x), kUninitialized);
+  for (std::size_t start = 0; start < n;) {
+    if (trunc_masks_left(m) == 0) refill_trunc_masks(std::min(n - start, kMaxMaskBatch), m);
+    const std::size_t count = std::min({n - start, block, trunc_masks_left(m)});
+    trunc_range(x, start, count, m, out);
+    start += count;
   }
-  return add_public(sub(mul_public(mask.top, sign), mask.mid), offset);
+  return out;
+}
+
+// c = x + 2^(k-2) + r opened for a mask r = low + 2^m mid + 2^(k-1) top
+// (mal3_masks.h; value components only: a masked opening needs no MAC),
+// then semi2k's no-gap formula, linear in top and mid because c is public.
+template <RingElement R>
+void Mal3<R>::trunc_range(const Share& x, std::size_t start, std::size_t count, int m, Share& out) {
+  constexpr int k = kRing;
+  TruncMaskPool& pool = mask_pools_[m];
+  const std::size_t at = pool.used;
+  pool.used += count;
+  const Share &r = pool.masks.r, &mid = pool.masks.mid, &top = pool.masks.top;
+  // This party's parts of component 0 (public values): party 0's first,
+  // party 2's second.
+  const W public_first = me_ == 0 ? 1 : 0, public_second = me_ == 2 ? 1 : 0;
+  const W shift = W(pow2<R>(k - 2));
+  std::vector<R> first(count), second(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    first[i] = static_cast<R>(x.s[0][start + i] + r.s[0][at + i] + public_first * shift);
+    second[i] = static_cast<R>(x.s[1][start + i] + r.s[1][at + i] + public_second * shift);
+  }
+  const Tensor<R> c = open_words(first, second, -1, Shape{count});
+  const R low_mask = pow2<R>(k - 1) - 1, unit = pow2<R>(k - 1 - m);
+  const W public_part[4] = {public_first, public_second, alpha_[0], alpha_[1]};
+  for (std::size_t i = 0; i < count; ++i) {
+    const R e = c[i] >> (k - 1);  // e ^ top = e + top (1 - 2e)
+    const W sign = W(e ? R{0} - unit : unit);
+    const W offset = W(((c[i] & low_mask) >> m) + e * unit - pow2<R>(k - 2 - m));
+    for (int j = 0; j < 4; ++j)
+      out.s[j][start + i] = sign * top.s[j][at + i] - mid.s[j][at + i] + public_part[j] * offset;
+  }
 }
 
 // --- binary sharing ------------------------------------------------------

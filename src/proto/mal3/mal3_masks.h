@@ -105,18 +105,18 @@ inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
 
 template <RingElement R>
 typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
-  constexpr int checks = mal3_detail::kDaBitChecks;
+  constexpr int checks = mal3_detail::kDaBitChecks;  // one word: the sacrificial bits first
   ++dabit_batches_;
-  count = mal3_detail::whole_words(count);  // the sacrificial bits after them
+  count = mal3_detail::whole_words(count);
   Mal3BoolShare binary;
-  const Share bits = make_bits(count + checks, &binary);
+  Share bits = make_bits(checks + count, &binary);
   verify(&bits);  // bits are bits (and every product so far is right)
   // Each check: a random subset (drawn now that the bits are fixed) plus
   // one sacrificial daBit of its own, whose uniform bit hides the parity.
   // The parity of an arithmetic sum is the XOR of the lowest bits of its
   // components, so both sides are binary sharings of one bit per check.
-  BitPlanes low_first(count + checks, 1), low_second(count + checks, 1);
-  for (std::size_t i = 0; i < count + checks; ++i) {
+  BitPlanes low_first(checks + count, 1), low_second(checks + count, 1);
+  for (std::size_t i = 0; i < checks + count; ++i) {
     if (bits.s[0][i] & 1) low_first.set(0, i, true);
     if (bits.s[1][i] & 1) low_second.set(0, i, true);
   }
@@ -131,8 +131,8 @@ typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
     for (int c = 0; c < 2; ++c) {
       const auto parity = [&](const BitPlanes& b) {
         const std::uint64_t* plane = b.plane(0);
-        int p = static_cast<int>((plane[words] >> t) & 1);  // the sacrificial bit
-        for (std::size_t w = 0; w < words; ++w) p ^= std::popcount(plane[w] & subset[w]) & 1;
+        int p = static_cast<int>((plane[0] >> t) & 1);  // the sacrificial bit
+        for (std::size_t w = 0; w < words; ++w) p ^= std::popcount(plane[1 + w] & subset[w]) & 1;
         return p != 0;
       };
       arith_parity.s[c].set(0, t, parity(arith_low.s[c]));
@@ -145,9 +145,7 @@ typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
             "abort: mal3 daBit check failed at party {}: the arithmetic and binary sharings of "
             "the random bits differ (a party deviated from the protocol)",
             me_);
-  DaBits out{part(bits, 0, {count}), mal3_detail::uninitialized_plane(count)};
-  mal3_detail::copy_words(binary, 0, count, out.binary, 0);
-  return out;
+  return {std::move(bits), std::move(binary)};
 }
 
 template <RingElement R>
@@ -155,51 +153,59 @@ void Mal3<R>::reserve_dabits(std::size_t count) {
   count = mal3_detail::whole_words(count);
   const std::size_t have = dabit_pool_.arith.s[0].size() - dabits_used_;
   if (have >= count) return;
-  DaBits fresh = make_dabits(std::max(count - have, mal3_detail::kMinDaBitBatch));
-  if (have > 0) {  // the unspent words first
-    const std::size_t made = fresh.arith.s[0].size();
-    DaBits joined{
-        join(std::vector<Share>{part(dabit_pool_.arith, dabits_used_, {have}), fresh.arith}),
-        mal3_detail::uninitialized_plane(have + made)};
+  // Fewer unspent daBits than a minimal batch are dropped rather than
+  // joined with the new batch, which would copy all of it (at most 1,023
+  // daBits, about 32 KB per party, go unused).
+  const bool keep = have >= mal3_detail::kMinDaBitBatch;
+  DaBits fresh = make_dabits(std::max(keep ? count - have : count, mal3_detail::kMinDaBitBatch));
+  std::size_t first = mal3_detail::kDaBitChecks;  // the sacrificial bits are spent
+  if (keep) {                                     // the unspent words first
+    const std::size_t made = fresh.arith.s[0].size() - first;
+    DaBits joined{join(std::vector<Share>{part(dabit_pool_.arith, dabits_used_, {have}),
+                                          part(fresh.arith, first, {made})}),
+                  mal3_detail::uninitialized_plane(have + made)};
     mal3_detail::copy_words(dabit_pool_.binary, dabits_used_, have, joined.binary, 0);
-    mal3_detail::copy_words(fresh.binary, 0, made, joined.binary, have);
+    mal3_detail::copy_words(fresh.binary, first, made, joined.binary, have);
     fresh = std::move(joined);
+    first = 0;
   }
   dabit_pool_ = std::move(fresh);
-  dabits_used_ = 0;
-}
-
-template <RingElement R>
-typename Mal3<R>::DaBits Mal3<R>::take_dabits(std::size_t count) {
-  count = mal3_detail::whole_words(count);
-  reserve_dabits(count);
-  DaBits out{part(dabit_pool_.arith, dabits_used_, {count}),
-             mal3_detail::uninitialized_plane(count)};
-  mal3_detail::copy_words(dabit_pool_.binary, dabits_used_, count, out.binary, 0);
-  dabits_used_ += count;
-  return out;
+  dabits_used_ = first;
 }
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
   const std::size_t n = b.s[0].n(), total = n * static_cast<std::size_t>(b.s[0].planes());
-  const DaBits d = take_dabits(total);
-  // b's planes one after another in one plane, XORed with the daBits'
+  const std::size_t words = mal3_detail::whole_words(total);
+  reserve_dabits(words);
+  const std::size_t at = dabits_used_;
+  dabits_used_ += words;
+  // b's planes one after another in one plane, XORed with the next daBits'
   // binary side and opened: e = b ^ d is uniform.
-  Mal3BoolShare masked{BitPlanes(d.binary.s[0].n(), 1), BitPlanes(d.binary.s[0].n(), 1)};
+  Mal3BoolShare masked{BitPlanes(words, 1), BitPlanes(words, 1)};
   for (int c = 0; c < 2; ++c) {
     for (int j = 0; j < b.s[c].planes(); ++j)
       mal3_detail::append_bits(b.s[c], j, masked.s[c], static_cast<std::size_t>(j) * n);
-    masked.s[c] ^= d.binary.s[c];
+    std::uint64_t* out = masked.s[c].plane(0);
+    const std::uint64_t* d = dabit_pool_.binary.s[c].plane(0) + at / 64;
+    for (std::size_t w = 0; w < words / 64; ++w) out[w] ^= d[w];
   }
   const BitPlanes e = boolean_.open_unchecked(masked);
-  // b = d ^ e = d (1 - 2e) + e.
-  Tensor<R> factor(Shape{total}, kUninitialized), shift(Shape{total}, kUninitialized);
-  for (std::size_t i = 0; i < total; ++i) {
-    shift[i] = e.get(0, i);
-    factor[i] = shift[i] ? R{0} - 1 : R{1};
+  // b = d ^ e: d where e = 0, 1 - d where e = 1 (1 is public: component 0,
+  // and alpha in the MAC).
+  const W public_part[4] = {W(me_ == 0 ? 1 : 0), W(me_ == 2 ? 1 : 0), alpha_[0], alpha_[1]};
+  const std::uint64_t* e_words = e.plane(0);
+  Share out;
+  for (int j = 0; j < 4; ++j) {
+    out.s[j] = Tensor<W>(Shape{total}, kUninitialized);
+    const W* d = dabit_pool_.arith.s[j].data() + at;
+    W* o = out.s[j].data();
+    for (std::size_t i = 0; i < total; ++i) {
+      const bool flip = (e_words[i / 64] >> (i % 64)) & 1;
+      o[i] = flip ? public_part[j] - d[i] : d[i];
+    }
   }
-  return add_public(mul_public(part(d.arith, 0, {total}), factor), shift);
+  return out;
 }
 
 template <RingElement R>
@@ -320,29 +326,11 @@ typename Mal3<R>::TruncMasks Mal3<R>::make_trunc_masks(std::size_t count, int m)
 }
 
 template <RingElement R>
-void Mal3<R>::reserve_trunc_masks(std::size_t count, int m) {
+void Mal3<R>::refill_trunc_masks(std::size_t count, int m) {
   TruncMaskPool& pool = mask_pools_[m];
-  const std::size_t have = pool.masks.r.s[0].size() - pool.used;
-  if (have >= count) return;
-  TruncMasks fresh = make_trunc_masks(std::max(count - have, mal3_detail::kMinMaskBatch), m);
-  if (have > 0) {
-    const auto rest = [&](const Share& s) { return part(s, pool.used, {have}); };
-    fresh = {join(std::vector<Share>{rest(pool.masks.r), fresh.r}),
-             join(std::vector<Share>{rest(pool.masks.mid), fresh.mid}),
-             join(std::vector<Share>{rest(pool.masks.top), fresh.top})};
-  }
-  pool.masks = std::move(fresh);
+  pool.masks = {};  // the spent batch's memory back before the new one is made
+  pool.masks = make_trunc_masks(std::max(count, mal3_detail::kMinMaskBatch), m);
   pool.used = 0;
-}
-
-template <RingElement R>
-typename Mal3<R>::TruncMasks Mal3<R>::take_trunc_masks(std::size_t count, int m) {
-  reserve_trunc_masks(count, m);
-  TruncMaskPool& pool = mask_pools_[m];
-  const auto take = [&](const Share& s) { return part(s, pool.used, {count}); };
-  TruncMasks out{take(pool.masks.r), take(pool.masks.mid), take(pool.masks.top)};
-  pool.used += count;
-  return out;
 }
 
 }  // namespace sqt
