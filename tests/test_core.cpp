@@ -144,6 +144,16 @@ TEST(LargeBlocks, ReleasedBlocksAreReusedAndTheCacheIsBounded) {
   EXPECT_LE(large_blocks::cached_bytes(), large_blocks::cache_limit());
 }
 
+// A control group's memory limit (cgroup v2 memory.max or v1
+// memory.limit_in_bytes) is read as bytes; "max" and anything but a number
+// mean no limit.
+TEST(LargeBlocks, ControlGroupLimitsParseAsBytes) {
+  EXPECT_EQ(large_blocks::detail::parse_memory_limit("2147483648"), std::size_t{2} << 30);
+  EXPECT_EQ(large_blocks::detail::parse_memory_limit("max"), 0u);
+  EXPECT_EQ(large_blocks::detail::parse_memory_limit("12ab"), 0u);
+  EXPECT_EQ(large_blocks::detail::parse_memory_limit(""), 0u);
+}
+
 // The cache keeps at most its limit: blocks of a quarter of it, six
 // released, leave at most four (untouched mappings: no memory is used).
 TEST(LargeBlocks, TheCacheKeepsAtMostItsLimit) {

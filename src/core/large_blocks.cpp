@@ -1,8 +1,11 @@
 #include "core/large_blocks.h"
 
 #include <algorithm>
+#include <charconv>
+#include <fstream>
 #include <mutex>
 #include <new>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -41,6 +44,21 @@ std::size_t physical_memory() {
   if (pages > 0 && page > 0)
     return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page);
 #endif
+  return 0;
+}
+
+// The memory limit of this process's control group (cgroup v2's
+// memory.max, or v1's memory.limit_in_bytes), if it has one: 0 if not.
+std::size_t control_group_limit() {
+  for (const char* file :
+       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(file);
+    std::string text;
+    if (in >> text) {
+      const std::size_t limit = detail::parse_memory_limit(text);
+      if (limit != 0) return limit;
+    }
+  }
   return 0;
 }
 
@@ -127,9 +145,24 @@ void* resize_block(void* block, std::size_t from, std::size_t to) noexcept {
 
 }  // namespace
 
+namespace detail {
+
+std::size_t parse_memory_limit(std::string_view text) {
+  std::size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return 0;  // "max", garbage
+  return value;
+}
+
+}  // namespace detail
+
 std::size_t cache_limit() {
-  static const std::size_t limit =
-      std::clamp(physical_memory() / 8, kMinCacheBytes, kMaxCacheBytes);
+  static const std::size_t limit = [] {
+    std::size_t memory = physical_memory();
+    const std::size_t group = control_group_limit();
+    if (group != 0 && (memory == 0 || group < memory)) memory = group;
+    return std::clamp(memory / 8, kMinCacheBytes, kMaxCacheBytes);
+  }();
   return limit;
 }
 
