@@ -292,7 +292,7 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
   // Operations that hold w arithmetic bits' worth of memory per element
   // (each bit takes four wide words per party; w = l for a decomposition's
-  // l result bits, k for a truncation) run over blocks of at most
+  // l result bits, kTruncWeight for a truncation) run over blocks of at most
   // kBlockBits / w elements, one block after another; fn maps a flat block
   // of n elements to `planes` planes of n (plane-major), and the blocks'
   // planes are put back together.
@@ -374,10 +374,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // XOR of the three key bits; see make_dabits).
   Share make_bits(std::size_t count, Mal3BoolShare* binary = nullptr);
   // make_bits' roles: the party q that inputs x = A ^ B (its bits a, b),
-  // and the two holders of C (its bits c; after_input_party: q+1, else q+2).
-  // Each returns its components of b = x + C - 2 x C, without a MAC.
+  // q+1 and q+2 (their bits c of C). Each returns its components of
+  // b = x + C - 2 x C, without a MAC.
   Components bits_as_input_party(const Tensor<W>& a, const Tensor<W>& b);
-  Components bits_as_holder(const Tensor<W>& c, const Shape& shape, bool after_input_party);
+  Components bits_after_input_party(const Tensor<W>& c);
+  Components bits_before_input_party(const Tensor<W>& c);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
   // Opens x + r modulo 2^l for fresh checked edaBits r, after making sure

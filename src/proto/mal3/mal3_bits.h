@@ -8,22 +8,25 @@
 // streams (A: component q, B: q+1, C: q+2, for a party q rotating per
 // batch), so every party misses one of them. q knows x = A ^ B and shares
 // it as (x - r, r, 0) with r from its key with q+1, sending x - r to q+2
-// alone (round 1); q+1 (r, C) and q+2 (x - r, C) each send q their part of
-// y = x C masked by a draw of their common key (round 2); b = x + C - 2y
-// is then a replicated sharing whose MAC takes one product (round 3). No
-// component needs vouching: each has one sender and one receiver. A party
-// that deviates adds an error: to x (q; a non-bit x makes b a non-bit, a
-// flipped bit leaves b uniform to q, and a daBit's two sharings disagree),
-// to y (b moves by twice the error, so it stays a bit only if it is
-// unchanged modulo 2^(k+64)), or to the MAC (the MAC check). verify()'s bit
-// check b (b - 1) = 2e (2e - 2b + 1) for an error e on y has the valuation
-// of 2e whatever b, so it catches every deviation that matters with
-// probability 1 - 2^-65 independently of the bits. Bits are used only after
-// that check (the pool is refilled and verified before it is drawn from), so
-// a failed check reveals nothing about a bit in use. Cost per bit, all
-// parties: 2 wide elements per party (16 bytes at k = 64, 24 at k = 128),
-// in 3 rounds per batch. They are the top bits of truncation masks and the
-// arithmetic side of daBits (mal3_masks.h).
+// (round 1). y = x C gets the components (rho, r C + sigma, (x - r) C - rho
+// - sigma), rho and sigma from the keys of q, q+2 and of q+1, q+2: q+1 sends
+// its one to q, q+2 its one to q+1 (round 2). b = x + C - 2y is then a
+// replicated sharing whose MAC takes one product (round 3). Every message
+// goes to the sender's predecessor (joint_challenge's rule: no party can
+// learn a check's challenge before fixing what the check covers) and has
+// one receiver, so nothing needs vouching. A party that deviates adds an
+// error: to x (q; a non-bit x makes b a non-bit, a flipped bit leaves b
+// uniform to q, and a daBit's two sharings disagree), to y (b moves by
+// twice the error, so it stays a bit only if it is unchanged modulo
+// 2^(k+64)), or to the MAC (the MAC check). verify()'s bit check term
+// b (b - 1) = 2e (2e - 2b + 1) for an error e on y has the valuation of 2e
+// whatever b, so it catches every deviation that matters with probability
+// 1 - 2^-65 independently of the bits. Bits are used only after that check
+// (the pool is refilled and verified before it is drawn from), so a failed
+// check reveals nothing about a bit in use. Cost per bit: two wide elements
+// (16 bytes each at k = 64, 24 at k = 128) from every party, in 3 rounds
+// per batch. They are the top bits of truncation masks and the arithmetic
+// side of daBits (mal3_masks.h).
 //
 // trunc_pr (|x| < 2^(k-2)) opens x + 2^(k-2) + r for a mask r made from
 // bounded random values (mal3_masks.h) and applies the no-gap formula: one
@@ -66,7 +69,6 @@ Tensor<W> bit_values(const BitPlanes& bits) {
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count, Mal3BoolShare* binary) {
   const int q = static_cast<int>(bit_batches_++ % 3);
-  const Shape shape{count};
   // Component me's bit and component me+1's bit (from the keys with prev and next).
   Mal3BoolShare planes{mal3_detail::random_plane(prg_prev_, count),
                        mal3_detail::random_plane(prg_next_, count)};
@@ -77,53 +79,71 @@ typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count, Mal3BoolShare* bin
   if (me_ == q)
     b = bits_as_input_party(bit_first, bit_second);
   else if (me_ == (q + 1) % 3)
-    b = bits_as_holder(bit_second, shape, true);  // C is component q+2 = me+1
+    b = bits_after_input_party(bit_second);  // C is component q+2 = me+1
   else
-    b = bits_as_holder(bit_first, shape, false);             // C is component q+2 = me
+    b = bits_before_input_party(bit_first);                  // C is component q+2 = me
   return with_mac(std::move(b.first), std::move(b.second));  // checked by the caller's verify
 }
 
+// The three roles of make_bits. y = x C has components (rho, r C + sigma,
+// (x - r) C - rho - sigma): rho from the key of q and q+2, sigma from the
+// key of q+1 and q+2. Every message goes to the sender's predecessor, as
+// joint_challenge requires of what a check covers: the predecessor releases
+// its draw of the next challenge only after receiving it, so a party cannot
+// learn a challenge before fixing what it sends here.
 template <RingElement R>
 typename Mal3<R>::Components Mal3<R>::bits_as_input_party(const Tensor<W>& a, const Tensor<W>& b) {
   // x = A ^ B as components (x - r, r, 0), r from the key with q+1; x - r
   // goes to q+2, the other holder of component q.
   const Shape shape = a.shape();
   const Tensor<W> r = prg_next_.template random<W>(shape);
-  Tensor<W> x_minus_r(shape, kUninitialized);
-  for (std::size_t i = 0; i < x_minus_r.size(); ++i) x_minus_r[i] = (a[i] ^ b[i]) - r[i];
-  send_wide(prev_, x_minus_r);
-  // Components q and q+1 of y = x C come from q+2 and q+1; b's are x's
-  // minus twice y's.
-  Tensor<W> first = receive_wide(prev_, shape), second = receive_wide(next_, shape);
+  const Tensor<W> rho = prg_prev_.template random<W>(shape);
+  Tensor<W> first(shape, kUninitialized);  // x - r, then b's component q
+  for (std::size_t i = 0; i < first.size(); ++i) first[i] = (a[i] ^ b[i]) - r[i];
+  send_wide(prev_, first);
+  Tensor<W> second = receive_wide(next_, shape);  // y's component q+1
   for (std::size_t i = 0; i < first.size(); ++i) {
-    first[i] = x_minus_r[i] - 2 * first[i];
+    first[i] -= 2 * rho[i];
     second[i] = r[i] - 2 * second[i];
   }
   return {std::move(first), std::move(second)};
 }
 
 template <RingElement R>
-typename Mal3<R>::Components Mal3<R>::bits_as_holder(const Tensor<W>& c, const Shape& shape,
-                                                     bool after_input_party) {
-  // q+1 holds r (key with q), q+2 holds x - r (from q); each multiplies its
-  // part of x by C and sends it to q, masked by sigma (q+1) or tau (q+2),
-  // both drawn from the key of q+1 and q+2, whose component q+2 of y is
-  // -sigma - tau. b = x + C - 2 y, C in component q+2.
-  Tensor<W> part =
-      after_input_party ? prg_prev_.template random<W>(shape) : receive_wide(next_, shape);
-  Prg& shared = after_input_party ? prg_next_ : prg_prev_;
-  const Tensor<W> sigma = shared.template random<W>(shape);
-  const Tensor<W> tau = shared.template random<W>(shape);
-  const Tensor<W>& mask = after_input_party ? sigma : tau;
-  Tensor<W> y_part(shape, kUninitialized), c_component(shape, kUninitialized);
-  for (std::size_t i = 0; i < part.size(); ++i) {
-    y_part[i] = (c[i] != 0 ? part[i] : W{0}) + mask[i];
-    c_component[i] = c[i] + 2 * (sigma[i] + tau[i]);
+typename Mal3<R>::Components Mal3<R>::bits_after_input_party(const Tensor<W>& c) {
+  // Holds r (key with q) and C; sends q y's component q+1 = r C + sigma.
+  const Shape shape = c.shape();
+  Tensor<W> first = prg_prev_.template random<W>(shape);  // r, then b's component q+1
+  const Tensor<W> sigma = prg_next_.template random<W>(shape);
+  Tensor<W> y_part(shape, kUninitialized);
+  for (std::size_t i = 0; i < y_part.size(); ++i)
+    y_part[i] = (c[i] != 0 ? first[i] : W{0}) + sigma[i];
+  send_wide(prev_, y_part);
+  Tensor<W> second = receive_wide(next_, shape);  // y's component q+2
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    first[i] -= 2 * y_part[i];
+    second[i] = c[i] - 2 * second[i];
   }
-  send_wide(after_input_party ? prev_ : next_, y_part);
-  for (std::size_t i = 0; i < part.size(); ++i) part[i] -= 2 * y_part[i];
-  if (after_input_party) return {std::move(part), std::move(c_component)};
-  return {std::move(c_component), std::move(part)};
+  return {std::move(first), std::move(second)};
+}
+
+template <RingElement R>
+typename Mal3<R>::Components Mal3<R>::bits_before_input_party(const Tensor<W>& c) {
+  // Holds x - r (from q) and C; sends q+1 y's component q+2 =
+  // (x - r) C - rho - sigma.
+  const Shape shape = c.shape();
+  Tensor<W> second = receive_wide(next_, shape);  // x - r, then b's component q
+  const Tensor<W> rho = prg_next_.template random<W>(shape);
+  const Tensor<W> sigma = prg_prev_.template random<W>(shape);
+  Tensor<W> first(shape, kUninitialized);  // y's component q+2, then b's
+  for (std::size_t i = 0; i < first.size(); ++i)
+    first[i] = (c[i] != 0 ? second[i] : W{0}) - rho[i] - sigma[i];
+  send_wide(prev_, first);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    first[i] = c[i] - 2 * first[i];
+    second[i] -= 2 * rho[i];
+  }
+  return {std::move(first), std::move(second)};
 }
 
 template <RingElement R>

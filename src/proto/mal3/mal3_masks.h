@@ -329,8 +329,8 @@ template <RingElement R>
 void Mal3<R>::refill_trunc_masks(std::size_t count, int m) {
   TruncMaskPool& pool = mask_pools_[m];
   pool.masks = {};  // the spent batch's memory back before the new one is made
-  pool.masks = make_trunc_masks(std::max(count, mal3_detail::kMinMaskBatch), m);
   pool.used = 0;
+  pool.masks = make_trunc_masks(std::max(count, mal3_detail::kMinMaskBatch), m);
 }
 
 }  // namespace sqt
