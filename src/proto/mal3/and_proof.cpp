@@ -2,6 +2,7 @@
 #include "proto/mal3/and_proof.h"
 
 #include "core/error.h"
+#include "core/tensor.h"
 #include "kernels/gf2_kernels.h"
 #include "kernels/gf2_lagrange.h"
 #include "proto/common/joint_challenge.h"
@@ -16,6 +17,11 @@ constexpr int kMaxRows = 32;             // rows of a level after the first, at 
 constexpr int kLevels = 5;               // levels after the first (more only past 2^32 gates)
 
 enum Record { kX0, kX1, kY0, kY1, kE, kF };
+
+// The folded vectors of a proof run (as many entries as a sixteenth of its
+// ANDs: hundreds of MB for a large batch of masks) live in reused large
+// blocks, not in fresh mappings the kernel zeroes on every run.
+using Entries = UninitVector<Gf128>;
 
 Gf128 draw(Prg& prg) {
   Gf128 x;
@@ -77,8 +83,8 @@ Gf128 weighted(const std::vector<Gf128>& sigma, const Gf128* sums) {
   return gf128_dot(sigma, std::span(sums, sigma.size()));
 }
 
-std::vector<Gf128> folded(const std::vector<Gf128>& x, int rows, const std::vector<Gf128>& w) {
-  std::vector<Gf128> out(x.size() / static_cast<std::size_t>(rows));
+Entries folded(const Entries& x, int rows, const std::vector<Gf128>& w) {
+  Entries out(x.size() / static_cast<std::size_t>(rows));
   kernels::fold(x.data(), x.size(), rows, w.data(), out.data());
   return out;
 }
@@ -87,12 +93,12 @@ std::size_t ceil_div(std::size_t n, std::size_t d) {
   return (n + d - 1) / d;
 }
 
-void pad_to(std::vector<Gf128>& x, std::size_t multiple) {
+void pad_to(Entries& x, std::size_t multiple) {  // with zeros (Gf128's default)
   x.resize(ceil_div(x.size(), multiple) * multiple);
 }
 
 // [mask, x...]: the final level's polynomial values at the nodes 0..n.
-std::vector<Gf128> masked(const Gf128& mask, const std::vector<Gf128>& x) {
+std::vector<Gf128> masked(const Gf128& mask, const Entries& x) {
   std::vector<Gf128> out{mask};
   out.insert(out.end(), x.begin(), x.end());
   return out;
@@ -153,8 +159,8 @@ struct AndProof::Run {
   // (with prev). Each pairwise key gives two seeds in the same order at
   // both holders: the later party's proof first.
   Prg my_minus, prev_plus, next_minus, my_plus;
-  std::vector<Gf128> u, v;                       // prover
-  std::vector<Gf128> u_next, v_prev;             // V- of next, V+ of prev
+  Entries u, v;                                  // prover
+  Entries u_next, v_prev;                        // V- of next, V+ of prev
   Gf128 t_minus, t_plus;                         // claim shares (V- of next, V+ of prev)
   std::vector<Gf128> b_minus, b_plus;            // every level's sums
   std::vector<Gf128> g_minus_next, g_plus_prev;  // the current level's shares
