@@ -28,13 +28,15 @@ constexpr std::size_t kN = 1000;
 constexpr std::uint64_t kCheckBytes = 2 * (32 + 1 + 3);
 // A challenge key: a 16-byte draw to one peer, a 32-byte digest to the other.
 constexpr std::uint64_t kChallengeBytes = 16 + 32;
-// verify() without bits: the challenge (16 bytes to the next peer, a 32-byte
-// digest of the other draw to the previous), alpha w for
-// two combinations (2 wide elements to one peer), the two check values to
-// each peer; with bits, one more challenge, the dot product (value and MAC
-// to one peer) and its check value to each peer.
+// verify() without bits (4 rounds): the MAC summand of the two masks rho
+// (2 wide elements to one peer), the challenge (16 bytes to the next peer,
+// a 32-byte digest of the other draw to the previous), the two masked
+// combinations w to each peer, the two check values to each peer; with
+// bits (6 rounds), one more challenge, the dot product (value and MAC to
+// one peer) and its check value to each peer.
 template <class P>
-constexpr std::uint64_t kVerifyBytes = kChallengeBytes + 2 * kWide<P> + 2 * 2 * kWide<P>;
+constexpr std::uint64_t kVerifyBytes =
+    kChallengeBytes + 2 * 2 * kWide<P> + 2 * 2 * kWide<P> + 2 * kWide<P>;
 template <class P>
 constexpr std::uint64_t kVerifyBitsBytes =
     kVerifyBytes<P> + kChallengeBytes + 2 * kWide<P> + 2 * kWide<P>;
@@ -89,7 +91,7 @@ TYPED_TEST(Mal3Comm, MatrixProductSendsTwoWideElementsPerOutput) {
   EXPECT_EQ(cost.rounds, 1u);
 }
 
-// An open verifies the products before it (3 rounds), sends one k-bit word
+// An open verifies the products before it (4 rounds), sends one k-bit word
 // per element and party, then checks the digests and agrees (3 rounds).
 TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
   auto values = TestFixture::random_values(kN, 5);
@@ -102,7 +104,7 @@ TYPED_TEST(Mal3Comm, OpenVerifiesThenSendsOneWordPerPartyThenChecks) {
   for (auto b : after_mul.bytes)
     EXPECT_EQ(b, 2 * kN * kWide<TypeParam> + kVerifyBytes<TypeParam> + kN * kWord<TypeParam> +
                      kCheckBytes);
-  EXPECT_EQ(after_mul.rounds, 1u + 3u + 4u);
+  EXPECT_EQ(after_mul.rounds, 1u + 4u + 4u);
 }
 
 // A truncation of n elements from empty pools: a batch of 1,024 masks
@@ -131,10 +133,10 @@ TYPED_TEST(Mal3Comm, TruncationMakesABatchOfMasksThenOpensOnce) {
                              dabits / 8 + 2 * masks * wide + kVerifyBitsBytes<TypeParam> +
                              kCheckBytes + n * word;
   for (int party = 0; party < 3; ++party) EXPECT_EQ(cost.bytes[party], each) << "party " << party;
-  // The daBits take 13 rounds and the top bits 8, of which their random
-  // bits 3 each (mal3_bits.h).
-  EXPECT_EQ(cost.rounds, 1u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 13u + 1u + proof.rounds +
-                             8u + 3u + 1u);
+  // The daBits take 14 rounds and the top bits 9, of which their random
+  // bits 3 each (mal3_bits.h) and their verify with bits 6.
+  EXPECT_EQ(cost.rounds, 1u + 1u + static_cast<std::uint64_t>(k - 2 - m) + 14u + 1u + proof.rounds +
+                             9u + 3u + 1u);
 }
 
 // A truncation uses what the mask pool holds first, then refills it once
@@ -197,10 +199,10 @@ TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
                              carry_bits / 8 + kVerifyBytes<TypeParam> + kCheckBytes + n * word +
                              words * 8;
   for (int party = 0; party < 3; ++party) EXPECT_EQ(cost.bytes[party], each) << "party " << party;
-  // daBits 13, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened 1,
-  // the proof, verify 3, message check 3, c opened 1, the tree, the result opened 1.
-  EXPECT_EQ(cost.rounds, 13u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + proof.rounds +
-                             3u + 3u + 1u + tree.rounds + 1u);
+  // daBits 14, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened 1,
+  // the proof, verify 4, message check 3, c opened 1, the tree, the result opened 1.
+  EXPECT_EQ(cost.rounds, 14u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + proof.rounds +
+                             4u + 3u + 1u + tree.rounds + 1u);
 }
 
 // With small blocks every bit-consuming operation runs block by block and

@@ -8,23 +8,30 @@
 //     t = sum_j chi_j b_j (b_j - 1) with its MAC is computed by one dot
 //     product (one reshare of one element); t is kept like any product.
 //  2. MACs: a second challenge is drawn after every kept pair (z, m) exists
-//     and gives two independent combinations chi', chi''; for each, w = sum
-//     chi'_j z_j and u = sum chi'_j m_j are local, alpha w takes one product
-//     (both in one reshare), and sigma = u - alpha w must be 0 in Z_{2^(k+64)}.
+//     and gives two independent combinations chi', chi''. For each,
+//     w = sum chi'_j z_j + rho and u = sum chi'_j m_j + m_rho are local,
+//     where (rho, m_rho) is a random sharing with its MAC made first, in a
+//     round of its own (so it is fixed before any challenge); w, uniform
+//     thanks to rho, is opened, so alpha w and sigma = u - alpha w are
+//     local.
 //  3. sigma', sigma'' and t are opened with each missing component sent by
 //     both of its holders, which must agree; all must be zero.
 // A challenge key is the XOR of one fresh draw from each pairwise key
 // (joint_challenge.h): a party gets its missing draw in the clear only from
 // its predecessor, after the predecessor has received what the key checks,
 // so the key is uniform to the corrupted party, which misses one draw, and
-// drawn after the values it checks are fixed. An error e of
-// a product (value error e1, MAC error e2) survives only if sum chi'_j (e2_j -
-// alpha e1_j) = 0 modulo 2^(k+64) in both combinations, which for e1 != 0
-// modulo 2^k happens with probability below 2^-64 (one combination:
-// 2^-58, SPDZ2k's s - log2(s + 1)); a harmful non-bit survives step 1 with
-// probability at most 2^-65 (docs/protocols/mal3.md). Any failure throws
-// an Error starting "abort:"; the peers get its reason at their next
-// receive (Session::abort), so all honest parties stop.
+// drawn after the values it checks are fixed. Nothing a party sends after
+// the challenge moves sigma: w and sigma are opened robustly (each
+// component from both holders), and alpha w takes no product, whose error
+// a party knowing chi could pick to cancel its own MAC errors (the check
+// of 2026-12-05 computed alpha w by a product). An error of a product
+// (value error e1, MAC error e2) survives only if sum chi'_j (e2_j -
+// alpha e1_j) + e_rho = 0 modulo 2^(k+64) in both combinations, which for
+// e1 != 0 modulo 2^k happens with probability below 2^-64 (one
+// combination: 2^-58, SPDZ2k's s - log2(s + 1)); a harmful non-bit
+// survives step 1 with probability at most 2^-65 (docs/protocols/mal3.md).
+// Any failure throws an Error starting "abort:"; the peers get its reason
+// at their next receive (Session::abort), so all honest parties stop.
 #pragma once
 
 namespace sqt {
@@ -76,14 +83,24 @@ void Mal3<R>::verify(const Share* fresh) {
   boolean_.verify_ands();
   if (pending_.empty() && bit_checks_.empty() && !fresh) return;
   ++verifications_;
+  // rho', rho'' with their MACs, fixed (received by every predecessor)
+  // before either challenge is drawn.
+  // (Not kept: they enter the combinations with coefficient 1 below.)
+  Share masks{{prg_prev_.template random<W>({2}), prg_next_.template random<W>({2}), {}, {}}};
+  masks.s[2] = mac_summand(masks.s[0], masks.s[1]);
+  send_wide(prev_, masks.s[2]);
+  masks.s[3] = receive_wide(next_, {2});
   const bool bits = !bit_checks_.empty() || fresh;
   if (bits) {
     Prg chi = challenge();
     bit_check_products(chi, fresh);  // kept: the last pending pair
   }
-  // Two independent combinations: w_c = sum chi_c z, u_c = sum chi_c m.
+  // Two independent combinations, each masked by rho_c:
+  // w_c = sum chi_c z + rho_c, u_c = sum chi_c m + m_rho_c.
   Prg chi = challenge();
-  W w[2][2] = {}, u[2][2] = {};  // [combination][component]
+  W w[2][2], u[2][2];  // [combination][component]
+  for (int c = 0; c < 2; ++c)
+    for (int j = 0; j < 2; ++j) w[c][j] = masks.s[j][c], u[c][j] = masks.s[2 + j][c];
   for (const Share& z : pending_) {
     for (int c = 0; c < 2; ++c) {
       const Tensor<W> coefficient = chi.template random<W>({z.s[0].size()});
@@ -95,20 +112,17 @@ void Mal3<R>::verify(const Share* fresh) {
       }
     }
   }
+  Share masked = zeros({2});
+  for (int c = 0; c < 2; ++c) masked.s[0][c] = w[c][0], masked.s[1][c] = w[c][1];
+  const Tensor<W> w_open = open_robust(masked, "MAC check");  // uniform: rho_c
   Share sigma = zeros({bits ? 3u : 2u});  // sigma', sigma'' (, t)
+  for (int c = 0; c < 2; ++c) {
+    sigma.s[0][c] = u[c][0] - alpha_[0] * w_open[c];
+    sigma.s[1][c] = u[c][1] - alpha_[1] * w_open[c];
+  }
   if (bits) {
     sigma.s[0][2] = pending_.back().s[0][0];
     sigma.s[1][2] = pending_.back().s[1][0];
-  }
-  // alpha w_c by one product (not kept: its error only moves sigma_c).
-  Tensor<W> term(Shape{2}, kUninitialized);
-  for (int c = 0; c < 2; ++c) term[c] = alpha_[0] * (w[c][0] + w[c][1]) + alpha_[1] * w[c][0];
-  add_zero_share(term);
-  send_wide(prev_, term);
-  const Tensor<W> from_next = receive_wide(next_, {2});
-  for (int c = 0; c < 2; ++c) {
-    sigma.s[0][c] = u[c][0] - term[c];
-    sigma.s[1][c] = u[c][1] - from_next[c];
   }
   const Tensor<W> opened = open_robust(sigma, "MAC check");
   pending_.clear();
