@@ -115,7 +115,7 @@ void Mal3<R>::verify(const Share* fresh) {
   Share masked = zeros({2});
   for (int c = 0; c < 2; ++c) masked.s[0][c] = w[c][0], masked.s[1][c] = w[c][1];
   const Tensor<W> w_open = open_robust(masked, "MAC check");  // uniform: rho_c
-  Share sigma = zeros({bits ? 3u : 2u});  // sigma', sigma'' (, t)
+  Share sigma = zeros({bits ? 3u : 2u});                      // sigma', sigma'' (, t)
   for (int c = 0; c < 2; ++c) {
     sigma.s[0][c] = u[c][0] - alpha_[0] * w_open[c];
     sigma.s[1][c] = u[c][1] - alpha_[1] * w_open[c];
