@@ -8,7 +8,9 @@
 // components i and i+1 of both (Mal3Share: s[0], s[1] of x; s[2], s[3] of
 // m). Linear operations act on all four; a product computes x y and m y by
 // rep3's reshare (one message of two wide elements per element). A party
-// can only add errors to what it sends; every such error is caught:
+// can only add errors to what it sends; every error that changes a value
+// is caught (an error in the top bits of a MAC alone may survive a check:
+// docs/protocols/mal3.md, "What is left out"):
 //  - products, inputs' MACs and random values: every pair (z, m) made by a
 //    reshare is kept and, before any value is revealed, checked at once with
 //    a random linear combination drawn after they exist (mal3_verify.h);
@@ -21,8 +23,9 @@
 //    mal3_masks.h, mal3_boolean.h, and_proof.h).
 // Only masked values (x + r with r uniform and unknown to every single
 // party) are opened before a check, so a deviation cannot make the abort
-// depend on a secret. docs/protocols/mal3.md gives every message, the
-// checks, and the statistical security of a whole training run.
+// depend on a secret, save for the MAC-only error above.
+// docs/protocols/mal3.md gives every message, the checks, and the
+// statistical security of a whole training run.
 //
 // Rings: k = 64 or 128 with s = 64 (values and MACs stored in words of
 // k + 64 bits: u128, or u192 from core/u192.h).

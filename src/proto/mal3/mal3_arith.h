@@ -7,7 +7,9 @@
 // y_{i+1}) + x_{i+1} y_i of x y (and the same with the MAC components of x
 // for m y), plus a zero sharing, goes to party i-1. Opened values travel as
 // their low k bits only: the high half of a wide element is never sent
-// except inside a product's reshare, where a zero sharing masks it.
+// except inside a product's reshare, where a zero sharing masks it, and in
+// the MAC check's openings (mal3_verify.h: w masked by a random sharing,
+// sigma zero unless a party cheated).
 #pragma once
 
 #include <algorithm>
