@@ -6,10 +6,12 @@
 // predecessor) and its SHA-256 digest from the other, which must match. The
 // corrupted party gets the draw of the two honest parties' key only from
 // its predecessor, after the predecessor has received every message the
-// corrupted party sent it before (the products and triples that the key
-// checks are sent to the predecessor), so the key is uniform and
-// unpredictable to it until those are fixed, even if it waits (rushes). Used by mal3's MAC and bit
-// checks and by the shuffle of its binary triples. Borrows the network and the PRGs.
+// corrupted party sent it before (everything a key checks is sent to the
+// predecessor: products, MAC summands, random bits' components, ANDs,
+// proof shares), so the key is uniform and unpredictable to it until those
+// are fixed, even if it waits (rushes). Used by mal3's MAC and bit checks,
+// its daBit parity checks and the proof of its ANDs. Borrows the network
+// and the PRGs.
 #pragma once
 
 #include "crypto/prg.h"
