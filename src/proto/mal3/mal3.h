@@ -274,8 +274,11 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // sharing (a zero sharing added, sent to party i-1) and keeps the pair for
   // the next verify().
   Share reshare_product(Product z);
-  // The MAC of a value given by its two components (one product with alpha).
+  // The MAC of a value given by its two components (one product with alpha),
+  // the pair kept for the next verify(); with_unkept_mac does not keep it
+  // (verify()'s own masks).
   Share with_mac(Tensor<W> x0, Tensor<W> x1);
+  Share with_unkept_mac(Tensor<W> x0, Tensor<W> x1);
   // This party's summand of that product (sent to party i-1).
   Tensor<W> mac_summand(const Tensor<W>& x0, const Tensor<W>& x1);
   void add_zero_share(Tensor<W>& z) {

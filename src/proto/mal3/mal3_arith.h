@@ -156,11 +156,16 @@ Tensor<typename Mal3<R>::W> Mal3<R>::mac_summand(const Tensor<W>& x0, const Tens
 }
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::with_mac(Tensor<W> x0, Tensor<W> x1) {
+typename Mal3<R>::Share Mal3<R>::with_unkept_mac(Tensor<W> x0, Tensor<W> x1) {
   Tensor<W> term = mac_summand(x0, x1);
   send_wide(prev_, term);
   Tensor<W> from_next = receive_wide(next_, term.shape());
-  Share z{{std::move(x0), std::move(x1), std::move(term), std::move(from_next)}};
+  return Share{{std::move(x0), std::move(x1), std::move(term), std::move(from_next)}};
+}
+
+template <RingElement R>
+typename Mal3<R>::Share Mal3<R>::with_mac(Tensor<W> x0, Tensor<W> x1) {
+  Share z = with_unkept_mac(std::move(x0), std::move(x1));
   keep_for_check(z);
   return z;
 }

@@ -86,10 +86,8 @@ void Mal3<R>::verify(const Share* fresh) {
   // rho', rho'' with their MACs, fixed (received by every predecessor)
   // before either challenge is drawn.
   // (Not kept: they enter the combinations with coefficient 1 below.)
-  Share masks{{prg_prev_.template random<W>({2}), prg_next_.template random<W>({2}), {}, {}}};
-  masks.s[2] = mac_summand(masks.s[0], masks.s[1]);
-  send_wide(prev_, masks.s[2]);
-  masks.s[3] = receive_wide(next_, {2});
+  Tensor<W> first = prg_prev_.template random<W>({2});
+  const Share masks = with_unkept_mac(std::move(first), prg_next_.template random<W>({2}));
   const bool bits = !bit_checks_.empty() || fresh;
   if (bits) {
     Prg chi = challenge();
