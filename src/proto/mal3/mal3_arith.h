@@ -174,13 +174,14 @@ template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::reshare_product(Product z) {
   add_zero_share(z.value);
   add_zero_share(z.mac);
-  const std::size_t n = z.value.size();
   const Shape sh = z.value.shape();
-  std::vector<const Tensor<W>*> both{&z.value, &z.mac};
-  send_wide(prev_, tensor_join(both));
-  Tensor<W> from_next = receive_wide(next_, {2 * n});
-  Share out{{std::move(z.value), tensor_part(from_next, 0, sh), std::move(z.mac),
-             tensor_part(from_next, n, sh)}};
+  // Two messages sent back to back (one round), so neither side copies
+  // them into or out of one buffer.
+  send_wide(prev_, z.value);
+  send_wide(prev_, z.mac);
+  Tensor<W> value_next = receive_wide(next_, sh);
+  Tensor<W> mac_next = receive_wide(next_, sh);
+  Share out{{std::move(z.value), std::move(value_next), std::move(z.mac), std::move(mac_next)}};
   keep_for_check(out);
   return out;
 }

@@ -94,6 +94,22 @@ inline void append_bits(const BitPlanes& x, int plane, BitPlanes& out, std::size
   }
 }
 
+// The lowest bit of each of the values (a whole number of words of them),
+// as one plane.
+template <class W>
+BitPlanes lowest_bits(const Tensor<W>& values) {
+  SQT_CHECK(values.size() % 64 == 0, "mal3: {} values are not whole words of bits", values.size());
+  BitPlanes out(values.size(), 1, kUninitialized);
+  std::uint64_t* words = out.plane(0);
+  for (std::size_t w = 0; w < out.words_per_plane(); ++w) {
+    const W* v = values.data() + 64 * w;
+    std::uint64_t word = 0;
+    for (unsigned b = 0; b < 64; ++b) word |= (static_cast<std::uint64_t>(v[b]) & 1) << b;
+    words[w] = word;
+  }
+  return out;
+}
+
 inline Mal3BoolShare bool_concat(const std::vector<Mal3BoolShare>& parts) {
   Mal3BoolShare out{BitPlanes(parts.front().s[0].n(), 0), BitPlanes(parts.front().s[0].n(), 0)};
   for (const Mal3BoolShare& p : parts)
@@ -115,12 +131,8 @@ typename Mal3<R>::DaBits Mal3<R>::make_dabits(std::size_t count) {
   // one sacrificial daBit of its own, whose uniform bit hides the parity.
   // The parity of an arithmetic sum is the XOR of the lowest bits of its
   // components, so both sides are binary sharings of one bit per check.
-  BitPlanes low_first(checks + count, 1), low_second(checks + count, 1);
-  for (std::size_t i = 0; i < checks + count; ++i) {
-    if (bits.s[0][i] & 1) low_first.set(0, i, true);
-    if (bits.s[1][i] & 1) low_second.set(0, i, true);
-  }
-  const Mal3BoolShare arith_low{std::move(low_first), std::move(low_second)};
+  const Mal3BoolShare arith_low{mal3_detail::lowest_bits(bits.s[0]),
+                                mal3_detail::lowest_bits(bits.s[1])};
   Prg chi = challenge();
   const std::size_t words = count / 64;
   std::vector<std::uint64_t> subset(words);
@@ -200,9 +212,11 @@ typename Mal3<R>::Share Mal3<R>::bool_to_arith(const Mal3BoolShare& b) {
     out.s[j] = Tensor<W>(Shape{total}, kUninitialized);
     const W* d = dabit_pool_.arith.s[j].data() + at;
     W* o = out.s[j].data();
+    const W p = public_part[j];
+    // Branch-free (the bits of e are uniform): d + flip (p - 2 d).
     for (std::size_t i = 0; i < total; ++i) {
-      const bool flip = (e_words[i / 64] >> (i % 64)) & 1;
-      o[i] = flip ? public_part[j] - d[i] : d[i];
+      const W flip = W{0} - W((e_words[i / 64] >> (i % 64)) & 1);
+      o[i] = d[i] + (flip & (p - 2 * d[i]));
     }
   }
   return out;

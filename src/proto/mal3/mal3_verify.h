@@ -99,14 +99,24 @@ void Mal3<R>::verify(const Share* fresh) {
   W w[2][2], u[2][2];  // [combination][component]
   for (int c = 0; c < 2; ++c)
     for (int j = 0; j < 2; ++j) w[c][j] = masks.s[j][c], u[c][j] = masks.s[2 + j][c];
+  // Coefficients in chunks that stay in cache, both combinations in one
+  // pass over each kept pair.
+  constexpr std::size_t kChunk = 2048;
+  UninitVector<W> coefficients(2 * kChunk);
+  W* first_chi = coefficients.data();
+  W* second_chi = first_chi + kChunk;
   for (const Share& z : pending_) {
-    for (int c = 0; c < 2; ++c) {
-      const Tensor<W> coefficient = chi.template random<W>({z.s[0].size()});
-      for (std::size_t i = 0; i < coefficient.size(); ++i) {
-        w[c][0] += coefficient[i] * z.s[0][i];
-        w[c][1] += coefficient[i] * z.s[1][i];
-        u[c][0] += coefficient[i] * z.s[2][i];
-        u[c][1] += coefficient[i] * z.s[3][i];
+    const std::size_t n = z.s[0].size();
+    for (std::size_t start = 0; start < n; start += kChunk) {
+      const std::size_t len = std::min(kChunk, n - start);
+      chi.fill(std::span(first_chi, len));
+      chi.fill(std::span(second_chi, len));
+      const W *z0 = z.s[0].data() + start, *z1 = z.s[1].data() + start;
+      const W *m0 = z.s[2].data() + start, *m1 = z.s[3].data() + start;
+      for (std::size_t i = 0; i < len; ++i) {
+        const W a = first_chi[i], b = second_chi[i];
+        w[0][0] += a * z0[i], w[0][1] += a * z1[i], u[0][0] += a * m0[i], u[0][1] += a * m1[i];
+        w[1][0] += b * z0[i], w[1][1] += b * z1[i], u[1][0] += b * m0[i], u[1][1] += b * m1[i];
       }
     }
   }
