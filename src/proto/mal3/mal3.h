@@ -36,6 +36,7 @@
 
 #include <bit>
 #include <map>
+#include <mutex>
 #include <string_view>
 
 #include "core/bit_planes.h"
@@ -387,6 +388,7 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Components bits_before_input_party(const Tensor<W>& c);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
+  void combine_pending(Prg& chi, W (&w)[2][2], W (&u)[2][2]);
   // Opens x + r modulo 2^l for fresh checked edaBits r, after making sure
   // the daBit pool covers them and result_planes planes of results.
   MaskedEdaBits masked_edabits(const Share& x, int l, int result_planes);

@@ -36,6 +36,14 @@
 
 namespace sqt {
 
+namespace mal3_detail {
+
+// Kept elements per chunk of the MAC check's combinations (the two
+// coefficient buffers, 64 KB at k = 64, stay in cache).
+inline constexpr std::size_t kCombineChunk = 2048;
+
+}  // namespace mal3_detail
+
 template <RingElement R>
 Prg Mal3<R>::challenge() {
   return joint_challenge(net_, prg_prev_, prg_next_, "mal3");
@@ -78,6 +86,49 @@ Tensor<typename Mal3<R>::W> Mal3<R>::open_robust(const Share& x, const char* wha
   return from_prev;
 }
 
+// Both combinations of every kept pair, added to w and u. The kept elements
+// are cut into chunks of kCombineChunk; chunk q's coefficients (both
+// combinations) come from its own key, the q-th draw of chi, so the chunks
+// can be combined on any number of threads with the same result.
+template <RingElement R>
+void Mal3<R>::combine_pending(Prg& chi, W (&w)[2][2], W (&u)[2][2]) {
+  constexpr std::size_t kChunk = mal3_detail::kCombineChunk;
+  struct Chunk {
+    const Share* z;
+    std::size_t start, len;
+  };
+  std::vector<Chunk> chunks;
+  for (const Share& z : pending_)
+    for (std::size_t start = 0; start < z.s[0].size(); start += kChunk)
+      chunks.push_back({&z, start, std::min(kChunk, z.s[0].size() - start)});
+  std::vector<Key128> keys(chunks.size());
+  chi.fill_bytes(keys.data(), keys.size() * sizeof(Key128));
+  std::mutex total;
+  session_.pool().for_ranges(chunks.size(), 8, [&](std::size_t begin, std::size_t end) {
+    UninitVector<W> coefficients(2 * kChunk);
+    W* const first_chi = coefficients.data();
+    W* const second_chi = first_chi + kChunk;
+    W sw[2][2] = {}, su[2][2] = {};
+    for (std::size_t q = begin; q < end; ++q) {
+      const Chunk& c = chunks[q];
+      Prg prg(keys[q]);
+      prg.fill(std::span(first_chi, c.len));
+      prg.fill(std::span(second_chi, c.len));
+      const Share& z = *c.z;
+      const W *z0 = z.s[0].data() + c.start, *z1 = z.s[1].data() + c.start;
+      const W *m0 = z.s[2].data() + c.start, *m1 = z.s[3].data() + c.start;
+      for (std::size_t i = 0; i < c.len; ++i) {
+        const W a = first_chi[i], b = second_chi[i];
+        sw[0][0] += a * z0[i], sw[0][1] += a * z1[i], su[0][0] += a * m0[i], su[0][1] += a * m1[i];
+        sw[1][0] += b * z0[i], sw[1][1] += b * z1[i], su[1][0] += b * m0[i], su[1][1] += b * m1[i];
+      }
+    }
+    const std::lock_guard<std::mutex> lock(total);
+    for (int k = 0; k < 2; ++k)
+      for (int j = 0; j < 2; ++j) w[k][j] += sw[k][j], u[k][j] += su[k][j];
+  });
+}
+
 template <RingElement R>
 void Mal3<R>::verify(const Share* fresh) {
   boolean_.verify_ands();
@@ -99,27 +150,7 @@ void Mal3<R>::verify(const Share* fresh) {
   W w[2][2], u[2][2];  // [combination][component]
   for (int c = 0; c < 2; ++c)
     for (int j = 0; j < 2; ++j) w[c][j] = masks.s[j][c], u[c][j] = masks.s[2 + j][c];
-  // Coefficients in chunks that stay in cache, both combinations in one
-  // pass over each kept pair.
-  constexpr std::size_t kChunk = 2048;
-  UninitVector<W> coefficients(2 * kChunk);
-  W* first_chi = coefficients.data();
-  W* second_chi = first_chi + kChunk;
-  for (const Share& z : pending_) {
-    const std::size_t n = z.s[0].size();
-    for (std::size_t start = 0; start < n; start += kChunk) {
-      const std::size_t len = std::min(kChunk, n - start);
-      chi.fill(std::span(first_chi, len));
-      chi.fill(std::span(second_chi, len));
-      const W *z0 = z.s[0].data() + start, *z1 = z.s[1].data() + start;
-      const W *m0 = z.s[2].data() + start, *m1 = z.s[3].data() + start;
-      for (std::size_t i = 0; i < len; ++i) {
-        const W a = first_chi[i], b = second_chi[i];
-        w[0][0] += a * z0[i], w[0][1] += a * z1[i], u[0][0] += a * m0[i], u[0][1] += a * m1[i];
-        w[1][0] += b * z0[i], w[1][1] += b * z1[i], u[1][0] += b * m0[i], u[1][1] += b * m1[i];
-      }
-    }
-  }
+  combine_pending(chi, w, u);
   Share masked = zeros({2});
   for (int c = 0; c < 2; ++c) masked.s[0][c] = w[c][0], masked.s[1][c] = w[c][1];
   const Tensor<W> w_open = open_robust(masked, "MAC check");  // uniform: rho_c
