@@ -99,6 +99,12 @@ TamperPlan cheat_plan(const SelftestOptions& options) {
   plan.kind = kinds[choice.next_u64() % 3];
   plan.seed = choice.next_u64();
   plan.element_bytes = kRingBits<typename P::Ring> / 8;
+  if constexpr (requires { P::kWordHeadroomBits; }) {
+    // Words of k + headroom bits: change their value bits, which every
+    // check must notice (a change above them may pass; mal3.md).
+    plan.value_bytes = plan.element_bytes;
+    plan.element_bytes += P::kWordHeadroomBits / 8;
+  }
   return plan;
 }
 

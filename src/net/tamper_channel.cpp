@@ -1,5 +1,6 @@
 #include "net/tamper_channel.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "crypto/prg.h"
@@ -51,22 +52,26 @@ void Tamper::change(std::vector<std::byte>& m) const {
   std::size_t size = static_cast<std::size_t>(plan_.element_bytes);
   if (m.size() % size != 0) size = m.size() % 8 == 0 ? 8 : 1;
   const std::size_t elements = m.size() / size;
+  // The bytes of each element a change may touch: all, or the low ones.
+  const std::size_t low =
+      plan_.value_bytes > 0 ? std::min(size, static_cast<std::size_t>(plan_.value_bytes)) : size;
   const std::size_t first = prg.next_u64() % elements;
   switch (plan_.kind) {
     case TamperKind::kFlipByte: {
       std::size_t at = prg.next_u64() % m.size();
+      if (low < size) at = at / size * size + at % size % low;
       m[at] ^= static_cast<std::byte>(1 + prg.next_u64() % 255);
       break;
     }
     case TamperKind::kAddHalfRing:
-      m[first * size + size - 1] ^= std::byte{0x80};  // + 2^(8 size - 1)
+      m[first * size + low - 1] ^= std::byte{0x80};  // + 2^(8 low - 1)
       break;
     case TamperKind::kCancellingPair: {
       const std::uint64_t d = prg.next_u64() | 1;
-      add_at(m, first * size, size, d, false);
+      add_at(m, first * size, low, d, false);
       const std::size_t second =
           elements > 1 ? (first + 1 + prg.next_u64() % (elements - 1)) % elements : first;
-      add_at(m, second * size, size, d, second != first);
+      add_at(m, second * size, low, d, second != first);
       break;
     }
   }

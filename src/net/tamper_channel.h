@@ -34,6 +34,11 @@ struct TamperPlan {
   TamperKind kind = TamperKind::kFlipByte;
   std::uint64_t seed = 1;  // chooses the position and the values
   int element_bytes = 8;   // ring element size (8, 16 or 24)
+  // Nonzero: changes stay within the low value_bytes of each element. For
+  // protocols whose words carry bits above the value (mal3: k + 64 bits),
+  // where a change confined to the high bits changes no value and may go
+  // unnoticed (docs/protocols/mal3.md, "What is left out").
+  int value_bytes = 0;
 };
 
 const char* tamper_kind_name(TamperKind kind);

@@ -84,6 +84,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   static constexpr std::string_view kName = "mal3";
   static constexpr int kRing = kRingBits<R>;
   static constexpr int kParties = 3;
+  // Bits of a word above the value's k (the MAC ring's s = 64; shares,
+  // MACs and most messages are words of k + 64 bits).
+  static constexpr int kWordHeadroomBits = 64;
   static constexpr ProtocolInfo kInfo{
       "mal3", 3, "malicious with abort, 1 of 3 corrupted", "Z_2^64, Z_2^128", "pairwise", true};
 
