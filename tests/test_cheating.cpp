@@ -289,8 +289,9 @@ TYPED_TEST(Cheating, EveryDeviationAbortsUnanimouslyOrChangesNothing) {
 // Structured attacks on chosen messages: 16 bytes (rep4: the group keys, a
 // leader handing two members different keys; mal3: the challenge keys), 32
 // bytes (the digests of the message check: cheating inside the check; mal3:
-// also the MAC check's masks and masked combinations and the bit check's
-// dot product) and the verdicts (1 byte).
+// also the MAC check's masks and masked combinations; the bit check's dot
+// product now travels as two 16-byte messages at k = 64) and the verdicts
+// (1 byte).
 TYPED_TEST(Cheating, TargetedAttacksOnKeysDigestsAndVerdictsAbort) {
   using P = TypeParam;
   int attacks = 0;

@@ -7,10 +7,11 @@
 // (drawn from the pairwise keys, fresh per session). Party i holds the
 // components i and i+1 of both (Mal3Share: s[0], s[1] of x; s[2], s[3] of
 // m). Linear operations act on all four; a product computes x y and m y by
-// rep3's reshare (one message of two wide elements per element). A party
-// can only add errors to what it sends; every error that changes a value
-// is caught (an error in the top bits of a MAC alone may survive a check:
-// docs/protocols/mal3.md, "What is left out"):
+// rep3's reshare (two messages of one wide element per element, sent back
+// to back). A party can only add errors to what it sends; every error that
+// changes a value is caught (an error in the top bits of a MAC alone, or in
+// a value's bits above k, may survive a check: docs/protocols/mal3.md,
+// "What is left out"):
 //  - products, inputs' MACs and random values: every pair (z, m) made by a
 //    reshare is kept and, before any value is revealed, checked at once with
 //    a random linear combination drawn after they exist (mal3_verify.h);
