@@ -404,4 +404,22 @@ TYPED_TEST(Rep3Control, ControlRep3CompletesWithWrongResults) {
 }
 
 }  // namespace
+
+// sqt selftest --cheat-party sets value_bytes for mal3, whose words carry
+// 64 bits above the value: every kind of change must then stay within the
+// low value_bytes of the element it touches.
+TEST(TamperPlanValueBytes, EveryChangeStaysWithinTheValueBytesOfItsElement) {
+  for (TamperKind kind :
+       {TamperKind::kFlipByte, TamperKind::kAddHalfRing, TamperKind::kCancellingPair}) {
+    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+      Tamper tamper(TamperPlan{0, kind, seed, 16, 8});
+      std::vector<std::byte> message(16 * 10, std::byte{0x5a});
+      ASSERT_TRUE(tamper.apply(message));
+      ASSERT_FALSE(tamper.changed_bytes().empty()) << tamper_kind_name(kind) << ", seed " << seed;
+      for (std::size_t at : tamper.changed_bytes())
+        EXPECT_LT(at % 16, 8u) << tamper_kind_name(kind) << ", seed " << seed << ", byte " << at;
+    }
+  }
+}
+
 }  // namespace sqt
