@@ -196,7 +196,7 @@ constexpr bool kIsMal3 = std::is_same_v<P, Mal3<typename P::Ring>>;
 template <class P>
 int element_bytes(std::uint64_t coin) {
   constexpr int ring = kRingBits<typename P::Ring> / 8;
-  if constexpr (kIsMal3<P>) return coin % 2 ? ring + 8 : ring;
+  if constexpr (kIsMal3<P>) return coin % 2 ? ring + P::kWordHeadroomBits / 8 : ring;
   return ring;
 }
 
@@ -209,7 +209,8 @@ bool harmless_change(const std::vector<std::size_t>& changed) {
   if constexpr (!kIsMal3<P>) {
     return false;
   } else {
-    constexpr std::size_t ring = kRingBits<typename P::Ring> / 8, wide = ring + 8;
+    constexpr std::size_t ring = kRingBits<typename P::Ring> / 8;
+    constexpr std::size_t wide = ring + P::kWordHeadroomBits / 8;
     for (std::size_t at : changed)
       if (at % wide < ring) return false;
     return !changed.empty();
