@@ -390,6 +390,63 @@ TYPED_TEST(Cheating, AbortRateDoesNotDependOnTheSecret) {
   EXPECT_EQ(aborts[0], data_messages);
 }
 
+// mal3's checks sum over random subsets, not with scalar coefficients
+// (until 2026-12-07 they did): an error of 2^(k+63), the top bit of a wide
+// word, in a product's MAC summand then aborts at the first check (two
+// scalar combinations missed it with probability 1/4, and a surviving
+// error was multiplied by secrets in later products: a selective failure).
+// Every message of a product gets a top-bit error at 16 positions; the
+// product is then opened (a check) and multiplied by a secret that is even
+// or odd. Whether the honest parties abort must not depend on that secret,
+// and an error in the MAC message (the second of the product's two) must
+// always abort. (Under the scalar check a MAC trial passed the first check
+// with probability 1/4.)
+template <class R>
+void check_top_bit_errors_of_a_product() {
+  using P = Mal3<R>;
+  using W = typename P::W;
+  auto work = [](int stage, R later) {
+    return [stage, later](P& p, std::vector<Tensor<R>>& outputs) {
+      const Shape shape{kElements};
+      auto x = p.input(0, Tensor<R>(shape, R{3}), shape);
+      auto y = p.input(0, Tensor<R>(shape, R{5}), shape);
+      auto s = p.input(2, Tensor<R>(shape, later), shape);
+      if (stage == 0) return;
+      auto z = p.mul(x, y);
+      if (stage == 1) return;
+      outputs.push_back(p.open(z));
+      outputs.push_back(p.open(p.mul(z, s)));
+    };
+  };
+  const int cheater = 1;
+  const std::uint64_t first = messages_sent<P>(cheater, work(0, 2));
+  const std::uint64_t end = messages_sent<P>(cheater, work(1, 2));
+  ASSERT_EQ(end, first + 2);  // the product's value, then its MAC
+  const auto honest_abort = [&](const std::vector<Outcome<P>>& outcomes) {
+    int aborted = 0;
+    for (int id = 0; id < P::kParties; ++id) aborted += id != cheater && outcomes[id].aborted;
+    EXPECT_TRUE(aborted == 0 || aborted == P::kParties - 1);  // unanimous
+    return aborted > 0;
+  };
+  for (std::uint64_t m = first; m < end; ++m)
+    for (std::uint64_t seed = 1; seed <= 16; ++seed) {
+      const TamperPlan plan{m, TamperKind::kAddHalfRing, seed, static_cast<int>(sizeof(W))};
+      const bool even = honest_abort(run_trial<P>(cheater, plan, work(2, 2)));
+      const bool odd = honest_abort(run_trial<P>(cheater, plan, work(2, 3)));
+      EXPECT_EQ(even, odd) << "message " << m << ", seed " << seed;
+      if (m + 1 == end) {
+        EXPECT_TRUE(even && odd) << "MAC message, seed " << seed;
+      }
+    }
+}
+
+TEST(Mal3TopBitErrors, AbortAtTheFirstCheckWhateverTheSecret) {
+  check_top_bit_errors_of_a_product<std::uint64_t>();
+#ifndef SQT_TEST_ONE_RING
+  check_top_bit_errors_of_a_product<u128>();
+#endif
+}
+
 // Control: the same random changes under semi-honest rep3 are never noticed
 // and change the result in many trials (the others change bits that do not
 // matter, such as the padding of bit planes): the criterion above can fail.

@@ -28,18 +28,21 @@ constexpr std::size_t kN = 1000;
 constexpr std::uint64_t kCheckBytes = 2 * (32 + 1 + 3);
 // A challenge key: a 16-byte draw to one peer, a 32-byte digest to the other.
 constexpr std::uint64_t kChallengeBytes = 16 + 32;
-// verify() without bits (4 rounds): the MAC summand of the two masks rho
-// (2 wide elements to one peer), the challenge (16 bytes to the next peer,
-// a 32-byte digest of the other draw to the previous), the two masked
-// combinations w to each peer, the two check values to each peer; with
-// bits (6 rounds), one more challenge, the dot product (value and MAC to
-// one peer) and its check value to each peer.
+// verify() without bits (4 rounds): the MAC summands of the 64 masks rho_s
+// (64 wide elements to one peer), the challenge (16 bytes to the next peer,
+// a 32-byte digest of the other draw to the previous), the 64 masked subset
+// sums w_s and then the 64 check values sigma_s, each as one component to
+// one peer and a 32-byte digest of the other to the other peer; with bits
+// (6 rounds), one more challenge, the 64 subset dot products t_s (value and
+// MAC to one peer) and their 64 check values opened with the sigma_s.
+constexpr std::uint64_t kSubsets = 64;
+constexpr std::uint64_t kDigestBytes = 32;
 template <class P>
-constexpr std::uint64_t kVerifyBytes =
-    kChallengeBytes + 2 * 2 * kWide<P> + 2 * 2 * kWide<P> + 2 * kWide<P>;
+constexpr std::uint64_t kVerifyBytes = kChallengeBytes + kSubsets* kWide<P> +
+                                       2 * (kSubsets * kWide<P> + kDigestBytes);
 template <class P>
 constexpr std::uint64_t kVerifyBitsBytes =
-    kVerifyBytes<P> + kChallengeBytes + 2 * kWide<P> + 2 * kWide<P>;
+    kVerifyBytes<P> + kChallengeBytes + 2 * kSubsets* kWide<P> + kSubsets* kWide<P>;
 
 // The proof of `words` words of ANDs (and_proof.h), per party: the weights'
 // challenge; per level of L rows, 2L - 1 values of 16 bytes to V- and a

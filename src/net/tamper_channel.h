@@ -36,8 +36,8 @@ struct TamperPlan {
   int element_bytes = 8;   // ring element size (8, 16 or 24)
   // Nonzero: changes stay within the low value_bytes of each element. For
   // protocols whose words carry bits above the value (mal3: k + 64 bits),
-  // where a change confined to the high bits changes no value and may go
-  // unnoticed (docs/protocols/mal3.md, "What is left out").
+  // where a change confined to the high bits changes no value and passes
+  // when the MAC key times it vanishes (docs/protocols/mal3.md, "Checks").
   int value_bytes = 0;
 };
 

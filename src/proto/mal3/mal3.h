@@ -9,12 +9,10 @@
 // m). Linear operations act on all four; a product computes x y and m y by
 // rep3's reshare (two messages of one wide element per element, sent back
 // to back). A party can only add errors to what it sends; every error that
-// changes a value is caught (an error in the top bits of a MAC alone, or in
-// a value's bits above k, may survive a check: docs/protocols/mal3.md,
-// "What is left out"):
+// changes a value or leaves a MAC inconsistent is caught:
 //  - products, inputs' MACs and random values: every pair (z, m) made by a
-//    reshare is kept and, before any value is revealed, checked at once with
-//    a random linear combination drawn after they exist (mal3_verify.h);
+//    reshare is kept and, before any value is revealed, checked at once by
+//    sums over 64 random subsets drawn after they exist (mal3_verify.h);
 //  - openings: one holder of the missing component sends it, the other
 //    vouches for it through a digest (MessageCheck) compared before an
 //    opened value is used for an output;
@@ -24,7 +22,7 @@
 //    mal3_masks.h, mal3_boolean.h, and_proof.h).
 // Only masked values (x + r with r uniform and unknown to every single
 // party) are opened before a check, so a deviation cannot make the abort
-// depend on a secret, save for the MAC-only error above.
+// depend on a secret.
 // docs/protocols/mal3.md gives every message, the checks, and the
 // statistical security of a whole training run.
 //
@@ -44,6 +42,7 @@
 #include "core/precision.h"
 #include "core/tensor_ops.h"
 #include "kernels/matmul.h"
+#include "kernels/subset_sums.h"
 #include "proto/common/bit_circuits.h"
 #include "proto/common/joint_challenge.h"
 #include "proto/common/message_check.h"
@@ -392,7 +391,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Components bits_before_input_party(const Tensor<W>& c);
   // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
   void verify(const Share* fresh);
-  void combine_pending(Prg& chi, W (&w)[2][2], W (&u)[2][2]);
+  // The checks compare sums over 64 random subsets (kernels/subset_sums.h).
+  static constexpr int kSubsetTests = kernels::SubsetSums<W, 1>::kSubsets;
+  void combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetTests][2]);
   // Opens x + r modulo 2^l for fresh checked edaBits r, after making sure
   // the daBit pool covers them and result_planes planes of results.
   MaskedEdaBits masked_edabits(const Share& x, int l, int result_planes);

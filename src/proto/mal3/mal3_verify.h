@@ -4,18 +4,20 @@
 //  0. ANDs: the binary sharing's proof of every AND since the last check
 //     (mal3_boolean.h, and_proof.h), so no value that depends on an AND is
 //     opened unmasked, or masks anything, before it passes.
-//  1. Bits (if any sharing must hold bits): a challenge chi is drawn, and
-//     t = sum_j chi_j b_j (b_j - 1) with its MAC is computed by one dot
-//     product (one reshare of one element); t is kept like any product.
+//  1. Bits (if any sharing must hold bits): a challenge draws 64 random
+//     subsets S_s of the bits, and t_s = sum_{j in S_s} b_j (b_j - 1) with
+//     its MAC is computed by 64 dot products (one reshare of 64 elements);
+//     the t_s are kept like any product.
 //  2. MACs: a second challenge is drawn after every kept pair (z, m) exists
-//     and gives two independent combinations chi', chi''. For each,
-//     w = sum chi'_j z_j + rho and u = sum chi'_j m_j + m_rho are local,
-//     where (rho, m_rho) is a random sharing with its MAC made first, in a
-//     round of its own (so it is fixed before any challenge); w, uniform
-//     thanks to rho, is opened, so alpha w and sigma = u - alpha w are
-//     local.
-//  3. sigma', sigma'' and t are opened with each missing component sent by
-//     both of its holders, which must agree; all must be zero.
+//     and draws 64 random subsets S_s of the kept elements. For each,
+//     w_s = sum_{S_s} z_j + rho_s and u_s = sum_{S_s} m_j + m_rho_s are
+//     local, where (rho_s, m_rho_s) is a random sharing with its MAC made
+//     first, in a round of its own (so it is fixed before any challenge);
+//     w_s, uniform thanks to rho_s, is opened, so alpha w_s and sigma_s =
+//     u_s - alpha w_s are local.
+//  3. The sigma_s and t_s are opened with each missing component sent by
+//     both of its holders, which must agree; every sigma_s must be zero
+//     modulo 2^(k+64), every t_s modulo 2^k.
 // A challenge key is the XOR of one fresh draw from each pairwise key
 // (joint_challenge.h): a party gets its missing draw in the clear only from
 // its predecessor, after the predecessor has received what the key checks,
@@ -24,12 +26,16 @@
 // the challenge moves sigma: w and sigma are opened robustly (each
 // component from both holders), and alpha w takes no product, whose error
 // a party knowing chi could pick to cancel its own MAC errors (the check
-// of 2026-12-05 computed alpha w by a product). An error of a product
-// (value error e1, MAC error e2) survives only if sum chi'_j (e2_j -
-// alpha e1_j) + e_rho = 0 modulo 2^(k+64) in both combinations, which for
-// e1 != 0 modulo 2^k happens with probability below 2^-64 (one
-// combination: 2^-58, SPDZ2k's s - log2(s + 1)); a harmful non-bit
-// survives step 1 with probability at most 2^-65 (docs/protocols/mal3.md).
+// of 2026-12-05 computed alpha w by a product). With d_j = e2_j - alpha e1_j
+// the error of kept pair j (value error e1, MAC error e2), sigma_s is the
+// sum of d_j over S_s plus the mask's error, and a non-zero d survives all
+// 64 subsets with probability at most 2^-64 whatever the valuation of its
+// entries (kernels/subset_sums.h). Scalar coefficients modulo 2^(k+64),
+// used until 2026-12-07, missed an error of 2^(k+63) whenever the
+// coefficient was even, and a surviving error was later multiplied by
+// secrets (a selective failure). An error with d = 0 but e1 != 0 modulo
+// 2^k needs alpha modulo 2^65 (2^-65); a harmful non-bit survives step 1
+// with probability at most 2^-64 (docs/protocols/mal3.md).
 // Any failure throws an Error starting "abort:"; the peers get its reason
 // at their next receive (Session::abort), so all honest parties stop.
 #pragma once
@@ -38,8 +44,8 @@ namespace sqt {
 
 namespace mal3_detail {
 
-// Kept elements per chunk of the MAC check's combinations (the two
-// coefficient buffers, 64 KB at k = 64, stay in cache).
+// Kept elements per chunk of the MAC check's subset sums (a chunk's
+// coefficients, 16 KB, stay in cache).
 inline constexpr std::size_t kCombineChunk = 2048;
 
 }  // namespace mal3_detail
@@ -51,33 +57,65 @@ Prg Mal3<R>::challenge() {
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::bit_check_products(Prg& chi, const Share* fresh) {
-  // Summands of sum chi_j b_j (b_j - 1) and of its MAC sum chi_j m_j (b_j - 1).
-  W value = 0, mac = 0;
+  // Summands of t_s = sum_{j in S_s} b_j (b_j - 1) and of its MAC
+  // sum_{j in S_s} m_j (b_j - 1), for the 64 subsets S_s that chi draws.
+  using Sums = kernels::SubsetSums<W, 2>;
   const W one_first = me_ == 0 ? 1 : 0, one_second = me_ == 2 ? 1 : 0;  // component 0 of 1
+  auto sums = std::make_unique<Sums>();
+  std::vector<std::uint8_t> coefficients(512 * Sums::kGroupCoefficientBytes);  // 512 groups
+  std::size_t used = coefficients.size();
+  W words[Sums::kGroup][2];
+  int filled = 0;
+  const auto add_group = [&] {
+    for (; filled < Sums::kGroup; ++filled) words[filled][0] = words[filled][1] = W{0};
+    if (used == coefficients.size()) {
+      chi.fill_bytes(coefficients.data(), coefficients.size());
+      used = 0;
+    }
+    sums->add_group(words, coefficients.data() + used);
+    used += Sums::kGroupCoefficientBytes;
+    filled = 0;
+  };
   std::vector<const Share*> all;
   for (const Share& b : bit_checks_) all.push_back(&b);
   if (fresh) all.push_back(fresh);
   for (const Share* bp : all) {
     const Share& b = *bp;
     const std::size_t n = b.s[0].size();
-    const Tensor<W> c = chi.template random<W>({n});
     const W *b0 = b.s[0].data(), *b1 = b.s[1].data(), *m0 = b.s[2].data(), *m1 = b.s[3].data();
     for (std::size_t i = 0; i < n; ++i) {
       const W d0 = b0[i] - one_first, d1 = b1[i] - one_second;  // b - 1
-      value += c[i] * (b0[i] * (d0 + d1) + b1[i] * d0);
-      mac += c[i] * (m0[i] * (d0 + d1) + m1[i] * d0);
+      words[filled][0] = b0[i] * (d0 + d1) + b1[i] * d0;
+      words[filled][1] = m0[i] * (d0 + d1) + m1[i] * d0;
+      if (++filled == Sums::kGroup) add_group();
     }
   }
-  return reshare_product({Tensor<W>({1}, value), Tensor<W>({1}, mac)});
+  if (filled > 0) add_group();
+  W totals[kSubsetTests][2] = {};
+  sums->add_to(totals);
+  const Shape tests{std::size_t{kSubsetTests}};
+  Product t{Tensor<W>(tests, kUninitialized), Tensor<W>(tests, kUninitialized)};
+  for (int s = 0; s < kSubsetTests; ++s) t.value[s] = totals[s][0], t.mac[s] = totals[s][1];
+  return reshare_product(std::move(t));
 }
 
+// Each party lacks one component; it gets it in the clear from one holder
+// (its predecessor) and as a SHA-256 digest from the other (its successor),
+// which must match: one of the two holders is honest.
 template <RingElement R>
 Tensor<typename Mal3<R>::W> Mal3<R>::open_robust(const Share& x, const char* what) {
+  const auto digest_of = [](const Tensor<W>& t) {
+    Hasher hasher;
+    hasher.update(std::as_bytes(t.span()));
+    return hasher.finish();
+  };
   send_wide(next_, x.s[0]);
-  send_wide(prev_, x.s[1]);
+  const Digest own = digest_of(x.s[1]);
+  net_.send(prev_, std::as_bytes(std::span(own)));
   Tensor<W> from_prev = receive_wide(prev_, shape(x));
-  Tensor<W> from_next = receive_wide(next_, shape(x));
-  SQT_CHECK(from_prev == from_next,
+  Digest from_next{};
+  net_.recv(next_, std::as_writable_bytes(std::span(from_next)));
+  SQT_CHECK(digest_of(from_prev) == from_next,
             "abort: mal3 {} failed at party {}: {} and {} sent different components of the "
             "check value (a party deviated from the protocol)",
             what, me_, net_.peer_name(prev_), net_.peer_name(next_));
@@ -86,13 +124,16 @@ Tensor<typename Mal3<R>::W> Mal3<R>::open_robust(const Share& x, const char* wha
   return from_prev;
 }
 
-// Both combinations of every kept pair, added to w and u. The kept elements
-// are cut into chunks of kCombineChunk; chunk q's coefficients (both
-// combinations) come from its own key, the q-th draw of chi, so the chunks
-// can be combined on any number of threads with the same result.
+// The subset sums of every kept pair's four components (value and MAC, both
+// held components), added to w and u. The kept elements are cut into
+// chunks of kCombineChunk; chunk q's coefficients come from its own key,
+// the q-th draw of chi, so the chunks can be summed on any number of
+// threads with the same result.
 template <RingElement R>
-void Mal3<R>::combine_pending(Prg& chi, W (&w)[2][2], W (&u)[2][2]) {
+void Mal3<R>::combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetTests][2]) {
   constexpr std::size_t kChunk = mal3_detail::kCombineChunk;
+  using Sums = kernels::SubsetSums<W, 4>;
+  static_assert(kChunk % Sums::kGroup == 0);
   struct Chunk {
     const Share* z;
     std::size_t start, len;
@@ -105,27 +146,29 @@ void Mal3<R>::combine_pending(Prg& chi, W (&w)[2][2], W (&u)[2][2]) {
   chi.fill_bytes(keys.data(), keys.size() * sizeof(Key128));
   std::mutex total;
   session_.pool().for_ranges(chunks.size(), 8, [&](std::size_t begin, std::size_t end) {
-    UninitVector<W> coefficients(2 * kChunk);
-    W* const first_chi = coefficients.data();
-    W* const second_chi = first_chi + kChunk;
-    W sw[2][2] = {}, su[2][2] = {};
+    std::vector<std::uint8_t> coefficients(kChunk / Sums::kGroup * Sums::kGroupCoefficientBytes);
+    auto sums = std::make_unique<Sums>();
     for (std::size_t q = begin; q < end; ++q) {
       const Chunk& c = chunks[q];
-      Prg prg(keys[q]);
-      prg.fill(std::span(first_chi, c.len));
-      prg.fill(std::span(second_chi, c.len));
+      const std::size_t groups = (c.len + Sums::kGroup - 1) / Sums::kGroup;
+      Prg(keys[q]).fill_bytes(coefficients.data(), groups * Sums::kGroupCoefficientBytes);
       const Share& z = *c.z;
-      const W *z0 = z.s[0].data() + c.start, *z1 = z.s[1].data() + c.start;
-      const W *m0 = z.s[2].data() + c.start, *m1 = z.s[3].data() + c.start;
-      for (std::size_t i = 0; i < c.len; ++i) {
-        const W a = first_chi[i], b = second_chi[i];
-        sw[0][0] += a * z0[i], sw[0][1] += a * z1[i], su[0][0] += a * m0[i], su[0][1] += a * m1[i];
-        sw[1][0] += b * z0[i], sw[1][1] += b * z1[i], su[1][0] += b * m0[i], su[1][1] += b * m1[i];
+      const W* component[4];
+      for (int j = 0; j < 4; ++j) component[j] = z.s[j].data() + c.start;
+      for (std::size_t g = 0; g < groups; ++g) {
+        W words[Sums::kGroup][4];
+        for (int e = 0; e < Sums::kGroup; ++e) {
+          const std::size_t i = g * Sums::kGroup + e;
+          for (int j = 0; j < 4; ++j) words[e][j] = i < c.len ? component[j][i] : W{0};
+        }
+        sums->add_group(words, coefficients.data() + g * Sums::kGroupCoefficientBytes);
       }
     }
+    W local[kSubsetTests][4] = {};
+    sums->add_to(local);
     const std::lock_guard<std::mutex> lock(total);
-    for (int k = 0; k < 2; ++k)
-      for (int j = 0; j < 2; ++j) w[k][j] += sw[k][j], u[k][j] += su[k][j];
+    for (int s = 0; s < kSubsetTests; ++s)
+      for (int j = 0; j < 2; ++j) w[s][j] += local[s][j], u[s][j] += local[s][2 + j];
   });
 }
 
@@ -134,44 +177,50 @@ void Mal3<R>::verify(const Share* fresh) {
   boolean_.verify_ands();
   if (pending_.empty() && bit_checks_.empty() && !fresh) return;
   ++verifications_;
-  // rho', rho'' with their MACs, fixed (received by every predecessor)
-  // before either challenge is drawn.
-  // (Not kept: they enter the combinations with coefficient 1 below.)
-  Tensor<W> first = prg_prev_.template random<W>({2});
-  const Share masks = with_unkept_mac(std::move(first), prg_next_.template random<W>({2}));
+  // rho_s with their MACs, one per subset, fixed (received by every
+  // predecessor) before either challenge is drawn.
+  // (Not kept: they enter the sums with coefficient 1 below.)
+  const Shape tests{std::size_t{kSubsetTests}};
+  Tensor<W> first = prg_prev_.template random<W>(tests);
+  const Share masks = with_unkept_mac(std::move(first), prg_next_.template random<W>(tests));
   const bool bits = !bit_checks_.empty() || fresh;
   if (bits) {
     Prg chi = challenge();
     bit_check_products(chi, fresh);  // kept: the last pending pair
   }
-  // Two independent combinations, each masked by rho_c:
-  // w_c = sum chi_c z + rho_c, u_c = sum chi_c m + m_rho_c.
+  // 64 subset sums, each masked by its rho_s:
+  // w_s = sum_{j in S_s} z_j + rho_s, u_s = sum_{j in S_s} m_j + m_rho_s.
   Prg chi = challenge();
-  W w[2][2], u[2][2];  // [combination][component]
-  for (int c = 0; c < 2; ++c)
-    for (int j = 0; j < 2; ++j) w[c][j] = masks.s[j][c], u[c][j] = masks.s[2 + j][c];
+  W w[kSubsetTests][2], u[kSubsetTests][2];  // [subset][component]
+  for (int s = 0; s < kSubsetTests; ++s)
+    for (int j = 0; j < 2; ++j) w[s][j] = masks.s[j][s], u[s][j] = masks.s[2 + j][s];
   combine_pending(chi, w, u);
-  Share masked = zeros({2});
-  for (int c = 0; c < 2; ++c) masked.s[0][c] = w[c][0], masked.s[1][c] = w[c][1];
-  const Tensor<W> w_open = open_robust(masked, "MAC check");  // uniform: rho_c
-  Share sigma = zeros({bits ? 3u : 2u});                      // sigma', sigma'' (, t)
-  for (int c = 0; c < 2; ++c) {
-    sigma.s[0][c] = u[c][0] - alpha_[0] * w_open[c];
-    sigma.s[1][c] = u[c][1] - alpha_[1] * w_open[c];
-  }
-  if (bits) {
-    sigma.s[0][2] = pending_.back().s[0][0];
-    sigma.s[1][2] = pending_.back().s[1][0];
+  Share masked = zeros(tests);
+  for (int s = 0; s < kSubsetTests; ++s) masked.s[0][s] = w[s][0], masked.s[1][s] = w[s][1];
+  const Tensor<W> w_open = open_robust(masked, "MAC check");  // uniform: rho_s
+  // sigma_s (, t_s): the bit check's sums are the last pending pair.
+  Share sigma = zeros({std::size_t{bits ? 2u : 1u} * kSubsetTests});
+  for (int s = 0; s < kSubsetTests; ++s) {
+    sigma.s[0][s] = u[s][0] - alpha_[0] * w_open[s];
+    sigma.s[1][s] = u[s][1] - alpha_[1] * w_open[s];
+    if (bits)
+      for (int j = 0; j < 2; ++j) sigma.s[j][kSubsetTests + s] = pending_.back().s[j][s];
   }
   const Tensor<W> opened = open_robust(sigma, "MAC check");
   pending_.clear();
   pending_elements_ = 0;
   bit_checks_.clear();
-  SQT_CHECK(opened[0] == 0 && opened[1] == 0,
+  bool macs_hold = true, bits_hold = true;
+  for (int s = 0; s < kSubsetTests; ++s) {
+    macs_hold = macs_hold && opened[s] == W{0};
+    // Bits need b (b - 1) = 0 modulo 2^k only: above bit k a value is free.
+    bits_hold = bits_hold && (!bits || static_cast<R>(opened[kSubsetTests + s]) == R{0});
+  }
+  SQT_CHECK(macs_hold,
             "abort: mal3 MAC check failed at party {}: the products since the last check do not "
             "carry valid MACs (a party deviated from the protocol)",
             me_);
-  SQT_CHECK(!bits || opened[2] == 0,
+  SQT_CHECK(bits_hold,
             "abort: mal3 bit check failed at party {}: a random bit or an input bit is not 0 or 1 "
             "(a party deviated from the protocol)",
             me_);
