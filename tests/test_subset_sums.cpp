@@ -34,13 +34,21 @@ W random_word(Prg& prg) {
 
 // Feeds vectors[v][i] in groups of four (zero-padded) with `coefficients`
 // (8 bytes per element) to a SubsetSums<W, kV, Fold> and returns its sums.
+// With by_elements, through add_elements in pieces of 20 elements (and the
+// rest), as mal3's MAC check feeds its chunks.
 template <class W, std::size_t Fold>
 std::vector<std::vector<W>> kernel_sums(const std::vector<std::vector<W>>& vectors,
-                                        const std::vector<std::uint8_t>& coefficients) {
+                                        const std::vector<std::uint8_t>& coefficients,
+                                        bool by_elements = false) {
   using Sums = kernels::SubsetSums<W, kV, Fold>;
   auto sums = std::make_unique<Sums>();
   const std::size_t n = vectors[0].size();
-  for (std::size_t g = 0; g * 4 < n; ++g) {
+  for (std::size_t start = 0; by_elements && start < n; start += 20) {
+    const W* const at[kV] = {vectors[0].data() + start, vectors[1].data() + start,
+                             vectors[2].data() + start};
+    sums->add_elements(at, std::min<std::size_t>(20, n - start), coefficients.data() + start * 8);
+  }
+  for (std::size_t g = 0; !by_elements && g * 4 < n; ++g) {
     W words[4][kV];
     for (int e = 0; e < 4; ++e)
       for (int v = 0; v < kV; ++v) words[e][v] = g * 4 + e < n ? vectors[v][g * 4 + e] : W{0};
@@ -79,6 +87,7 @@ void check(std::size_t n, bool all_ones, std::uint64_t seed) {
   const auto expected = plain_sums(vectors, coefficients);
   EXPECT_EQ((kernel_sums<W, std::size_t{1} << 23>(vectors, coefficients)), expected) << n;
   EXPECT_EQ((kernel_sums<W, 3>(vectors, coefficients)), expected) << n << " (folds)";
+  EXPECT_EQ((kernel_sums<W, 5>(vectors, coefficients, true)), expected) << n << " (elements)";
 }
 
 TYPED_TEST(SubsetSumsTest, EqualPlainSumsPerSubset) {

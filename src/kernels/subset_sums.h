@@ -15,10 +15,13 @@
 // "four Russians" table: the 16 sums of subsets of the group are tabulated
 // and each subset adds one row. Words are split into 64-bit lanes holding
 // 32 bits each (the top limb whole, since it may wrap), so lane additions
-// never carry; lanes are folded into words every FoldGroups groups.
+// never carry; lanes are folded into words every FoldGroups groups. The
+// tables of eight groups are added together, so each subset's accumulator
+// row is loaded and stored once per eight groups.
 //
-// A SubsetSums object is owned by one thread; its state is 64 x V lane
-// rows and 64 x V words (about 16 KB at V = 4, W = u192).
+// A SubsetSums object is owned by one thread; its state (64 accumulator
+// rows, eight tables, 64 x V words) is about 40 KB at V = 4, W = u192, so
+// callers allocate it on the heap.
 #pragma once
 
 #include <cstddef>
@@ -63,17 +66,25 @@ class SubsetSums {
   // to the subsets that `coefficients` (kGroupCoefficientBytes) select.
   void add_group(const W (&words)[kGroup][V], const std::uint8_t* coefficients) {
     Row* table = tables_[batched_];
-    for (int e = 0; e < kGroup; ++e) table[1 << e] = split(words[e]);
-    for (int x = 3; x < 16; ++x) {
-      if ((x & (x - 1)) == 0) continue;  // a single element: set above
-      for (int k = 0; k < kVecs; ++k) table[x].v[k] = table[x & (x - 1)].v[k] + table[x & -x].v[k];
+    for (int e = 0; e < kGroup; ++e) table[1 << e] = split([&](int v) { return words[e][v]; });
+    finish_group(coefficients);
+  }
+
+  // Adds elements [0, n) of the V vectors, with n / kGroup rounded up
+  // groups of coefficients (a last partial group counts as zero-padded).
+  void add_elements(const W* const (&vectors)[V], std::size_t n, const std::uint8_t* coefficients) {
+    std::size_t i = 0;
+    for (; i + kGroup <= n; i += kGroup, coefficients += kGroupCoefficientBytes) {
+      Row* table = tables_[batched_];
+      for (int e = 0; e < kGroup; ++e)
+        table[1 << e] = split([&](int v) { return vectors[v][i + e]; });
+      finish_group(coefficients);
     }
-    std::uint8_t* rows = rows_[batched_];
-    for (std::size_t i = 0; i < kGroupCoefficientBytes; ++i) {
-      rows[2 * i] = coefficients[i] & 15;
-      rows[2 * i + 1] = coefficients[i] >> 4;
-    }
-    if (++batched_ == kBatch) add_batch();
+    if (i == n) return;
+    W words[kGroup][V];
+    for (int e = 0; e < kGroup; ++e)
+      for (int v = 0; v < V; ++v) words[e][v] = i + e < n ? vectors[v][i + e] : W{0};
+    add_group(words, coefficients);
   }
 
   // Adds the sums so far to out[s][v] and starts again from zero.
@@ -89,11 +100,13 @@ class SubsetSums {
   using Limbs = WideLimbs<W>;
   static constexpr int kWordLanes = 2 * Limbs::kCount - 1;
   static constexpr int kLanes = V * kWordLanes;
-  // Rows of lanes as vectors of eight (GCC/Clang vector extension: AVX-512
-  // registers where the target has them, pairs of AVX2 or quads of SSE
-  // registers, or scalars elsewhere).
-  using Vec = std::uint64_t __attribute__((vector_size(64)));
-  static constexpr int kVecs = (kLanes + 7) / 8;
+  // Rows of lanes as vectors of four (GCC/Clang vector extension: AVX2
+  // registers where the target has them, pairs of SSE or NEON registers, or
+  // scalars elsewhere; four, not eight, because V = 4 words of three lanes
+  // fill three exactly, and 512-bit operations gained nothing on AMD Zen 4).
+  static constexpr int kVecLanes = 4;
+  using Vec = std::uint64_t __attribute__((vector_size(8 * kVecLanes)));
+  static constexpr int kVecs = (kLanes + kVecLanes - 1) / kVecLanes;
   struct Row {
     Vec v[kVecs];
   };
@@ -118,17 +131,36 @@ class SubsetSums {
     if (groups_ >= FoldGroups) fold();
   }
 
-  static Row split(const W (&word)[V]) {
-    alignas(64) std::uint64_t lanes[kVecs * 8] = {};
-    for (int v = 0; v < V; ++v) {
-      std::uint64_t* out = lanes + v * kWordLanes;
-      for (int i = 0; i + 1 < Limbs::kCount; ++i) {
-        const std::uint64_t limb = Limbs::get(word[v], i);
-        out[2 * i] = limb & 0xffffffffu;
-        out[2 * i + 1] = limb >> 32;
-      }
-      out[kWordLanes - 1] = Limbs::get(word[v], Limbs::kCount - 1);
+  // Lane (2i + h) V + v holds half h of limb i of word v (the top limb
+  // whole, at (2 kLimbs - 2) V + v), so each part of all V words is one run.
+  // Completes the table of the group whose single-element rows are set.
+  void finish_group(const std::uint8_t* coefficients) {
+    Row* table = tables_[batched_];
+    for (int x = 3; x < 16; ++x) {
+      if ((x & (x - 1)) == 0) continue;  // a single element: set above
+      for (int k = 0; k < kVecs; ++k) table[x].v[k] = table[x & (x - 1)].v[k] + table[x & -x].v[k];
     }
+    std::uint8_t* rows = rows_[batched_];
+    for (std::size_t i = 0; i < kGroupCoefficientBytes; ++i) {
+      rows[2 * i] = coefficients[i] & 15;
+      rows[2 * i + 1] = coefficients[i] >> 4;
+    }
+    if (++batched_ == kBatch) add_batch();
+  }
+
+  template <class WordOf>
+  static Row split(WordOf word_of) {
+    W word[V];
+    for (int v = 0; v < V; ++v) word[v] = word_of(v);
+    alignas(64) std::uint64_t lanes[kVecs * kVecLanes] = {};
+    for (int i = 0; i + 1 < Limbs::kCount; ++i)
+      for (int v = 0; v < V; ++v) {
+        const std::uint64_t limb = Limbs::get(word[v], i);
+        lanes[2 * i * V + v] = limb & 0xffffffffu;
+        lanes[(2 * i + 1) * V + v] = limb >> 32;
+      }
+    for (int v = 0; v < V; ++v)
+      lanes[(kWordLanes - 1) * V + v] = Limbs::get(word[v], Limbs::kCount - 1);
     Row row;
     std::memcpy(&row, lanes, sizeof row);
     return row;
@@ -136,14 +168,14 @@ class SubsetSums {
 
   void fold() {
     for (int s = 0; s < kSubsets; ++s) {
-      alignas(64) std::uint64_t in[kVecs * 8];
+      alignas(64) std::uint64_t in[kVecs * kVecLanes];
       std::memcpy(in, &lanes_[s], sizeof in);
       for (int v = 0; v < V; ++v) {
-        const std::uint64_t* word_lanes = in + v * kWordLanes;
         W word = 0;
         for (int i = 0; i + 1 < Limbs::kCount; ++i)
-          word += (W(word_lanes[2 * i]) << (64 * i)) + (W(word_lanes[2 * i + 1]) << (64 * i + 32));
-        word += W(word_lanes[kWordLanes - 1]) << (64 * (Limbs::kCount - 1));
+          word +=
+              (W(in[2 * i * V + v]) << (64 * i)) + (W(in[(2 * i + 1) * V + v]) << (64 * i + 32));
+        word += W(in[(kWordLanes - 1) * V + v]) << (64 * (Limbs::kCount - 1));
         sums_[s][v] += word;
       }
       lanes_[s] = Row{};

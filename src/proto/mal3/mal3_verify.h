@@ -153,16 +153,9 @@ void Mal3<R>::combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetT
       const std::size_t groups = (c.len + Sums::kGroup - 1) / Sums::kGroup;
       Prg(keys[q]).fill_bytes(coefficients.data(), groups * Sums::kGroupCoefficientBytes);
       const Share& z = *c.z;
-      const W* component[4];
-      for (int j = 0; j < 4; ++j) component[j] = z.s[j].data() + c.start;
-      for (std::size_t g = 0; g < groups; ++g) {
-        W words[Sums::kGroup][4];
-        for (int e = 0; e < Sums::kGroup; ++e) {
-          const std::size_t i = g * Sums::kGroup + e;
-          for (int j = 0; j < 4; ++j) words[e][j] = i < c.len ? component[j][i] : W{0};
-        }
-        sums->add_group(words, coefficients.data() + g * Sums::kGroupCoefficientBytes);
-      }
+      const W* const components[4] = {z.s[0].data() + c.start, z.s[1].data() + c.start,
+                                      z.s[2].data() + c.start, z.s[3].data() + c.start};
+      sums->add_elements(components, c.len, coefficients.data());
     }
     W local[kSubsetTests][4] = {};
     sums->add_to(local);
