@@ -38,10 +38,10 @@ struct Outcome {
 };
 
 template <class P>
-SessionOptions cheat_options() {
+SessionOptions cheat_options(std::uint64_t key_seed = 7) {
   SessionOptions o;
   o.frac_bits = kDefaultFracBits<typename P::Ring>;
-  o.insecure_test_key_seed = 7;
+  o.insecure_test_key_seed = key_seed;
   o.agreed = {{"protocol", std::string(P::kName)}};
   return o;
 }
@@ -51,7 +51,8 @@ SessionOptions cheat_options() {
 // what the cheater sent.
 template <class P, class Work>
 std::vector<Outcome<P>> run_trial(int cheater, TamperPlan plan, Work work,
-                                  std::shared_ptr<Tamper>* tamper_out = nullptr) {
+                                  std::shared_ptr<Tamper>* tamper_out = nullptr,
+                                  std::uint64_t key_seed = 7) {
   auto mesh = make_memory_mesh(P::kParties, std::chrono::milliseconds(60'000));
   auto tamper = std::make_shared<Tamper>(plan);
   if (cheater >= 0) wrap_with_tamper(mesh[cheater], tamper);
@@ -62,7 +63,8 @@ std::vector<Outcome<P>> run_trial(int cheater, TamperPlan plan, Work work,
       threads.emplace_back([&, id] {
         Outcome<P>& out = outcomes[id];
         try {
-          Session session(std::make_unique<Network>(id, std::move(mesh[id])), cheat_options<P>());
+          Session session(std::make_unique<Network>(id, std::move(mesh[id])),
+                          cheat_options<P>(key_seed));
           run_or_abort(session, [&] {
             P p(session);
             work(p, out.outputs);
@@ -395,12 +397,11 @@ TYPED_TEST(Cheating, AbortRateDoesNotDependOnTheSecret) {
 // word, in a product's MAC summand then aborts at the first check (two
 // scalar combinations missed it with probability 1/4, and a surviving
 // error was multiplied by secrets in later products: a selective failure).
-// Every message of a product gets a top-bit error at 16 positions; the
-// product is then opened (a check) and multiplied by a secret that is even
-// or odd. Whether the honest parties abort must not depend on that secret,
-// and an error in the MAC message (the second of the product's two) must
-// always abort. (Under the scalar check a MAC trial passed the first check
-// with probability 1/4.)
+// Every message of a product gets a top-bit error at 16 seeded positions,
+// each under its own keys; the product is then opened (a check) and
+// multiplied by a secret that is even or odd. Whether the honest parties abort must not depend on
+// that secret, and an error in the MAC message (the second of the product's two) must always abort.
+// (Under the scalar check a MAC trial passed the first check with probability 1/4.)
 template <class R>
 void check_top_bit_errors_of_a_product() {
   using P = Mal3<R>;
@@ -431,8 +432,9 @@ void check_top_bit_errors_of_a_product() {
   for (std::uint64_t m = first; m < end; ++m)
     for (std::uint64_t seed = 1; seed <= 16; ++seed) {
       const TamperPlan plan{m, TamperKind::kAddHalfRing, seed, static_cast<int>(sizeof(W))};
-      const bool even = honest_abort(run_trial<P>(cheater, plan, work(2, 2)));
-      const bool odd = honest_abort(run_trial<P>(cheater, plan, work(2, 3)));
+      const std::uint64_t keys = 100 + seed;  // a fresh MAC key (and its parity) per seed
+      const bool even = honest_abort(run_trial<P>(cheater, plan, work(2, 2), nullptr, keys));
+      const bool odd = honest_abort(run_trial<P>(cheater, plan, work(2, 3), nullptr, keys));
       EXPECT_EQ(even, odd) << "message " << m << ", seed " << seed;
       if (m + 1 == end) {
         EXPECT_TRUE(even && odd) << "MAC message, seed " << seed;

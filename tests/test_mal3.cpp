@@ -34,7 +34,7 @@ constexpr std::uint64_t kChallengeBytes = 16 + 32;
 // sums w_s and then the 64 check values sigma_s, each as one component to
 // one peer and a 32-byte digest of the other to the other peer; with bits
 // (6 rounds), one more challenge, the 64 subset dot products t_s (value and
-// MAC to one peer) and their 64 check values opened with the sigma_s.
+// MAC to one peer) and their low k bits opened beside the sigma_s.
 constexpr std::uint64_t kSubsets = 64;
 constexpr std::uint64_t kDigestBytes = 32;
 template <class P>
@@ -42,7 +42,7 @@ constexpr std::uint64_t kVerifyBytes = kChallengeBytes + kSubsets* kWide<P> +
                                        2 * (kSubsets * kWide<P> + kDigestBytes);
 template <class P>
 constexpr std::uint64_t kVerifyBitsBytes =
-    kVerifyBytes<P> + kChallengeBytes + 2 * kSubsets* kWide<P> + kSubsets* kWide<P>;
+    kVerifyBytes<P> + kChallengeBytes + 2 * kSubsets* kWide<P> + kSubsets* kWord<P> + kDigestBytes;
 
 // The proof of `words` words of ANDs (and_proof.h), per party: the weights'
 // challenge; per level of L rows, 2L - 1 values of 16 bytes to V- and a

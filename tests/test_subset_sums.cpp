@@ -17,8 +17,6 @@ struct SubsetSumsTest : ::testing::Test {};
 using WideWords = ::testing::Types<u128, u192>;
 TYPED_TEST_SUITE(SubsetSumsTest, WideWords);
 
-constexpr int kV = 3;
-
 Key128 key_of(std::uint64_t seed) {
   Key128 key{};
   for (int i = 0; i < 8; ++i) key[i] = static_cast<std::uint8_t>(seed >> (8 * i));
@@ -36,7 +34,7 @@ W random_word(Prg& prg) {
 // (8 bytes per element) to a SubsetSums<W, kV, Fold> and returns its sums.
 // With by_elements, through add_elements in pieces of 20 elements (and the
 // rest), as mal3's MAC check feeds its chunks.
-template <class W, std::size_t Fold>
+template <class W, int kV, std::size_t Fold>
 std::vector<std::vector<W>> kernel_sums(const std::vector<std::vector<W>>& vectors,
                                         const std::vector<std::uint8_t>& coefficients,
                                         bool by_elements = false) {
@@ -44,8 +42,8 @@ std::vector<std::vector<W>> kernel_sums(const std::vector<std::vector<W>>& vecto
   auto sums = std::make_unique<Sums>();
   const std::size_t n = vectors[0].size();
   for (std::size_t start = 0; by_elements && start < n; start += 20) {
-    const W* const at[kV] = {vectors[0].data() + start, vectors[1].data() + start,
-                             vectors[2].data() + start};
+    const W* at[kV];
+    for (int v = 0; v < kV; ++v) at[v] = vectors[v].data() + start;
     sums->add_elements(at, std::min<std::size_t>(20, n - start), coefficients.data() + start * 8);
   }
   for (std::size_t g = 0; !by_elements && g * 4 < n; ++g) {
@@ -63,7 +61,7 @@ std::vector<std::vector<W>> kernel_sums(const std::vector<std::vector<W>>& vecto
 }
 
 // Element i is in subset s if bit (i % 4) of nibble s of its group is set.
-template <class W>
+template <class W, int kV>
 std::vector<std::vector<W>> plain_sums(const std::vector<std::vector<W>>& vectors,
                                        const std::vector<std::uint8_t>& coefficients) {
   std::vector<std::vector<W>> result(64, std::vector<W>(kV, W{0}));
@@ -76,7 +74,7 @@ std::vector<std::vector<W>> plain_sums(const std::vector<std::vector<W>>& vector
   return result;
 }
 
-template <class W>
+template <class W, int kV>
 void check(std::size_t n, bool all_ones, std::uint64_t seed) {
   Prg prg(key_of(seed));
   std::vector<std::vector<W>> vectors(kV, std::vector<W>(n));
@@ -84,18 +82,22 @@ void check(std::size_t n, bool all_ones, std::uint64_t seed) {
     for (W& w : vec) w = all_ones ? W{0} - W{1} : random_word<W>(prg);
   std::vector<std::uint8_t> coefficients((n + 3) / 4 * 32);
   prg.fill_bytes(coefficients.data(), coefficients.size());
-  const auto expected = plain_sums(vectors, coefficients);
-  EXPECT_EQ((kernel_sums<W, std::size_t{1} << 23>(vectors, coefficients)), expected) << n;
-  EXPECT_EQ((kernel_sums<W, 3>(vectors, coefficients)), expected) << n << " (folds)";
-  EXPECT_EQ((kernel_sums<W, 5>(vectors, coefficients, true)), expected) << n << " (elements)";
+  const auto expected = plain_sums<W, kV>(vectors, coefficients);
+  EXPECT_EQ((kernel_sums<W, kV, std::size_t{1} << 23>(vectors, coefficients)), expected) << n;
+  EXPECT_EQ((kernel_sums<W, kV, 3>(vectors, coefficients)), expected) << n << " (folds)";
+  EXPECT_EQ((kernel_sums<W, kV, 5>(vectors, coefficients, true)), expected) << n << " (elements)";
 }
 
 TYPED_TEST(SubsetSumsTest, EqualPlainSumsPerSubset) {
-  for (std::size_t n : {1, 3, 4, 5, 64, 1001}) check<TypeParam>(n, false, n);
+  for (std::size_t n : {1, 3, 4, 5, 64, 1001}) {
+    check<TypeParam, 2>(n, false, n);  // mal3's bit check
+    check<TypeParam, 3>(n, false, n);
+    check<TypeParam, 4>(n, false, n);  // mal3's MAC check
+  }
 }
 
 TYPED_TEST(SubsetSumsTest, AllOnesWordsCarryAcrossEveryLane) {
-  for (std::size_t n : {4, 999, 4096}) check<TypeParam>(n, true, n);
+  for (std::size_t n : {4, 999, 4096}) check<TypeParam, 4>(n, true, n);
 }
 
 // The point of subsets: an error of 2^(K-1) (K = the word's bits), which a
@@ -103,6 +105,7 @@ TYPED_TEST(SubsetSumsTest, AllOnesWordsCarryAcrossEveryLane) {
 // that contain it, and a lone error in any position shows in some subset.
 TYPED_TEST(SubsetSumsTest, TopBitErrorShowsInTheSubsetsThatHoldIt) {
   using W = TypeParam;
+  constexpr int kV = 3;
   const W top = W{1} << (8 * static_cast<int>(sizeof(W)) - 1);
   Prg prg(key_of(99));
   int missed = 0;
@@ -112,7 +115,7 @@ TYPED_TEST(SubsetSumsTest, TopBitErrorShowsInTheSubsetsThatHoldIt) {
     vectors[trial % kV][at] = top;
     std::vector<std::uint8_t> coefficients((n + 3) / 4 * 32);
     prg.fill_bytes(coefficients.data(), coefficients.size());
-    const auto sums = kernel_sums<W, std::size_t{1} << 23>(vectors, coefficients);
+    const auto sums = kernel_sums<W, kV, std::size_t{1} << 23>(vectors, coefficients);
     int shown = 0;
     for (int s = 0; s < 64; ++s) {
       const bool in = (coefficients[at / 4 * 32 + s / 2] >> (4 * (s % 2) + at % 4)) & 1;

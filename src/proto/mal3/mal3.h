@@ -409,8 +409,16 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   }
   Prg challenge();
   Share bit_check_products(Prg& chi, const Share* fresh);
-  // Opens a wide sharing to all, each component from both its holders.
-  Tensor<W> open_robust(const Share& x, const char* what);
+  // Robust openings of check values (mal3_verify.h): every party lacks one
+  // component and gets it in the clear from its predecessor and as a
+  // SHA-256 digest from its successor. send_opening sends this party's part
+  // for its components c0 (i) and c1 (i+1); receive_opening takes the
+  // missing one and returns the sum. Openings sent before any is received
+  // share one round. T is W, or R for values that matter modulo 2^k only.
+  template <class T>
+  void send_opening(std::span<const T> c0, std::span<const T> c1);
+  template <class T>
+  std::vector<T> receive_opening(std::span<const T> c0, std::span<const T> c1, const char* what);
 
   void send_wide(int peer, const Tensor<W>& t) { net_.send_values<W>(peer, t.span()); }
   Tensor<W> receive_wide(int peer, const Shape& shape) {

@@ -9,7 +9,8 @@
 // their low k bits only: the high half of a wide element is never sent
 // except inside a product's reshare, where a zero sharing masks it, and in
 // the MAC check's openings (mal3_verify.h: w masked by a random sharing,
-// sigma zero unless a party cheated).
+// sigma zero unless a party cheated; the bit check's t opens its low k
+// bits only).
 #pragma once
 
 #include <algorithm>
@@ -30,8 +31,8 @@ template <RingElement R>
 typename Mal3<R>::Components Mal3<R>::send_input(const Tensor<W>& value) {
   Tensor<W> first = prg_prev_.template random<W>(value.shape());
   Tensor<W> second = prg_next_.template random<W>(value.shape());
-  // The whole wide word: the sharing of a bit is then exactly 0 or 1 in
-  // Z_{2^(k+64)}, which the bit check needs (mal3_verify.h).
+  // The whole wide word: an input's wide value is the value itself (an
+  // input bit is exactly 0 or 1; the bit check needs it modulo 2^k only).
   Tensor<W> third(value.shape(), kUninitialized);
   for (std::size_t i = 0; i < third.size(); ++i) third[i] = value[i] - first[i] - second[i];
   send_wide(next_, third);

@@ -18,10 +18,12 @@
 // error: to x (q; a non-bit x makes b a non-bit, a flipped bit leaves b
 // uniform to q, and a daBit's two sharings disagree), to y (b moves by
 // twice the error, so it stays a bit only if it is unchanged modulo
-// 2^(k+64)), or to the MAC (the MAC check). verify()'s bit check term
-// b (b - 1) = 2e (2e - 2b + 1) for an error e on y has the valuation of 2e
-// whatever b, so it catches every deviation that matters with probability
-// 1 - 2^-65 independently of the bits. Bits are used only after that check
+// 2^(k+64)), or to the MAC (the MAC check). verify()'s bit check sums
+// b (b - 1) = 2e (2e - 2b + 1) over 64 random subsets and opens the sums'
+// low k bits only: a deviation that matters (b changes modulo 2^k) is
+// non-zero there whatever b, so all 64 sums vanish with probability at most
+// 2^-64, and one above bit k shows nothing (it would show +-2e, so the
+// bit, at full width). Bits are used only after that check
 // (the pool is refilled and verified before it is drawn from), so a failed
 // check reveals nothing about a bit in use. Cost per bit: two wide elements
 // (16 bytes each at k = 64, 24 at k = 128) from every party, in 3 rounds

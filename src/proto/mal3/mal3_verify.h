@@ -15,16 +15,17 @@
 //     first, in a round of its own (so it is fixed before any challenge);
 //     w_s, uniform thanks to rho_s, is opened, so alpha w_s and sigma_s =
 //     u_s - alpha w_s are local.
-//  3. The sigma_s and t_s are opened with each missing component sent by
-//     both of its holders, which must agree; every sigma_s must be zero
-//     modulo 2^(k+64), every t_s modulo 2^k.
+//  3. The sigma_s, and the low k bits of the t_s, are opened: each party
+//     gets its missing component in the clear from one holder and as a
+//     SHA-256 digest from the other, which must match; every sigma_s must
+//     be zero modulo 2^(k+64), every t_s modulo 2^k.
 // A challenge key is the XOR of one fresh draw from each pairwise key
 // (joint_challenge.h): a party gets its missing draw in the clear only from
 // its predecessor, after the predecessor has received what the key checks,
 // so the key is uniform to the corrupted party, which misses one draw, and
 // drawn after the values it checks are fixed. Nothing a party sends after
 // the challenge moves sigma: w and sigma are opened robustly (each
-// component from both holders), and alpha w takes no product, whose error
+// component vouched for by both holders), and alpha w takes no product, whose error
 // a party knowing chi could pick to cancel its own MAC errors (the check
 // of 2026-12-05 computed alpha w by a product). With d_j = e2_j - alpha e1_j
 // the error of kept pair j (value error e1, MAC error e2), sigma_s is the
@@ -99,29 +100,41 @@ typename Mal3<R>::Share Mal3<R>::bit_check_products(Prg& chi, const Share* fresh
   return reshare_product(std::move(t));
 }
 
-// Each party lacks one component; it gets it in the clear from one holder
-// (its predecessor) and as a SHA-256 digest from the other (its successor),
-// which must match: one of the two holders is honest.
+namespace mal3_detail {
+
+template <class T>
+Digest digest_of_values(std::span<const T> values) {
+  Hasher hasher;
+  hasher.update(std::as_bytes(values));
+  return hasher.finish();
+}
+
+}  // namespace mal3_detail
+
 template <RingElement R>
-Tensor<typename Mal3<R>::W> Mal3<R>::open_robust(const Share& x, const char* what) {
-  const auto digest_of = [](const Tensor<W>& t) {
-    Hasher hasher;
-    hasher.update(std::as_bytes(t.span()));
-    return hasher.finish();
-  };
-  send_wide(next_, x.s[0]);
-  const Digest own = digest_of(x.s[1]);
+template <class T>
+void Mal3<R>::send_opening(std::span<const T> c0, std::span<const T> c1) {
+  net_.send_values<T>(next_, c0);
+  const Digest own = mal3_detail::digest_of_values(c1);
   net_.send(prev_, std::as_bytes(std::span(own)));
-  Tensor<W> from_prev = receive_wide(prev_, shape(x));
+}
+
+// One of the two holders of the missing component is honest, so a clear
+// value that does not match the other holder's digest means a deviation.
+template <RingElement R>
+template <class T>
+std::vector<T> Mal3<R>::receive_opening(std::span<const T> c0, std::span<const T> c1,
+                                        const char* what) {
+  std::vector<T> value(c0.size());
+  net_.recv_values<T>(prev_, std::span(value));
   Digest from_next{};
   net_.recv(next_, std::as_writable_bytes(std::span(from_next)));
-  SQT_CHECK(digest_of(from_prev) == from_next,
+  SQT_CHECK(mal3_detail::digest_of_values(std::span<const T>(value)) == from_next,
             "abort: mal3 {} failed at party {}: {} and {} sent different components of the "
             "check value (a party deviated from the protocol)",
             what, me_, net_.peer_name(prev_), net_.peer_name(next_));
-  add_inplace(from_prev, x.s[0]);
-  add_inplace(from_prev, x.s[1]);
-  return from_prev;
+  for (std::size_t i = 0; i < value.size(); ++i) value[i] += c0[i] + c1[i];
+  return value;
 }
 
 // The subset sums of every kept pair's four components (value and MAC, both
@@ -188,27 +201,32 @@ void Mal3<R>::verify(const Share* fresh) {
   for (int s = 0; s < kSubsetTests; ++s)
     for (int j = 0; j < 2; ++j) w[s][j] = masks.s[j][s], u[s][j] = masks.s[2 + j][s];
   combine_pending(chi, w, u);
-  Share masked = zeros(tests);
-  for (int s = 0; s < kSubsetTests; ++s) masked.s[0][s] = w[s][0], masked.s[1][s] = w[s][1];
-  const Tensor<W> w_open = open_robust(masked, "MAC check");  // uniform: rho_s
-  // sigma_s (, t_s): the bit check's sums are the last pending pair.
-  Share sigma = zeros({std::size_t{bits ? 2u : 1u} * kSubsetTests});
-  for (int s = 0; s < kSubsetTests; ++s) {
-    sigma.s[0][s] = u[s][0] - alpha_[0] * w_open[s];
-    sigma.s[1][s] = u[s][1] - alpha_[1] * w_open[s];
-    if (bits)
-      for (int j = 0; j < 2; ++j) sigma.s[j][kSubsetTests + s] = pending_.back().s[j][s];
+  std::vector<W> masked[2];
+  for (int j = 0; j < 2; ++j)
+    for (int s = 0; s < kSubsetTests; ++s) masked[j].push_back(w[s][j]);
+  send_opening<W>(masked[0], masked[1]);
+  const std::vector<W> w_open = receive_opening<W>(masked[0], masked[1], "MAC check");  // rho_s
+  std::vector<W> sigma[2];
+  for (int j = 0; j < 2; ++j)
+    for (int s = 0; s < kSubsetTests; ++s) sigma[j].push_back(u[s][j] - alpha_[j] * w_open[s]);
+  send_opening<W>(sigma[0], sigma[1]);
+  // The bit check's sums t_s (the last pending pair) matter modulo 2^k
+  // only, and only their low k bits are opened: above bit k a deviation of
+  // a bit is harmless, and t_s there would carry +-2^v u (2b - 1), the bit.
+  std::vector<R> t[2];
+  if (bits) {
+    for (int j = 0; j < 2; ++j) t[j] = low_words(pending_.back().s[j]);
+    send_opening<R>(t[0], t[1]);
   }
-  const Tensor<W> opened = open_robust(sigma, "MAC check");
+  const std::vector<W> opened = receive_opening<W>(sigma[0], sigma[1], "MAC check");
+  const std::vector<R> t_open =
+      bits ? receive_opening<R>(t[0], t[1], "bit check") : std::vector<R>();
   pending_.clear();
   pending_elements_ = 0;
   bit_checks_.clear();
   bool macs_hold = true, bits_hold = true;
-  for (int s = 0; s < kSubsetTests; ++s) {
-    macs_hold = macs_hold && opened[s] == W{0};
-    // Bits need b (b - 1) = 0 modulo 2^k only: above bit k a value is free.
-    bits_hold = bits_hold && (!bits || static_cast<R>(opened[kSubsetTests + s]) == R{0});
-  }
+  for (int s = 0; s < kSubsetTests; ++s) macs_hold = macs_hold && opened[s] == W{0};
+  for (const R& t_s : t_open) bits_hold = bits_hold && t_s == R{0};
   SQT_CHECK(macs_hold,
             "abort: mal3 MAC check failed at party {}: the products since the last check do not "
             "carry valid MACs (a party deviated from the protocol)",
