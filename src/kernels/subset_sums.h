@@ -131,8 +131,6 @@ class SubsetSums {
     if (groups_ >= FoldGroups) fold();
   }
 
-  // Lane (2i + h) V + v holds half h of limb i of word v (the top limb
-  // whole, at (2 kLimbs - 2) V + v), so each part of all V words is one run.
   // Completes the table of the group whose single-element rows are set.
   void finish_group(const std::uint8_t* coefficients) {
     Row* table = tables_[batched_];
@@ -148,6 +146,8 @@ class SubsetSums {
     if (++batched_ == kBatch) add_batch();
   }
 
+  // Lane (2i + h) V + v holds half h of limb i of word v (the top limb
+  // whole, at (2 kLimbs - 2) V + v), so each part of all V words is one run.
   template <class WordOf>
   static Row split(WordOf word_of) {
     W word[V];
