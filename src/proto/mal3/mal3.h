@@ -35,6 +35,7 @@
 
 #include <bit>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string_view>
 
@@ -280,16 +281,19 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Share reshare_product(Product z);
   // The MAC of a value given by its two components (one product with alpha),
   // the pair kept for the next verify(); with_unkept_mac does not keep it
-  // (verify()'s own masks).
+  // (verify()'s own masks, fresh bits); with_shared_mac keeps the pair
+  // without a copy and shares it with the caller, who only reads it.
   Share with_mac(Tensor<W> x0, Tensor<W> x1);
   Share with_unkept_mac(Tensor<W> x0, Tensor<W> x1);
+  std::shared_ptr<const Share> with_shared_mac(Tensor<W> x0, Tensor<W> x1);
   // This party's summand of that product (sent to party i-1).
   Tensor<W> mac_summand(const Tensor<W>& x0, const Tensor<W>& x1);
   void add_zero_share(Tensor<W>& z) {
     add_inplace(z, prg_prev_.template random<W>(z.shape()));
     sub_inplace(z, prg_next_.template random<W>(z.shape()));
   }
-  void keep_for_check(const Share& z);
+  void keep_for_check(const Share& z) { keep_for_check(std::make_shared<const Share>(z)); }
+  void keep_for_check(std::shared_ptr<const Share> z);
 
   // Opens the value components modulo 2^k to every party (to_party < 0) or
   // to one: the missing component from one holder, vouched for by the other.
@@ -378,7 +382,9 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
   // Random bits (mal3_bits.h): checked by verify() before use.
   Share take_bits(std::size_t count);
-  // count fresh random bits, to be checked by verify(&bits) before use;
+  // count fresh random bits with MACs, not kept for a check: the caller
+  // must pass them to verify(&bits) at once, which checks their MACs and
+  // that they are bits, before any use;
   // `binary`, if given, receives the binary sharing of the bits that the
   // bits equal if the party that input their first part was honest (the
   // XOR of the three key bits; see make_dabits).
@@ -389,11 +395,14 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   Components bits_as_input_party(const Tensor<W>& a, const Tensor<W>& b);
   Components bits_after_input_party(const Tensor<W>& c);
   Components bits_before_input_party(const Tensor<W>& c);
-  // verify() with `fresh` bits (not yet in bit_checks_) checked as well.
+  // verify() with `fresh` bits (from make_bits: neither in bit_checks_ nor
+  // kept) checked as well: that they are bits, and their MACs.
   void verify(const Share* fresh);
   // The checks compare sums over 64 random subsets (kernels/subset_sums.h).
   static constexpr int kSubsetTests = kernels::SubsetSums<W, 1>::kSubsets;
-  void combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetTests][2]);
+  // Adds the subset sums of every kept pair, and of `fresh` if given, to w, u.
+  void combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetTests][2],
+                       const Share* fresh);
   // Opens x + r modulo 2^l for fresh checked edaBits r, after making sure
   // the daBit pool covers them and result_planes planes of results.
   MaskedEdaBits masked_edabits(const Share& x, int l, int result_planes);
@@ -452,7 +461,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   DaBits dabit_pool_;            // checked daBits; the first dabits_used_ are spent
   std::size_t dabits_used_ = 0;  // a multiple of 64
   W alpha_[2];                   // components i and i+1 of the MAC key
-  std::vector<Share> pending_;   // products since the last verify()
+  // Pairs (products, MACs) made since the last verify(), for its MAC check.
+  std::vector<std::shared_ptr<const Share>> pending_;
   std::size_t pending_elements_ = 0;
   std::vector<Share> bit_checks_;  // sharings whose elements must be bits
   Share pool_;                     // checked random bits, [pool size]

@@ -188,9 +188,17 @@ typename Mal3<R>::Share Mal3<R>::reshare_product(Product z) {
 }
 
 template <RingElement R>
-void Mal3<R>::keep_for_check(const Share& z) {
-  pending_elements_ += z.s[0].size();
-  pending_.push_back(z);
+std::shared_ptr<const typename Mal3<R>::Share> Mal3<R>::with_shared_mac(Tensor<W> x0,
+                                                                        Tensor<W> x1) {
+  auto z = std::make_shared<const Share>(with_unkept_mac(std::move(x0), std::move(x1)));
+  keep_for_check(z);
+  return z;
+}
+
+template <RingElement R>
+void Mal3<R>::keep_for_check(std::shared_ptr<const Share> z) {
+  pending_elements_ += z->s[0].size();
+  pending_.push_back(std::move(z));
 }
 
 template <RingElement R>

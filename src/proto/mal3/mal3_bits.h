@@ -83,8 +83,10 @@ typename Mal3<R>::Share Mal3<R>::make_bits(std::size_t count, Mal3BoolShare* bin
   else if (me_ == (q + 1) % 3)
     b = bits_after_input_party(bit_second);  // C is component q+2 = me+1
   else
-    b = bits_before_input_party(bit_first);                  // C is component q+2 = me
-  return with_mac(std::move(b.first), std::move(b.second));  // checked by the caller's verify
+    b = bits_before_input_party(bit_first);  // C is component q+2 = me
+  // Not kept: the caller's verify(&bits), which follows at once, checks
+  // this pair's MAC as well (no copy of the batch waits in pending_).
+  return with_unkept_mac(std::move(b.first), std::move(b.second));
 }
 
 // The three roles of make_bits. y = x C has components (rho, r C + sigma,

@@ -252,7 +252,9 @@ std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
     bits_first = bits_first.concat(to_planes(first, 0, widths[v]));
     bits_second = bits_second.concat(to_planes(second, 0, widths[v]));
   }
-  const Share sums = with_mac(std::move(u_first), std::move(u_second));  // U of every value
+  // U of every value, kept for the check without a copy.
+  const std::shared_ptr<const Share> sums =
+      with_shared_mac(std::move(u_first), std::move(u_second));
 
   // Component c's bits as a binary sharing (no messages).
   const auto component = [&](int c) {
@@ -309,11 +311,20 @@ std::vector<typename Mal3<R>::Share> Mal3<R>::bounded_randoms(std::size_t count,
   const Share w = w_bits.empty() ? Share{} : bool_to_arith(mal3_detail::bool_concat(w_bits));
   std::vector<Share> out;
   for (int v = 0; v < values; ++v) {
-    Share value = part(sums, v * count, {count});
-    if (w_index[v] >= 0) {
-      const std::size_t at = 2 * static_cast<std::size_t>(w_index[v]) * count;
-      const Share wrap = add(part(w, at, {count}), part(w, at + count, {count}));
-      value = sub(value, scale_wide(wrap, W{1} << widths[v]));
+    if (w_index[v] < 0) {
+      out.push_back(part(*sums, v * count, {count}));
+      continue;
+    }
+    // V = U - 2^n (cy_(n-1) + t), every component in one pass.
+    const std::size_t at = 2 * static_cast<std::size_t>(w_index[v]) * count;
+    const int n = widths[v];
+    Share value;
+    for (int j = 0; j < 4; ++j) {
+      value.s[j] = Tensor<W>(Shape{count}, kUninitialized);
+      const W* u = sums->s[j].data() + v * count;
+      const W *carry_out = w.s[j].data() + at, *carry_in = w.s[j].data() + at + count;
+      W* o = value.s[j].data();
+      for (std::size_t i = 0; i < count; ++i) o[i] = u[i] - ((carry_out[i] + carry_in[i]) << n);
     }
     out.push_back(std::move(value));
   }
@@ -333,7 +344,13 @@ template <RingElement R>
 typename Mal3<R>::TruncMasks Mal3<R>::make_trunc_masks(std::size_t count, int m) {
   std::vector<Share> bounded = bounded_randoms(count, {m, kRing - 1 - m});
   Share top = take_bits(count);
-  Share r = add(add(bounded[0], scale(bounded[1], pow2<R>(m))), scale(top, pow2<R>(kRing - 1)));
+  Share r;  // low + 2^m mid + 2^(k-1) top, every component in one pass
+  for (int j = 0; j < 4; ++j) {
+    r.s[j] = Tensor<W>(Shape{count}, kUninitialized);
+    const W *low = bounded[0].s[j].data(), *mid = bounded[1].s[j].data(), *t = top.s[j].data();
+    W* o = r.s[j].data();
+    for (std::size_t i = 0; i < count; ++i) o[i] = low[i] + (mid[i] << m) + (t[i] << (kRing - 1));
+  }
   verify();
   check_.check();  // the openings of the ANDs above
   return {std::move(r), std::move(bounded[1]), std::move(top)};

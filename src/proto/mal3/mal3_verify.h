@@ -9,7 +9,9 @@
 //     its MAC is computed by 64 dot products (one reshare of 64 elements);
 //     the t_s are kept like any product.
 //  2. MACs: a second challenge is drawn after every kept pair (z, m) exists
-//     and draws 64 random subsets S_s of the kept elements. For each,
+//     and draws 64 random subsets S_s of the kept elements (and of the
+//     fresh bits of make_bits, which are not kept: their verify() follows
+//     at once). For each,
 //     w_s = sum_{S_s} z_j + rho_s and u_s = sum_{S_s} m_j + m_rho_s are
 //     local, where (rho_s, m_rho_s) is a random sharing with its MAC made
 //     first, in a round of its own (so it is fixed before any challenge);
@@ -138,12 +140,14 @@ std::vector<T> Mal3<R>::receive_opening(std::span<const T> c0, std::span<const T
 }
 
 // The subset sums of every kept pair's four components (value and MAC, both
-// held components), added to w and u. The kept elements are cut into
+// held components), and of `fresh`'s (fresh bits, whose MACs no kept copy
+// covers), added to w and u. The kept elements are cut into
 // chunks of kCombineChunk; chunk q's coefficients come from its own key,
 // the q-th draw of chi, so the chunks can be summed on any number of
 // threads with the same result.
 template <RingElement R>
-void Mal3<R>::combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetTests][2]) {
+void Mal3<R>::combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetTests][2],
+                              const Share* fresh) {
   constexpr std::size_t kChunk = mal3_detail::kCombineChunk;
   using Sums = kernels::SubsetSums<W, 4>;
   static_assert(kChunk % Sums::kGroup == 0);
@@ -151,10 +155,13 @@ void Mal3<R>::combine_pending(Prg& chi, W (&w)[kSubsetTests][2], W (&u)[kSubsetT
     const Share* z;
     std::size_t start, len;
   };
+  std::vector<const Share*> covered;
+  for (const auto& z : pending_) covered.push_back(z.get());
+  if (fresh) covered.push_back(fresh);
   std::vector<Chunk> chunks;
-  for (const Share& z : pending_)
-    for (std::size_t start = 0; start < z.s[0].size(); start += kChunk)
-      chunks.push_back({&z, start, std::min(kChunk, z.s[0].size() - start)});
+  for (const Share* z : covered)
+    for (std::size_t start = 0; start < z->s[0].size(); start += kChunk)
+      chunks.push_back({z, start, std::min(kChunk, z->s[0].size() - start)});
   std::vector<Key128> keys(chunks.size());
   chi.fill_bytes(keys.data(), keys.size() * sizeof(Key128));
   std::mutex total;
@@ -200,7 +207,7 @@ void Mal3<R>::verify(const Share* fresh) {
   W w[kSubsetTests][2], u[kSubsetTests][2];  // [subset][component]
   for (int s = 0; s < kSubsetTests; ++s)
     for (int j = 0; j < 2; ++j) w[s][j] = masks.s[j][s], u[s][j] = masks.s[2 + j][s];
-  combine_pending(chi, w, u);
+  combine_pending(chi, w, u, fresh);
   std::vector<W> masked[2];
   for (int j = 0; j < 2; ++j)
     for (int s = 0; s < kSubsetTests; ++s) masked[j].push_back(w[s][j]);
@@ -215,7 +222,7 @@ void Mal3<R>::verify(const Share* fresh) {
   // a bit is harmless, and t_s there would carry +-2^v u (2b - 1), the bit.
   std::vector<R> t[2];
   if (bits) {
-    for (int j = 0; j < 2; ++j) t[j] = low_words(pending_.back().s[j]);
+    for (int j = 0; j < 2; ++j) t[j] = low_words(pending_.back()->s[j]);
     send_opening<R>(t[0], t[1]);
   }
   const std::vector<W> opened = receive_opening<W>(sigma[0], sigma[1], "MAC check");
