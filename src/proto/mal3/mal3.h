@@ -179,19 +179,20 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
 
   // --- multiplication ---------------------------------------------------
 
-  Share mul(const Share& x, const Share& y);
-  Share matmul(const Share& x, const Share& y) {
-    make_room();
-    const auto [m, k, n] = matmul_dims(x, y);
-    return reshare_product(local_matmul(x, y, m, k, n));
-  }
+  Share mul(const Share& x, const Share& y) { return reshare_product(local_mul(x, y)); }
+  Share matmul(const Share& x, const Share& y) { return reshare_product(local_matmul(x, y)); }
   Share matmul_scatter(const Share& x, const Share& y, const std::vector<std::size_t>& targets,
                        const Shape& out_shape) {
-    make_room();
-    const auto [m, k, n] = matmul_dims(x, y);
-    Product z = local_matmul(x, y, m, k, n);
-    return reshare_product({tensor_scatter_add(z.value, targets, out_shape),
-                            tensor_scatter_add(z.mac, targets, out_shape)});
+    return reshare_product(local_matmul_scatter(x, y, targets, out_shape));
+  }
+  // A product then its truncation, as trunc_pr(mul(x, y), m) and so on; the
+  // truncation reads the pair kept for the check, so the product (tens of
+  // MB for a convolution) is not copied.
+  Share mul_trunc_pr(const Share& x, const Share& y, int m) {
+    return trunc_pr(*reshare_kept(local_mul(x, y)), m);
+  }
+  Share matmul_trunc_pr(const Share& x, const Share& y, int m) {
+    return trunc_pr(*reshare_kept(local_matmul(x, y)), m);
   }
   Share dot_rows(const Share& x, const Share& y);
 
@@ -279,6 +280,22 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // sharing (a zero sharing added, sent to party i-1) and keeps the pair for
   // the next verify().
   Share reshare_product(Product z);
+  // The same, returning the kept pair itself (shared, read-only).
+  std::shared_ptr<const Share> reshare_kept(Product z);
+  // The summands of x y (elementwise), of the matrix product x y, and of
+  // that product's entries summed into positions `targets` of out_shape.
+  Product local_mul(const Share& x, const Share& y);
+  Product local_matmul(const Share& x, const Share& y) {
+    make_room();
+    const auto [m, k, n] = matmul_dims(x, y);
+    return local_matmul(x, y, m, k, n);
+  }
+  Product local_matmul_scatter(const Share& x, const Share& y,
+                               const std::vector<std::size_t>& targets, const Shape& out_shape) {
+    Product z = local_matmul(x, y);
+    return {tensor_scatter_add(z.value, targets, out_shape),
+            tensor_scatter_add(z.mac, targets, out_shape)};
+  }
   // The MAC of a value given by its two components (one product with alpha),
   // the pair kept for the next verify(); with_unkept_mac does not keep it
   // (verify()'s own masks, fresh bits); with_shared_mac keeps the pair

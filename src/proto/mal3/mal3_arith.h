@@ -173,6 +173,11 @@ typename Mal3<R>::Share Mal3<R>::with_mac(Tensor<W> x0, Tensor<W> x1) {
 
 template <RingElement R>
 typename Mal3<R>::Share Mal3<R>::reshare_product(Product z) {
+  return *reshare_kept(std::move(z));  // the caller's copy
+}
+
+template <RingElement R>
+std::shared_ptr<const typename Mal3<R>::Share> Mal3<R>::reshare_kept(Product z) {
   add_zero_share(z.value);
   add_zero_share(z.mac);
   const Shape sh = z.value.shape();
@@ -182,7 +187,8 @@ typename Mal3<R>::Share Mal3<R>::reshare_product(Product z) {
   send_wide(prev_, z.mac);
   Tensor<W> value_next = receive_wide(next_, sh);
   Tensor<W> mac_next = receive_wide(next_, sh);
-  Share out{{std::move(z.value), std::move(value_next), std::move(z.mac), std::move(mac_next)}};
+  auto out = std::make_shared<const Share>(
+      Share{{std::move(z.value), std::move(value_next), std::move(z.mac), std::move(mac_next)}});
   keep_for_check(out);
   return out;
 }
@@ -202,7 +208,7 @@ void Mal3<R>::keep_for_check(std::shared_ptr<const Share> z) {
 }
 
 template <RingElement R>
-typename Mal3<R>::Share Mal3<R>::mul(const Share& x, const Share& y) {
+typename Mal3<R>::Product Mal3<R>::local_mul(const Share& x, const Share& y) {
   check_same_shape(shape(x), shape(y), "mul");
   make_room();
   const std::size_t n = x.s[0].size();
@@ -217,7 +223,7 @@ typename Mal3<R>::Share Mal3<R>::mul(const Share& x, const Share& y) {
       mac[i] = m0[i] * y_sum + m1[i] * y0[i];
     }
   });
-  return reshare_product(std::move(z));
+  return z;
 }
 
 template <RingElement R>
