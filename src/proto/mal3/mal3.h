@@ -185,9 +185,10 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
                        const Shape& out_shape) {
     return reshare_product(local_matmul_scatter(x, y, targets, out_shape));
   }
-  // A product then its truncation, as trunc_pr(mul(x, y), m) and so on; the
-  // truncation reads the pair kept for the check, so the product (tens of
-  // MB for a convolution) is not copied.
+  // A product then its truncation, as trunc_pr(mul(x, y), m); the
+  // truncation reads the pair kept for the check, so the product is not
+  // copied (fixed-point products of dense layers and of the fixed-point
+  // library; convolutions take matmul and matmul_scatter, still copied).
   Share mul_trunc_pr(const Share& x, const Share& y, int m) {
     return trunc_pr(*reshare_kept(local_mul(x, y)), m);
   }
