@@ -2,6 +2,7 @@
 // theory (docs/protocols/rep3.md): bytes sent by each party and rounds.
 #include "comm_measure.h"
 #include "mpc/fixed.h"
+#include "nn/optimizer.h"
 #include "protocol_fixture.h"
 
 namespace sqt {
@@ -101,6 +102,42 @@ TYPED_TEST(Comm, TruncationCostsMatchTheVariants) {
                                         for (int i = 0; i < 3; ++i) p.trunc_pr_nogap(x, 8);
                                       });
   EXPECT_EQ(three.bytes, (std::vector<std::uint64_t>(3, nogap_bytes * n)));
+}
+
+// An SGD step with momentum costs what its truncations cost and nothing
+// else: one (of 2f + log2 B bits) where the ring has room, else two.
+TYPED_TEST(Comm, SgdStepCostsOneTruncationWhereTheRingHasRoom) {
+  using R = typename TestFixture::R;
+  const int log2_batch = 7;
+  auto weights = TestFixture::bounded_values(500, 16, 9);
+  const std::size_t n = weights.size();
+  auto total = [](const Cost& c) { return c.bytes[0] + c.bytes[1] + c.bytes[2]; };
+  Cost step = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, weights, {n}); },
+      [&](TypeParam& p, auto& w) {
+        OptimizerOptions o;
+        Optimizer<TypeParam> optimizer(o);
+        Param<TypeParam> param;
+        param.shape = {n};
+        param.value = w;
+        param.grad = w;
+        param.grad_extra_bits = p.frac_bits();
+        optimizer.step(p, {&param}, log2_batch);
+      });
+  const bool fused = Optimizer<TypeParam>::sgd_fuses(kDefaultFracBits<R>, log2_batch);
+  Cost truncations = measure<TestFixture, TypeParam>(
+      [&](TypeParam& p) { return p.input(0, weights, {n}); },
+      [&](TypeParam& p, auto& x) {
+        const int f = p.frac_bits();
+        if (fused) {
+          p.trunc_pr(x, 2 * f + log2_batch);
+        } else {
+          p.trunc_pr(p.trunc_pr(x, f), f + log2_batch);
+        }
+      });
+  EXPECT_EQ(fused, sizeof(R) == 8);
+  EXPECT_EQ(total(step), total(truncations));
+  EXPECT_EQ(step.rounds, truncations.rounds);
 }
 
 TYPED_TEST(Comm, FixedPointProductsGoStraightIntoTheTruncation) {

@@ -1,6 +1,8 @@
 // The learning-rate schedule of nn/optimizer.h: piecewise constant by epoch,
 // validated, and used by the update (an SGD step without momentum moves a
-// weight by exactly lr * gradient / batch, up to one fixed-point unit).
+// weight by exactly lr * gradient / batch, up to one fixed-point unit); SGD
+// with momentum against a double-precision reference, fused (one truncation)
+// and not.
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -69,6 +71,86 @@ TEST(LearningRateSchedule, TheStepUsesTheEpochsRate) {
   EXPECT_NEAR(moved[0], 0.1 * 2, 2 * unit);
   EXPECT_NEAR(moved[1], 0.01 * 2, 2 * unit);
   EXPECT_NEAR(moved[2], 0.001 * 2, 2 * unit);
+}
+
+// Runs `steps` SGD steps with momentum on n weights (gradients with 2f
+// fractional bits, as layers produce them) and returns the largest distance,
+// in fixed-point units, from u <- mu u + lr g / B, w <- w - u in doubles.
+template <class R>
+double sgd_error_in_units(int log2_batch, int steps) {
+  using PR = Plain<R>;
+  const int f = kDefaultFracBits<R>;
+  const std::size_t n = 64;
+  OptimizerOptions o;
+  o.lr = 0.1;
+  o.momentum = 0.9;
+  SessionOptions session;
+  session.frac_bits = f;
+  session.nearest_rounding = true;
+  std::vector<double> w(n), u(n, 0.0);
+  std::vector<std::vector<double>> g(steps, std::vector<double>(n));
+  std::uint64_t state = 12345;
+  auto uniform = [&] {  // in [-1, 1)
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return static_cast<double>(state >> 11) / std::ldexp(1.0, 52) - 1;
+  };
+  for (double& x : w) x = uniform();
+  for (auto& step : g)
+    for (double& x : step) x = 40 * uniform();  // summed over the batch
+  auto encode = [&](const std::vector<double>& v, int bits) {
+    Tensor<R> t(Shape{n});
+    for (std::size_t i = 0; i < n; ++i) t[i] = encode_fixed<R>(v[i], bits);
+    return t;
+  };
+  std::vector<double> got = run_local<PR>(session, [&](PR& p) {
+    Optimizer<PR> optimizer(o);
+    Param<PR> param;
+    param.name = "w";
+    param.shape = {n};
+    param.value = p.constant(encode(w, f));
+    param.grad_extra_bits = f;
+    for (int t = 0; t < steps; ++t) {
+      param.grad = p.constant(encode(g[t], 2 * f));
+      optimizer.step(p, {&param}, log2_batch);
+    }
+    std::vector<double> out;
+    for (R x : p.open(param.value)) out.push_back(decode_fixed(x, f));
+    return out;
+  })[0];
+  const double batch = std::ldexp(1.0, log2_batch);
+  for (int t = 0; t < steps; ++t)
+    for (std::size_t i = 0; i < n; ++i) {
+      u[i] = o.momentum * u[i] + o.lr * g[t][i] / batch;
+      w[i] -= u[i];
+    }
+  double worst = 0;
+  for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, std::abs(got[i] - w[i]));
+  return std::ldexp(worst, f);
+}
+
+TEST(Sgd, FusedStepFollowsTheDoubleReference) {
+  ASSERT_TRUE(Optimizer<P>::sgd_fuses(16, 7));
+  // Each step rounds u once (half a unit), and u's rounding carries into
+  // the later steps: after 8 steps w is within 1 + 2 + ... + 8 half units,
+  // plus lr's own rounding to f bits (about 6 units after 8 steps here).
+  EXPECT_LE(sgd_error_in_units<std::uint64_t>(7, 8), 24.0);
+}
+
+TEST(Sgd, UnfusedStepFollowsTheDoubleReference) {
+  ASSERT_FALSE(Optimizer<P>::sgd_fuses(16, 9));  // 3f + 9 + headroom > 62
+  EXPECT_LE(sgd_error_in_units<std::uint64_t>(9, 8), 24.0);
+  ASSERT_FALSE(Optimizer<Plain<u128>>::sgd_fuses(32, 7));  // 3f > 86
+  EXPECT_LE(sgd_error_in_units<u128>(7, 8), 24.0);
+}
+
+TEST(Sgd, RejectsABatchThatLeavesNoRoomForTheUpdate) {
+  try {
+    Optimizer<P>::sgd_fuses(22, 14);  // 2 * 22 + 14 + 6 > 62
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("leaves no room for the update"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

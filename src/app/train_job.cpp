@@ -82,6 +82,9 @@ std::string checkpoint_config(const TrainJob& job, int frac_bits) {
   options.erase("epochs");
   options.erase("dealer");
   if (!find_protocol(job.protocol).variable()) options.erase("parties");
+  // SGD's state is the update (lr v / B) since 2026-12-07, no longer the
+  // velocity v: checkpoints from before are for another configuration.
+  if (job.optimizer.kind == "sgd") options["sgd_state"] = "update";
   return nlohmann::json(options).dump();
 }
 

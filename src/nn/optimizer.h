@@ -5,7 +5,9 @@
 // are. Gradients arrive summed over the batch; the 1/batch factor (batch a
 // power of two) is folded into the update's probabilistic truncation.
 //
-// SGD:   v <- mu v + g;  w <- w - lr v / B.
+// SGD:   u <- mu u + lr g / B;  w <- w - u  (the state is the update u, the
+//        velocity scaled by lr / B, as MP-SPDZ's delta_theta; with a constant
+//        rate it is classical momentum v <- mu v + g, w <- w - lr v / B).
 // Adam:  g' = g / B; m <- b1 m + (1 - b1) g'; v <- b2 v + (1 - b2) g'^2;
 //        w <- w - lr (m / (1 - b1^t)) / sqrt(v / (1 - b2^t) + eps)
 //        (the inverse square root from mpc/sqrt.h; eps at least 2^(2-f) so the
@@ -16,6 +18,7 @@
 #include <map>
 #include <string>
 
+#include "core/precision.h"
 #include "mpc/compare.h"
 #include "mpc/sqrt.h"
 #include "nn/init.h"
@@ -59,6 +62,7 @@ class Optimizer {
   // Uses the scheduled learning rate from now on (a public constant).
   void begin_epoch(int epoch) { options_.lr = lr_at(epoch); }
   double lr() const { return options_.lr; }
+  const std::string& kind() const { return options_.kind; }
 
   void step(P& p, const std::vector<Param<P>*>& params, int log2_batch) {
     ++steps_;
@@ -95,18 +99,42 @@ class Optimizer {
   long& steps() { return steps_; }
 
  private:
-  // g has 2f fractional bits: v <- trunc(mu v + g) costs one truncation.
+  // g has 2f fractional bits. When the ring leaves room (sgd_fuses), mu u
+  // and lr g / B are brought to 3f + log2 B fractional bits (mu u shifted, lr
+  // at its f bits) and truncated together: one truncation per parameter, and
+  // w - u needs none. Otherwise g is truncated to f bits first (two).
   Share sgd(P& p, const Share& w, const Share& g, int log2_batch) {
     const int f = p.frac_bits();
-    Share& velocity = state_[0];
-    Share scaled = options_.momentum > 0
-                       ? p.add(p.scale(velocity, encode_fixed<R>(options_.momentum, f)), g)
-                       : g;
-    velocity = p.trunc_pr(scaled, f);
-    Share delta = p.trunc_pr(p.scale(velocity, encode_fixed<R>(options_.lr, f)), f + log2_batch);
-    return p.sub(w, delta);
+    const bool fused = sgd_fuses(f, log2_batch);
+    const int shift = fused ? f + log2_batch : log2_batch;
+    Share scaled = p.scale(fused ? g : p.trunc_pr(g, f), encode_fixed<R>(options_.lr, f));
+    Share& update = state_[0];
+    if (options_.momentum > 0) {
+      const R mu = encode_fixed<R>(options_.momentum, f) * pow2<R>(shift);
+      scaled = p.add(scaled, p.scale(update, mu));
+    }
+    update = p.trunc_pr(scaled, f + shift);
+    return p.sub(w, update);
   }
 
+ public:
+  // Updates of magnitude below 2^kSgdUpdateHeadroomBits per step are exact
+  // (an update of 64 per step has diverged anyway).
+  static constexpr int kSgdUpdateHeadroomBits = 6;
+  // Whether an SGD step truncates once: the fused sum has 3f + log2 B
+  // fractional bits, and with the headroom it must stay within the ring's
+  // truncation range (Z_2^64 with f = 16: batches up to 256). The
+  // unfused sum has 2f + log2 B.
+  static bool sgd_fuses(int frac_bits, int log2_batch) {
+    const int range = trunc_range_bits(kRingBits<R>);
+    SQT_CHECK(2 * frac_bits + log2_batch + kSgdUpdateHeadroomBits <= range,
+              "SGD: a batch of 2^{} with {} fractional bits leaves no room for the update "
+              "on Z_2^{} (2f + log2(batch) + {} must be at most {})",
+              log2_batch, frac_bits, kRingBits<R>, kSgdUpdateHeadroomBits, range);
+    return 3 * frac_bits + log2_batch + kSgdUpdateHeadroomBits <= range;
+  }
+
+ private:
   Share adam(P& p, const Share& w, const Share& g, int log2_batch) {
     const int f = p.frac_bits();
     const double b1 = options_.beta1, b2 = options_.beta2;

@@ -100,6 +100,8 @@ class Trainer {
     SQT_CHECK(info_.train_count >= options_.batch,
               "{} training samples are fewer than one batch of {}", info_.train_count,
               options_.batch);
+    if (optimizer_.kind() == "sgd")  // checks that the batch leaves room for the update
+      Optimizer<P>::sgd_fuses(p.frac_bits(), log2_batch_);
   }
 
   EpochMetrics run_epoch(int epoch, const std::function<void(const BatchProgress&)>& progress) {
