@@ -182,30 +182,40 @@ Tree less_than_tree(int w) {
 // the edaBits (the MACs of U, the carry-save layer, the ripple, the carry
 // bits XOR daBits opened, verify with the proof of those ANDs, and a
 // message check), the masked opening of c, the tree (its ANDs are proved
-// at the next verify), and the result XOR a daBit opened.
+// at the next verify), and the result XOR a daBit opened. Within 16 bits of
+// k the comparison runs on all k bits (compare_width): no carry planes.
 TYPED_TEST(Mal3Comm, ComparisonTakesEdaBitsThenATreeOfAnds) {
-  auto values = TestFixture::bounded_values(kN, 40, 8);
+  auto values = TestFixture::bounded_values(kN, 38, 8);
   const std::size_t n = values.size();
   auto input = [&](TypeParam& p) { return p.input(0, values, {n}); };
-  const int l = 48;
-  Cost cost = measure<TestFixture, TypeParam>(input, [&](TypeParam& p, auto& x) { p.msb(x, l); });
-  const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>, checks = 64;
-  const std::uint64_t words = (n + 63) / 64, carry_bits = (2 * n + 63) / 64 * 64;
-  const std::uint64_t dabits = carry_bits + words * 64;
-  const std::uint64_t dabit_batch = 2 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
-                                    kChallengeBytes + 2 * checks / 8 + kCheckBytes;
-  const Tree tree = less_than_tree(l - 1);
-  const std::uint64_t edabit_ands = static_cast<std::uint64_t>(l + (l - 1));
-  const ProofCost proof = and_proof_cost(edabit_ands * words);
-  const std::uint64_t ands = edabit_ands + tree.ands;
-  const std::uint64_t each = dabit_batch + n * wide + proof.bytes + ands * words * 8 +
-                             carry_bits / 8 + kVerifyBytes<TypeParam> + kCheckBytes + n * word +
-                             words * 8;
-  for (int party = 0; party < 3; ++party) EXPECT_EQ(cost.bytes[party], each) << "party " << party;
-  // daBits 14, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened 1,
-  // the proof, verify 4, message check 3, c opened 1, the tree, the result opened 1.
-  EXPECT_EQ(cost.rounds, 14u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + 1u + proof.rounds +
-                             4u + 3u + 1u + tree.rounds + 1u);
+  const int k = TestFixture::k;
+  for (const int asked : {48, 40}) {
+    const int l = k - asked <= 16 ? k : asked;
+    ASSERT_EQ(TypeParam::compare_width(asked), l);
+    Cost cost =
+        measure<TestFixture, TypeParam>(input, [&](TypeParam& p, auto& x) { p.msb(x, asked); });
+    const std::uint64_t wide = kWide<TypeParam>, word = kWord<TypeParam>, checks = 64;
+    const bool carries = l < k;
+    const std::uint64_t words = (n + 63) / 64, carry_bits = carries ? (2 * n + 63) / 64 * 64 : 0;
+    const std::uint64_t dabits = carry_bits + words * 64;
+    const std::uint64_t dabit_batch = 2 * (dabits + checks) * wide + kVerifyBitsBytes<TypeParam> +
+                                      kChallengeBytes + 2 * checks / 8 + kCheckBytes;
+    const Tree tree = less_than_tree(l - 1);
+    const std::uint64_t edabit_ands = static_cast<std::uint64_t>(l + (l - 1));
+    const ProofCost proof = and_proof_cost(edabit_ands * words);
+    const std::uint64_t ands = edabit_ands + tree.ands;
+    const std::uint64_t each = dabit_batch + n * wide + proof.bytes + ands * words * 8 +
+                               carry_bits / 8 + kVerifyBytes<TypeParam> + kCheckBytes + n * word +
+                               words * 8;
+    for (int party = 0; party < 3; ++party)
+      EXPECT_EQ(cost.bytes[party], each) << "party " << party << ", l = " << l;
+    // daBits 14, U's MACs 1, carry-save 1, ripple l - 1, carry bits opened
+    // 1 (if any), the proof, verify 4, message check 3, c opened 1, the
+    // tree, the result opened 1.
+    EXPECT_EQ(cost.rounds, 14u + 1u + 1u + static_cast<std::uint64_t>(l - 1) + (carries ? 1u : 0u) +
+                               proof.rounds + 4u + 3u + 1u + tree.rounds + 1u)
+        << "l = " << l;
+  }
 }
 
 // With small blocks every bit-consuming operation runs block by block and

@@ -20,12 +20,15 @@
 //    (generate, propagate) = (~c_j & r_j, ~(c_j ^ r_j)), then
 //    out_j = c_j ^ r_j ^ borrow_j; l daBits for the output planes;
 //  - mod2m(x, m): c - r + 2^m [c < r].
-// Cost of a 48-bit comparison, per party: 48 + 47 ANDs for the edaBit
-// (carry-save layer and ripple), at most 92 for the tree (1 bit each, plus
-// a share of a proof per verify()), 3 daBits (32 bytes each at k = 64), the
-// MAC of the edaBit's sum and the opened word: about 145 bytes (225 with
-// daBits of 59 bytes, about 600 with AND triples, about 6,800 with 48
-// arithmetic random bits).
+// Cost of an l-bit comparison with l < k, per party: l + (l - 1) ANDs for
+// the edaBit (carry-save layer and ripple), at most 2 (l - 2) for the tree
+// (1 bit each, plus a share of a proof per verify()), 3 daBits (32 bytes
+// each at k = 64: two for the edaBit's wrap, one for the result), the MAC
+// of the edaBit's sum and the opened word: about 145 bytes at l = 48 (225
+// with daBits of 59 bytes, about 600 with AND triples, about 6,800 with 48
+// arithmetic random bits). On all k bits the wrap vanishes: one daBit,
+// about 88 bytes at k = 64, so msb compares on k bits when l is within
+// Mal3::kMaxCompareWidening bits of it (compare_width).
 #pragma once
 
 namespace sqt {
