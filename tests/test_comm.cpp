@@ -112,29 +112,29 @@ TYPED_TEST(Comm, SgdStepCostsOneTruncationWhereTheRingHasRoom) {
   auto weights = TestFixture::bounded_values(500, 16, 9);
   const std::size_t n = weights.size();
   auto total = [](const Cost& c) { return c.bytes[0] + c.bytes[1] + c.bytes[2]; };
-  Cost step = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, weights, {n}); },
-      [&](TypeParam& p, auto& w) {
-        OptimizerOptions o;
-        Optimizer<TypeParam> optimizer(o);
-        Param<TypeParam> param;
-        param.shape = {n};
-        param.value = w;
-        param.grad = w;
-        param.grad_extra_bits = p.frac_bits();
-        optimizer.step(p, {&param}, log2_batch);
-      });
+  Cost step =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, weights, {n}); },
+                                      [&](TypeParam& p, auto& w) {
+                                        OptimizerOptions o;
+                                        Optimizer<TypeParam> optimizer(o);
+                                        Param<TypeParam> param;
+                                        param.shape = {n};
+                                        param.value = w;
+                                        param.grad = w;
+                                        param.grad_extra_bits = p.frac_bits();
+                                        optimizer.step(p, {&param}, log2_batch);
+                                      });
   const bool fused = Optimizer<TypeParam>::sgd_fuses(kDefaultFracBits<R>, log2_batch);
-  Cost truncations = measure<TestFixture, TypeParam>(
-      [&](TypeParam& p) { return p.input(0, weights, {n}); },
-      [&](TypeParam& p, auto& x) {
-        const int f = p.frac_bits();
-        if (fused) {
-          p.trunc_pr(x, 2 * f + log2_batch);
-        } else {
-          p.trunc_pr(p.trunc_pr(x, f), f + log2_batch);
-        }
-      });
+  Cost truncations =
+      measure<TestFixture, TypeParam>([&](TypeParam& p) { return p.input(0, weights, {n}); },
+                                      [&](TypeParam& p, auto& x) {
+                                        const int f = p.frac_bits();
+                                        if (fused) {
+                                          p.trunc_pr(x, 2 * f + log2_batch);
+                                        } else {
+                                          p.trunc_pr(p.trunc_pr(x, f), f + log2_batch);
+                                        }
+                                      });
   EXPECT_EQ(fused, sizeof(R) == 8);
   EXPECT_EQ(total(step), total(truncations));
   EXPECT_EQ(step.rounds, truncations.rounds);
