@@ -283,7 +283,8 @@ std::string mal3_bit_views() {
       [](P& p, const Tensor<R>& s) {
         auto x = input_secret(p, s);
         twice([&] { p.trunc_pr(x, 16); });
-        twice([&] { p.b2a(p.msb(x, k - 1)); });
+        twice([&] { p.b2a(p.msb(x, k - 1)); });  // on all k bits (compare_width)
+        p.b2a(p.msb(x, k - 20));                   // on k - 20 bits: the wrap's daBits
         p.bit_decompose(x, k);
       },
       kN / (k / 4));  // each element takes k random bits per operation

@@ -27,7 +27,9 @@
 // Binary sharings (P::BShare, bit-sliced: one plane per bit position):
 //   binput, bxor, bnot (local), band (one round), bopen, bslice/bgather/bconcat.
 // Comparison primitives, exact, on ring integers:
-//   msb(x, l)           bit l-1 of x + 2^(l-1) mod 2^l: [x >= 0] for |x| < 2^(l-1).
+//   msb(x, l)           [x >= 0] for |x| < 2^(l-1); outside that range unspecified
+//                       (rep3 and the emulator give bit l-1 of x + 2^(l-1) mod 2^l,
+//                       mal3 may compare on more bits: Mal3::compare_width).
 //   eqz_bits(x, l)      [x = 0 mod 2^l].
 //   bit_decompose(x, l) the bits of x mod 2^l.
 //   mod2m(x, m)         x mod 2^m (arithmetic).

@@ -223,7 +223,8 @@ class Mal3 : public SummandPlumbing<Mal3Wide<R>, 4> {
   // The width msb(x, l) compares on. Below k bits the edaBit must be
   // reduced modulo 2^l, which takes two daBits (2 x 2 wide elements per
   // party, 64 bytes at k = 64); on all k bits it needs none, for about
-  // 4 (k - l) more ANDs of 1 bit and k - l more rounds of its ripple. For
+  // 4 (k - l) more ANDs of 1 bit and k - l - 1 more rounds (k - l more of
+  // its ripple, none to open the wrap's daBits). For
   // |x| < 2^(l-1), the range msb(x, l) promises, the sign on k bits is the
   // same, so up to kMaxCompareWidening bits wider is cheaper in bytes and
   // CPU (a C step's 48-bit comparisons on Z_2^64: -56 bytes each).
